@@ -1,0 +1,395 @@
+"""Build the planning MILP in Pyomo, one function per variable or constraint family.
+
+The names of sets, variables, constraints and expressions here are the names in `models/formulation.md`;
+`tests/test_formulation_doc.py` keeps the two in sync.
+
+Binaries sit only on capacity-level decisions (open, cooling choice, module count); every hourly
+quantity is a linear function of continuous variables, so there is no hourly big-M.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyomo.environ as pyo
+
+from planner.model.data import KW_PER_MW, ModelData
+
+# Constraint families that get a penalised violation variable in the elastic (diagnosis) model.
+ELASTIC_FAMILIES = (
+    "demand_served", "hub_pue_cap", "hub_green_share", "green_selfuse_of_generation",
+    "green_selfuse_of_consumption", "green_export_limit", "green_min_storage_power", "carbon_cap",
+)
+
+COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "grid_connection", "energy",
+                   "service", "carbon", "export_revenue")
+
+
+def _w(d: ModelData, t: int) -> float:
+    return float(d.weight_h[t])
+
+
+def _relax(m: pyo.ConcreteModel, family: str, scope) -> pyo.Var | float:
+    """The violation variable of one elastic constraint, or 0 in the normal model."""
+    if not m.elastic:
+        return 0.0
+    return m.violation[family, str(scope)]
+
+
+def define_sets(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Sparse index sets: only allowed pairs, only open-able technologies, only sites with potential."""
+    m.S = pyo.Set(initialize=d.sites, ordered=True, doc="candidate sites")
+    m.H = pyo.Set(initialize=d.hubs, ordered=True, doc="hubs")
+    m.D = pyo.Set(initialize=d.demands, ordered=True, doc="demand regions")
+    m.K = pyo.Set(initialize=d.cooling, ordered=True, doc="cooling technologies")
+    m.T = pyo.Set(initialize=d.times, ordered=True, doc="time steps")
+    m.P = pyo.Set(initialize=d.load_groups, ordered=True, doc="load profile groups")
+    m.SK = pyo.Set(initialize=d.site_tech, dimen=2, ordered=True, doc="allowed (site, cooling) pairs")
+    m.DS = pyo.Set(initialize=list(zip(d.pairs["demand_id"], d.pairs["site_id"])), dimen=2, ordered=True,
+                   doc="latency-feasible (demand, site) pairs")
+    m.SP = pyo.Set(initialize=[(s, p) for s in d.sites for p in d.site_groups.get(s, [])], dimen=2, ordered=True,
+                   doc="(site, load group) with a reachable demand")
+    m.SKP = pyo.Set(initialize=[(s, k, p) for s, k in d.site_tech for p in d.site_groups.get(s, [])], dimen=3,
+                    ordered=True, doc="(site, cooling, load group) with a reachable demand")
+    m.SPV = pyo.Set(initialize=d.pv_sites, ordered=True, doc="sites with PV potential")
+    m.SW = pyo.Set(initialize=d.wind_sites, ordered=True, doc="sites with wind potential")
+    m.SR = pyo.Set(initialize=d.re_sites, ordered=True, doc="sites with renewable potential")
+    m.SX = pyo.Set(initialize=d.export_sites, ordered=True, doc="sites that may export")
+
+
+def define_siting(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """open[s], modules[s]; IT capacity in whole modules on top of existing capacity."""
+    sites = d.case.sites
+
+    def module_bounds(_, s):
+        room = float(sites.at[s, "max_it_mw"] - sites.at[s, "existing_it_mw"])
+        return 0, math.floor(room / float(sites.at[s, "module_mw"]) + 1e-9)
+
+    m.open = pyo.Var(m.S, domain=pyo.Binary, doc="site is opened")
+    m.modules = pyo.Var(m.S, domain=pyo.NonNegativeIntegers, bounds=module_bounds, doc="new IT modules")
+    for s in d.sites:
+        if bool(sites.at[s, "must_open"]) or sites.at[s, "existing_it_mw"] > 0:
+            m.open[s].fix(1)
+
+
+def define_cooling(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """cool[s,k] binary, it_mw[s,k]: IT capacity disaggregated by cooling technology."""
+    sites = d.case.sites
+    m.cool = pyo.Var(m.SK, domain=pyo.Binary, doc="cooling technology k is chosen at site s")
+    m.it_mw = pyo.Var(m.SK, domain=pyo.NonNegativeReals,
+                      bounds=lambda _, s, k: (0, float(sites.at[s, "max_it_mw"])),
+                      doc="IT capacity at site s cooled by k (MW)")
+
+    sk_of_site: dict[str, list[str]] = {}
+    for s, k in d.site_tech:
+        sk_of_site.setdefault(s, []).append(k)
+
+    m.site_capacity_modules = pyo.Constraint(m.S, rule=lambda m, s: (
+        sum(m.it_mw[s, k] for k in sk_of_site.get(s, []))
+        == float(sites.at[s, "existing_it_mw"]) + float(sites.at[s, "module_mw"]) * m.modules[s]))
+    m.cooling_one_per_open_site = pyo.Constraint(m.S, rule=lambda m, s: (
+        sum(m.cool[s, k] for k in sk_of_site.get(s, [])) == m.open[s]))
+    m.cooling_capacity = pyo.Constraint(m.SK, rule=lambda m, s, k: (
+        m.it_mw[s, k] <= float(sites.at[s, "max_it_mw"]) * m.cool[s, k]))
+
+
+def define_assignment(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """assign_mw[d,s] on latency-feasible pairs; every demand fully served; IT load by cooling and group."""
+    dem, sites = d.case.demand, d.case.sites
+
+    def assign_ub(d_id: str, s: str) -> float:
+        share = dem.at[d_id, "max_share_per_site"]
+        load = float(dem.at[d_id, "it_load_mw"]) * (1.0 if np.isnan(share) else float(share))
+        return min(load, float(sites.at[s, "max_it_mw"]))
+
+    m.assign_mw = pyo.Var(m.DS, domain=pyo.NonNegativeReals, bounds=lambda _, i, s: (0, assign_ub(i, s)),
+                          doc="IT load of demand d served at site s (MW)")
+    m.it_load_mw = pyo.Var(m.SKP, domain=pyo.NonNegativeReals, doc="IT load of group p at site s, cooling k")
+
+    sites_of_demand: dict[str, list[str]] = {}
+    demands_of_site_group: dict[tuple[str, str], list[str]] = {}
+    for i, s in zip(d.pairs["demand_id"], d.pairs["site_id"]):
+        sites_of_demand.setdefault(i, []).append(s)
+        demands_of_site_group.setdefault((s, d.demand_group[i]), []).append(i)
+    k_of_site: dict[str, list[str]] = {}
+    for s, k in d.site_tech:
+        k_of_site.setdefault(s, []).append(k)
+    p_of_sk = {(s, k): d.site_groups.get(s, []) for s, k in d.site_tech}
+
+    m.demand_served = pyo.Constraint(m.D, rule=lambda m, i: (
+        sum(m.assign_mw[i, s] for s in sites_of_demand.get(i, [])) + _relax(m, "demand_served", i)
+        == float(dem.at[i, "it_load_mw"])))
+    m.assign_only_if_open = pyo.Constraint(m.DS, rule=lambda m, i, s: (
+        m.assign_mw[i, s] <= assign_ub(i, s) * m.open[s]))
+    m.it_load_by_group = pyo.Constraint(m.SP, rule=lambda m, s, p: (
+        sum(m.it_load_mw[s, k, p] for k in k_of_site.get(s, []))
+        == sum(m.assign_mw[i, s] for i in demands_of_site_group[s, p])))
+    m.it_load_within_capacity = pyo.Constraint(m.SK, rule=lambda m, s, k: (
+        sum(m.it_load_mw[s, k, p] for p in p_of_sk[s, k]) <= m.it_mw[s, k]))
+
+
+def define_renewables_and_grid(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """pv_mw, wind_mw, grid_mw sizing and the hourly flow variables."""
+    sites = d.case.sites
+
+    def optional_ub(s: str) -> tuple[float, float | None]:
+        ub = sites.at[s, "max_grid_mw"]
+        return 0, (None if np.isnan(ub) else float(ub))
+
+    m.pv_mw = pyo.Var(m.SPV, bounds=lambda _, s: (0, float(sites.at[s, "max_pv_mw"])), doc="PV capacity (MW)")
+    m.wind_mw = pyo.Var(m.SW, bounds=lambda _, s: (0, float(sites.at[s, "max_wind_mw"])),
+                        doc="wind capacity (MW)")
+    m.grid_mw = pyo.Var(m.S, bounds=lambda _, s: optional_ub(s), doc="grid connection capacity (MW)")
+    m.grid_import_mw = pyo.Var(m.S, m.T, domain=pyo.NonNegativeReals, doc="grid import (MW)")
+    m.curtail_mw = pyo.Var(m.SR, m.T, domain=pyo.NonNegativeReals, doc="curtailed renewable power (MW)")
+    m.export_mw = pyo.Var(m.SX, m.T, domain=pyo.NonNegativeReals, doc="renewable power exported (MW)")
+
+    m.grid_import_within_connection = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: (
+        m.grid_import_mw[s, t] <= m.grid_mw[s]))
+
+
+def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Battery power and energy sized per renewable site, state of charge with efficiencies."""
+    bat = d.case.technologies.loc["battery"]
+    min_h, max_h = float(bat["min_hours"]), float(bat["max_hours"])
+    m.battery_mw = pyo.Var(m.SR, domain=pyo.NonNegativeReals, doc="battery power (MW)")
+    m.battery_mwh = pyo.Var(m.SR, domain=pyo.NonNegativeReals, doc="battery energy (MWh)")
+    m.charge_mw = pyo.Var(m.SR, m.T, domain=pyo.NonNegativeReals, doc="battery charging (MW)")
+    m.discharge_mw = pyo.Var(m.SR, m.T, domain=pyo.NonNegativeReals, doc="battery discharging (MW)")
+    m.soc_mwh = pyo.Var(m.SR, m.T, domain=pyo.NonNegativeReals, doc="battery state of charge (MWh)")
+
+    prev = d.prev_t
+    m.storage_soc_balance = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
+        m.soc_mwh[s, t] == m.soc_mwh[s, int(prev[t])] + d.eta_charge * m.charge_mw[s, t]
+        - m.discharge_mw[s, t] / d.eta_discharge))
+    m.storage_soc_within_energy = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
+        m.soc_mwh[s, t] <= m.battery_mwh[s]))
+    m.storage_charge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
+        m.charge_mw[s, t] <= m.battery_mw[s]))
+    m.storage_discharge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
+        m.discharge_mw[s, t] <= m.battery_mw[s]))
+    m.storage_min_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] >= min_h * m.battery_mw[s])
+    m.storage_max_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] <= max_h * m.battery_mw[s])
+
+
+def _generation(m: pyo.ConcreteModel, d: ModelData, s: str, t: int):
+    gen = 0.0
+    if s in d.pv_cf:
+        gen += float(d.pv_cf[s][t]) * m.pv_mw[s]
+    if s in d.wind_cf:
+        gen += float(d.wind_cf[s][t]) * m.wind_mw[s]
+    return gen
+
+
+def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Hourly balance per site: renewables + grid + discharge - charge - export - curtailment = facility load.
+
+    Facility load = sum over cooling k and load group p of PUE[s,k,t] x u_p(t) x it_load_mw[s,k,p]: linear,
+    because the cooling choice acts on it_load_mw through the capacity-level binaries.
+    """
+    re, ex = set(d.re_sites), set(d.export_sites)
+    coef = {(s, k, p): d.pue[s, k] * d.utilisation[p] for s, k, p in m.SKP}
+    skp_of_site: dict[str, list[tuple[str, str]]] = {}
+    for s, k, p in m.SKP:
+        skp_of_site.setdefault(s, []).append((k, p))
+
+    def balance(m, s, t):
+        supply = _generation(m, d, s, t) + m.grid_import_mw[s, t]
+        if s in re:
+            supply = supply + m.discharge_mw[s, t] - m.charge_mw[s, t] - m.curtail_mw[s, t]
+        if s in ex:
+            supply = supply - m.export_mw[s, t]
+        load = sum(float(coef[s, k, p][t]) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, []))
+        return supply == load
+
+    def renewable_use(m, s, t):
+        used = m.charge_mw[s, t] + m.curtail_mw[s, t] + (m.export_mw[s, t] if s in ex else 0.0)
+        return used <= _generation(m, d, s, t)
+
+    m.energy_balance = pyo.Constraint(m.S, m.T, rule=balance)
+    m.renewable_use_within_generation = pyo.Constraint(m.SR, m.T, rule=renewable_use)
+
+
+def define_annual_energy(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Weighted annual energies per site (MWh/yr) as variables defined by equalities."""
+    skp_of_site: dict[str, list[tuple[str, str]]] = {}
+    for s, k, p in m.SKP:
+        skp_of_site.setdefault(s, []).append((k, p))
+    ex = set(d.export_sites)
+    w = d.weight_h
+
+    m.it_mwh = pyo.Var(m.S, domain=pyo.NonNegativeReals, doc="annual IT energy (MWh)")
+    m.facility_mwh = pyo.Var(m.S, domain=pyo.NonNegativeReals, doc="annual facility energy (MWh)")
+    m.import_mwh = pyo.Var(m.S, domain=pyo.NonNegativeReals, doc="annual grid import (MWh)")
+    m.generation_mwh = pyo.Var(m.SR, domain=pyo.NonNegativeReals, doc="annual available renewable energy")
+    m.selfuse_mwh = pyo.Var(m.SR, domain=pyo.NonNegativeReals, doc="annual self-used renewable energy")
+    m.export_mwh = pyo.Var(m.SX, domain=pyo.NonNegativeReals, doc="annual exported renewable energy")
+
+    m.annual_it_energy = pyo.Constraint(m.S, rule=lambda m, s: m.it_mwh[s] == sum(
+        d.it_energy_coef(p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, [])))
+    m.annual_facility_energy = pyo.Constraint(m.S, rule=lambda m, s: m.facility_mwh[s] == sum(
+        d.facility_energy_coef(s, k, p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, [])))
+    m.annual_import = pyo.Constraint(m.S, rule=lambda m, s: m.import_mwh[s] == sum(
+        float(w[t]) * m.grid_import_mw[s, t] for t in d.times))
+    gen_mwh = {s: (float(w @ d.pv_cf[s]) if s in d.pv_cf else 0.0, float(w @ d.wind_cf[s]) if s in d.wind_cf
+                   else 0.0) for s in d.re_sites}
+    m.annual_generation = pyo.Constraint(m.SR, rule=lambda m, s: m.generation_mwh[s] == (
+        (gen_mwh[s][0] * m.pv_mw[s] if s in d.pv_cf else 0.0)
+        + (gen_mwh[s][1] * m.wind_mw[s] if s in d.wind_cf else 0.0)))
+    m.annual_selfuse = pyo.Constraint(m.SR, rule=lambda m, s: m.selfuse_mwh[s] == m.generation_mwh[s] - sum(
+        float(w[t]) * (m.curtail_mw[s, t] + (m.export_mw[s, t] if s in ex else 0.0)) for t in d.times))
+    m.annual_export = pyo.Constraint(m.SX, rule=lambda m, s: m.export_mwh[s] == sum(
+        float(w[t]) * m.export_mw[s, t] for t in d.times))
+
+
+def define_green_connection(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Green direct connection rules per site with renewable potential (annual, weighted)."""
+    st = d.case.settings
+    a, b, c = (st.green_min_selfuse_share_of_generation, st.green_min_selfuse_share_of_consumption,
+               st.green_max_export_share_of_generation)
+    m.green_selfuse_of_generation = pyo.Constraint(m.SR, rule=lambda m, s: (
+        m.selfuse_mwh[s] + _relax(m, "green_selfuse_of_generation", s) >= a * m.generation_mwh[s]))
+    # self-use >= b x consumption, with consumption = self-use + import
+    m.green_selfuse_of_consumption = pyo.Constraint(m.SR, rule=lambda m, s: (
+        (1.0 - b) * m.selfuse_mwh[s] + _relax(m, "green_selfuse_of_consumption", s) >= b * m.import_mwh[s]))
+    m.green_export_limit = pyo.Constraint(m.SX, rule=lambda m, s: (
+        m.export_mwh[s] <= c * m.generation_mwh[s] + _relax(m, "green_export_limit", s)))
+    share = st.green_min_storage_power_share
+    if share is not None and share > 0:
+        m.green_min_storage_power = pyo.Constraint(m.SR, rule=lambda m, s: (
+            m.battery_mw[s] + _relax(m, "green_min_storage_power", s)
+            >= share * ((m.pv_mw[s] if s in d.pv_cf else 0.0) + (m.wind_mw[s] if s in d.wind_cf else 0.0))))
+
+
+def define_hub_policies(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Hub PUE cap on energy-weighted annual PUE; hub minimum green share of consumption."""
+    hubs, sites = d.case.hubs, d.case.sites
+    sites_of_hub = {h: [s for s in d.sites if d.site_hub[s] == h] for h in d.hubs}
+    re = set(d.re_sites)
+    green_share = {s: float(sites.at[s, "grid_green_share"]) for s in d.sites}
+
+    m.hub_pue_cap = pyo.Constraint(m.H, rule=lambda m, h: (
+        sum(m.facility_mwh[s] for s in sites_of_hub[h])
+        <= float(hubs.at[h, "pue_cap"]) * sum(m.it_mwh[s] for s in sites_of_hub[h])
+        + _relax(m, "hub_pue_cap", h)) if sites_of_hub[h] else pyo.Constraint.Skip)
+
+    def green(m, h):
+        target = hubs.at[h, "min_green_share"]
+        if np.isnan(target) or not sites_of_hub[h]:
+            return pyo.Constraint.Skip
+        target = float(target)
+        # (selfuse + g x import) >= target x (selfuse + import)
+        lhs = sum((1.0 - target) * (m.selfuse_mwh[s] if s in re else 0.0)
+                  + (green_share[s] - target) * m.import_mwh[s] for s in sites_of_hub[h])
+        return lhs + _relax(m, "hub_green_share", h) >= 0.0
+
+    m.hub_green_share = pyo.Constraint(m.H, rule=green)
+
+
+def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Annual emissions from grid import x (hourly) emission factor; optional cap (a mutable parameter)."""
+    w = d.weight_h
+    m.emissions_tco2 = pyo.Var(domain=pyo.NonNegativeReals, doc="annual emissions (tCO2)")
+    m.emissions_definition = pyo.Constraint(expr=m.emissions_tco2 == sum(
+        float(w[t] * d.ef[s][t]) * m.grid_import_mw[s, t] for s in d.sites for t in d.times if d.ef[s][t] != 0))
+    cap = d.case.settings.carbon_cap_tco2_per_yr
+    m.carbon_cap_tco2 = pyo.Param(mutable=True, initialize=float("inf") if cap is None else float(cap))
+    m.carbon_cap = pyo.Constraint(expr=m.emissions_tco2 <= m.carbon_cap_tco2 + _relax(m, "carbon_cap", "case"))
+    if cap is None:
+        m.carbon_cap.deactivate()
+
+
+def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Annualised cost components (CNY/yr) as named expressions; objective = their sum (or emissions)."""
+    case, crf, w = d.case, d.crf, d.weight_h
+    sites, tech, sc = case.sites, case.technologies, case.site_cooling
+
+    def annual_factor(t: str) -> float:
+        return crf[t] + float(tech.at[t, "fixed_om_share"])
+
+    new_sites = [s for s in d.sites if not sites.at[s, "existing_it_mw"] > 0]
+    m.carbon_price = pyo.Param(mutable=True, initialize=case.settings.carbon_price_cny_per_tco2)
+    e = {
+        "site_opening": sum(crf["site"] * float(sites.at[s, "fixed_cost_cny"]) * m.open[s] for s in new_sites),
+        "it": sum(crf["it"] * float(sites.at[s, "it_capex_cny_per_mw"] * sites.at[s, "module_mw"])
+                  * m.modules[s] for s in d.sites),
+        "cooling": sum(crf[f"cooling:{k}"] * float(sc.at[(s, k), "capex_cny_per_mw_it"]) * m.it_mw[s, k]
+                       for s, k in d.site_tech),
+        "pv": sum(annual_factor("pv") * KW_PER_MW * float(tech.at["pv", "capex_cny_per_kw"]) * m.pv_mw[s]
+                  for s in d.pv_sites),
+        "wind": sum(annual_factor("wind") * KW_PER_MW * float(tech.at["wind", "capex_cny_per_kw"]) * m.wind_mw[s]
+                    for s in d.wind_sites),
+        "battery": sum(annual_factor("battery") * KW_PER_MW * (
+            float(tech.at["battery", "capex_cny_per_kw"]) * m.battery_mw[s]
+            + float(tech.at["battery", "capex_cny_per_kwh"]) * m.battery_mwh[s]) for s in d.re_sites),
+        "grid_connection": sum(float(sites.at[s, "grid_connection_cost_cny_per_mw_yr"]) * m.grid_mw[s]
+                               for s in d.sites),
+        "energy": sum(float(w[t] * d.price[s][t]) * m.grid_import_mw[s, t] for s in d.sites for t in d.times
+                      if d.price[s][t] != 0),
+        "service": sum(float(c) * m.assign_mw[i, s] for i, s, c in zip(
+            d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]) if c != 0),
+        "carbon": m.carbon_price * m.emissions_tco2,
+        "export_revenue": -sum(float(w[t] * sites.at[s, "export_price_cny_per_mwh"]) * m.export_mw[s, t]
+                               for s in d.export_sites for t in d.times
+                               if sites.at[s, "export_price_cny_per_mwh"] != 0),
+    }
+    m.cost = pyo.Expression(list(COST_COMPONENTS), initialize=lambda m, c: e[c], doc="annualised cost (CNY/yr)")
+    m.total_cost = pyo.Objective(expr=sum(m.cost[c] for c in COST_COMPONENTS), sense=pyo.minimize)
+    m.total_emissions = pyo.Objective(expr=m.emissions_tco2, sense=pyo.minimize)
+    m.total_emissions.deactivate()
+    # used by the 'emissions' objective's second stage: cost at (near) minimal emissions
+    m.emissions_bound_tco2 = pyo.Param(mutable=True, initialize=float("inf"))
+    m.emissions_lexicographic = pyo.Constraint(expr=m.emissions_tco2 <= m.emissions_bound_tco2)
+    m.emissions_lexicographic.deactivate()
+
+
+def define_violations(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Elastic model only: a violation variable per relaxable constraint instance, and the phase-1 objective."""
+    keys = [("demand_served", i) for i in d.demands]
+    keys += [("hub_pue_cap", h) for h in d.hubs]
+    keys += [("hub_green_share", h) for h in d.hubs]
+    keys += [(f, s) for f in ("green_selfuse_of_generation", "green_selfuse_of_consumption",
+                              "green_min_storage_power") for s in d.re_sites]
+    keys += [("green_export_limit", s) for s in d.export_sites]
+    keys += [("carbon_cap", "case")]
+    m.V = pyo.Set(initialize=keys, dimen=2, ordered=True, doc="relaxable constraint instances")
+    m.violation = pyo.Var(m.V, domain=pyo.NonNegativeReals, doc="constraint violation (constraint's units)")
+
+
+def violation_scale(d: ModelData, family: str, scope: str) -> float:
+    """A natural size for a violation, so that violations of different units are comparable."""
+    total_mwh = float(d.case.demand["it_load_mw"].sum()) * 8760.0
+    if family == "demand_served":
+        return float(d.case.demand.at[scope, "it_load_mw"])
+    if family == "carbon_cap":
+        return max(total_mwh * 0.5, 1.0)
+    if family == "green_min_storage_power":
+        return max(float(d.case.sites.at[scope, "max_pv_mw"] + d.case.sites.at[scope, "max_wind_mw"]), 1.0)
+    return max(total_mwh, 1.0)
+
+
+def build_model(d: ModelData, *, elastic: bool = False) -> pyo.ConcreteModel:
+    """The planning MILP. `elastic=True` adds penalised violations to policy and demand constraints and
+    minimises their (scaled) sum instead of cost: used to explain an infeasible case."""
+    m = pyo.ConcreteModel(name=d.case.name)
+    m.elastic = elastic
+    define_sets(m, d)
+    if elastic:
+        define_violations(m, d)
+    define_siting(m, d)
+    define_cooling(m, d)
+    define_assignment(m, d)
+    define_renewables_and_grid(m, d)
+    define_storage(m, d)
+    define_energy_balance(m, d)
+    define_annual_energy(m, d)
+    define_green_connection(m, d)
+    define_hub_policies(m, d)
+    define_emissions(m, d)
+    define_objective(m, d)
+    if elastic:
+        m.total_cost.deactivate()
+        m.total_violation = pyo.Objective(
+            expr=sum(m.violation[f, s] / violation_scale(d, f, s) for f, s in m.V), sense=pyo.minimize)
+    return m

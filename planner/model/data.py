@@ -1,0 +1,152 @@
+"""Model data: the sparse index sets and numeric parameters the MILP is built from.
+
+Everything the optimisation needs is computed here once from a validated `Case` (numpy arrays indexed by
+time step), so the Pyomo build only wires them together. Names follow `models/formulation.md`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planner.case import Case
+from planner.latency import allowed_pairs
+
+FLAT_PROFILE = "__flat__"  # load profile group of demands without a load profile (utilisation 1 every hour)
+KW_PER_MW = 1000.0
+
+
+def capital_recovery_factor(rate: float, lifetime_yr: float) -> float:
+    """Annuity factor turning a one-off capex into an equal annual payment over its lifetime."""
+    if rate == 0:
+        return 1.0 / lifetime_yr
+    growth = (1.0 + rate) ** lifetime_yr
+    return rate * growth / (growth - 1.0)
+
+
+def _profile_or_flat(case: Case, profile_id, flat_value: float) -> np.ndarray:
+    if isinstance(profile_id, str) and profile_id:
+        return case.profiles[profile_id].to_numpy(dtype=float)
+    return np.full(case.n_hours, float(flat_value))
+
+
+@dataclass
+class ModelData:
+    case: Case
+    sites: list[str]
+    hubs: list[str]
+    demands: list[str]
+    cooling: list[str]
+    times: list[int]
+    weight_h: np.ndarray  # hours of the year each time step stands for (sums to 8760)
+    prev_t: np.ndarray  # previous time step for storage (cyclic within each day, or over the year)
+    site_hub: dict[str, str]
+    site_tech: list[tuple[str, str]]  # SK: allowed (site, cooling) pairs
+    pairs: pd.DataFrame  # DS: allowed demand-site pairs with latency_ms, service_cost_cny_per_mw_yr
+    load_groups: list[str]  # P: load profile groups
+    demand_group: dict[str, str]
+    site_groups: dict[str, list[str]]  # groups whose demands can reach the site
+    utilisation: dict[str, np.ndarray]  # p -> u_p(t)
+    pue: dict[tuple[str, str], np.ndarray]  # (s, k) -> hourly PUE
+    pv_sites: list[str]
+    wind_sites: list[str]
+    re_sites: list[str]  # sites with PV or wind potential: storage, curtailment, export, green rules
+    export_sites: list[str]
+    pv_cf: dict[str, np.ndarray]
+    wind_cf: dict[str, np.ndarray]
+    price: dict[str, np.ndarray]  # CNY/MWh
+    ef: dict[str, np.ndarray]  # tCO2/MWh
+    crf: dict[str, float]  # annuity factors: site, it, pv, wind, battery, and cooling:<k>
+    eta_charge: float
+    eta_discharge: float
+
+    @property
+    def n_t(self) -> int:
+        return len(self.times)
+
+    def it_energy_coef(self, p: str) -> float:
+        """MWh of IT energy per MW of IT load of group p per year."""
+        return float(self.weight_h @ self.utilisation[p])
+
+    def facility_energy_coef(self, s: str, k: str, p: str) -> float:
+        """MWh of facility energy per MW of IT load of group p at site s with cooling k per year."""
+        return float(self.weight_h @ (self.pue[s, k] * self.utilisation[p]))
+
+
+def _previous_time_step(case: Case) -> np.ndarray:
+    t = np.arange(case.n_hours)
+    prev = t - 1
+    if case.is_full_year:
+        prev[0] = case.n_hours - 1
+        return prev
+    day = case.timesteps["day"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, day[1:] != day[:-1]])
+    ends = np.r_[starts[1:], case.n_hours] - 1
+    prev[starts] = ends
+    return prev
+
+
+def _hourly_pue(case: Case, site: str, tech: str) -> np.ndarray:
+    cool = case.cooling.loc[tech]
+    annual = float(case.site_cooling.at[(site, tech), "pue_annual"])
+    temp_id = case.sites.at[site, "temp_profile"]
+    slope = float(cool["pue_temp_slope_per_degc"])
+    if not isinstance(temp_id, str) or slope == 0.0:
+        return np.full(case.n_hours, annual)
+    temp = case.profiles[temp_id].to_numpy(dtype=float)
+    return np.maximum(float(cool["pue_floor"]), annual + slope * (temp - float(cool["pue_ref_temp_c"])))
+
+
+def prepare(case: Case) -> ModelData:
+    """Compute the sparse sets and parameter arrays of the MILP from a validated case."""
+    sites_df, st, tech = case.sites, case.settings, case.technologies
+    sites = list(sites_df.index)
+    pairs = allowed_pairs(case).reset_index()
+
+    demand_group = {d: (p if isinstance(p, str) and p else FLAT_PROFILE)
+                    for d, p in case.demand["load_profile"].items()}
+    load_groups = sorted(set(demand_group.values()))
+    utilisation = {p: _profile_or_flat(case, None if p == FLAT_PROFILE else p, 1.0) for p in load_groups}
+    pairs["group"] = pairs["demand_id"].map(demand_group)
+    site_groups = {s: sorted(g) for s, g in pairs.groupby("site_id")["group"].unique().items()}
+
+    sc = case.site_cooling
+    site_tech = [(s, k) for (s, k), ok in sc["allowed"].items() if ok and s in case.sites.index]
+
+    pv_sites = [s for s in sites if sites_df.at[s, "max_pv_mw"] > 0]
+    wind_sites = [s for s in sites if sites_df.at[s, "max_wind_mw"] > 0]
+    re_sites = [s for s in sites if s in set(pv_sites) | set(wind_sites)]
+    export_sites = re_sites if st.green_export_allowed else []
+
+    bat = tech.loc["battery"]
+    rte = float(bat["round_trip_efficiency"])
+    crf = {
+        "site": capital_recovery_factor(st.discount_rate, st.site_lifetime_yr),
+        "it": capital_recovery_factor(st.discount_rate, st.it_lifetime_yr),
+        **{t: capital_recovery_factor(st.discount_rate, float(tech.at[t, "lifetime_yr"]))
+           for t in ("pv", "wind", "battery")},
+        **{f"cooling:{k}": capital_recovery_factor(st.discount_rate, float(case.cooling.at[k, "lifetime_yr"]))
+           for k in case.cooling.index},
+    }
+
+    def series(column_flat: str, column_profile: str) -> dict[str, np.ndarray]:
+        return {s: _profile_or_flat(case, sites_df.at[s, column_profile], sites_df.at[s, column_flat])
+                for s in sites}
+
+    return ModelData(
+        case=case, sites=sites, hubs=list(case.hubs.index), demands=list(case.demand.index),
+        cooling=list(case.cooling.index), times=list(range(case.n_hours)),
+        weight_h=case.hour_weights, prev_t=_previous_time_step(case),
+        site_hub=sites_df["hub_id"].to_dict(), site_tech=site_tech, pairs=pairs,
+        load_groups=load_groups, demand_group=demand_group, site_groups=site_groups,
+        utilisation=utilisation,
+        pue={(s, k): _hourly_pue(case, s, k) for s, k in site_tech},
+        pv_sites=pv_sites, wind_sites=wind_sites, re_sites=re_sites, export_sites=export_sites,
+        pv_cf={s: case.profiles[sites_df.at[s, "pv_profile"]].to_numpy(dtype=float) for s in pv_sites},
+        wind_cf={s: case.profiles[sites_df.at[s, "wind_profile"]].to_numpy(dtype=float) for s in wind_sites},
+        price=series("grid_price_cny_per_mwh", "grid_price_profile"),
+        ef=series("grid_ef_tco2_per_mwh", "grid_ef_profile"),
+        crf=crf, eta_charge=float(np.sqrt(rte)), eta_discharge=float(np.sqrt(rte)),
+    )

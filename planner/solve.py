@@ -1,0 +1,144 @@
+"""Solve a validated case: build -> solve -> post-process (or explain infeasibility).
+
+`PlanningModel` keeps the Pyomo model and the persistent HiGHS instance, so changing the carbon price or
+cap and solving again only sends the changes to HiGHS. `solve_case` is the one-call version.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.case import Case
+from planner.model.build import build_model
+from planner.model.data import ModelData, prepare
+from planner.model.diagnose import explain_infeasibility
+from planner.model.postprocess import postprocess
+from planner.model.solver import HighsSolver, LogCallback, ProgressCallback, SolveOutcome
+from planner.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, KPI_COLUMNS, POLICY_COLUMNS, SITE_COLUMNS,
+                            Result, SolveInfo)
+
+
+class SolveError(Exception):
+    """The solver could not produce a plan; the message says why in input terms."""
+
+
+def _count(m: pyo.ConcreteModel) -> dict[str, int]:
+    n_var = n_bin = n_int = 0
+    for v in m.component_data_objects(pyo.Var, active=True):
+        n_var += 1
+        if v.is_binary():
+            n_bin += 1
+        elif v.is_integer():
+            n_int += 1
+    n_con = sum(1 for _ in m.component_data_objects(pyo.Constraint, active=True))
+    return {"n_variables": n_var, "n_constraints": n_con, "n_binaries": n_bin, "n_integers": n_int}
+
+
+class PlanningModel:
+    """A built planning MILP with a persistent HiGHS solver attached."""
+
+    def __init__(self, case: Case, *, progress: ProgressCallback | None = None):
+        self.case = case
+        start = time.perf_counter()
+        self.data: ModelData = prepare(case)
+        self.model = build_model(self.data)
+        self.build_s = time.perf_counter() - start
+        self.size = _count(self.model)
+        if progress:
+            progress({"stage": "build", "build_s": self.build_s, **self.size})
+        self.solver = HighsSolver(self.model)
+
+    def set_carbon_price(self, cny_per_tco2: float) -> None:
+        self.model.carbon_price.set_value(float(cny_per_tco2))
+
+    def set_carbon_cap(self, tco2_per_yr: float | None) -> None:
+        if tco2_per_yr is None:
+            self.model.carbon_cap.deactivate()
+        else:
+            self.model.carbon_cap_tco2.set_value(float(tco2_per_yr))
+            self.model.carbon_cap.activate()
+
+    def _use_objective(self, name: str) -> None:
+        for obj in (self.model.total_cost, self.model.total_emissions):
+            obj.deactivate()
+        getattr(self.model, name).activate()
+
+    def solve(self, *, mip_gap: float | None = None, time_limit_s: float | None = None,
+              objective: str | None = None, log: LogCallback | None = None,
+              progress: ProgressCallback | None = None) -> Result:
+        st = self.case.settings
+        gap = st.mip_gap if mip_gap is None else mip_gap
+        limit = st.time_limit_s if time_limit_s is None else time_limit_s
+        objective = objective or st.objective
+        if progress:
+            progress({"stage": "solve", "elapsed_s": 0.0})
+        start = time.perf_counter()
+        self.model.emissions_lexicographic.deactivate()
+        if objective == "emissions":
+            outcome = self._solve_min_emissions_then_cost(gap, limit, log, progress)
+        else:
+            self._use_objective("total_cost")
+            outcome = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress)
+        info = SolveInfo(
+            status=outcome.status, termination=outcome.termination, objective_cny=outcome.objective,
+            best_bound_cny=outcome.bound, gap=outcome.gap, proven_optimal=outcome.status == "optimal",
+            build_s=self.build_s, solve_s=time.perf_counter() - start, highs_s=outcome.highs_s,
+            solver_version=HighsSolver.version(), mip_gap_setting=gap, time_limit_s_setting=limit, **self.size)
+        return self._result(outcome, info, limit, progress)
+
+    def _solve_min_emissions_then_cost(self, gap, limit, log, progress) -> SolveOutcome:
+        """Lexicographic: minimal emissions first, then the cheapest plan within that emission level."""
+        self._use_objective("total_emissions")
+        first = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress)
+        if not first.has_solution:
+            return first
+        best = float(pyo.value(self.model.emissions_tco2))
+        self.model.emissions_bound_tco2.set_value(best * (1 + 1e-6) + 1e-6)
+        self.model.emissions_lexicographic.activate()
+        self._use_objective("total_cost")
+        second = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress)
+        if first.status == "time_limit" and second.status == "optimal":
+            second.status = "time_limit"
+        return second
+
+    def _result(self, outcome: SolveOutcome, info: SolveInfo, limit: float,
+                progress: ProgressCallback | None) -> Result:
+        if outcome.status in ("optimal", "time_limit") and outcome.has_solution:
+            if progress:
+                progress({"stage": "postprocess"})
+            return postprocess(self.model, self.data, info)
+        if outcome.status in ("infeasible", "infeasible_or_unbounded"):
+            if progress:
+                progress({"stage": "diagnose"})
+            table, messages = explain_infeasibility(self.data, time_limit_s=limit)
+            info.status = "infeasible"
+            return _empty_result(self.case.name, info, table, messages)
+        if outcome.status == "interrupted":
+            raise KeyboardInterrupt
+        if outcome.status == "no_solution":
+            raise SolveError(f"no feasible plan found within the time limit of {limit:g} s: raise the time limit "
+                             f"(--time-limit or Settings time_limit_s) or loosen mip_gap")
+        if outcome.status == "unbounded":
+            raise SolveError("the case is unbounded: some cost is negative without a limit (check negative "
+                             "prices or export prices against grid limits)")
+        raise SolveError(f"HiGHS stopped without a plan ({outcome.termination}); run with --debug for its log")
+
+
+def _empty_result(name: str, info: SolveInfo, infeasibility, messages: list[str]) -> Result:
+    empty = {cols: pd.DataFrame(columns=list(cols)) for cols in (KPI_COLUMNS, SITE_COLUMNS, ASSIGNMENT_COLUMNS,
+                                                                 POLICY_COLUMNS, DISPATCH_COLUMNS)}
+    return Result(case_name=name, solve=info, kpis=empty[KPI_COLUMNS],
+                  costs=pd.DataFrame(columns=["component", "cost_cny_per_yr"]), sites=empty[SITE_COLUMNS],
+                  assignments=empty[ASSIGNMENT_COLUMNS], policy=empty[POLICY_COLUMNS],
+                  dispatch=empty[DISPATCH_COLUMNS], infeasibility=infeasibility, messages=messages)
+
+
+def solve_case(case: Case, *, mip_gap: float | None = None, time_limit_s: float | None = None,
+               log: Callable[[str], None] | None = None, progress: Callable[[dict], None] | None = None) -> Result:
+    """Build and solve the planning MILP of a validated case; an infeasible case comes back explained."""
+    return PlanningModel(case, progress=progress).solve(mip_gap=mip_gap, time_limit_s=time_limit_s, log=log,
+                                                        progress=progress)
