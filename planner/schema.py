@@ -41,6 +41,7 @@ class Column:
     min_exclusive: bool = False  # True: value must be > min instead of >= min
     example: Any = None
     plausible: tuple[float, float] | None = None  # outside: a warning about units, not an error
+    profile_unit: str | None = None  # ref="Profiles" only: the unit the referenced profile must have (PROFILE_UNITS)
 
     @property
     def header(self) -> str:
@@ -58,6 +59,7 @@ class Sheet:
     required: bool = True
     kind: Literal["table", "settings", "profiles"] = "table"
     min_rows: int = 0
+    more_examples: tuple[dict[str, Any], ...] = ()  # template rows after the one built from Column.example
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -170,11 +172,11 @@ SITES = Sheet(
         _c("grid_price_cny_per_mwh", "float", "CNY/MWh", "Flat grid energy price; give this or "
            "grid_price_profile.", min=0.0, required=False, plausible=(20.0, 3000.0), example=380.0),
         _c("grid_price_profile", "id", "-", "Profile id of an hourly grid price (CNY/MWh); overrides the flat "
-           "price.", ref="Profiles", required=False, example=None),
+           "price.", ref="Profiles", profile_unit="CNY/MWh", required=False, example=None),
         _c("grid_ef_tco2_per_mwh", "float", "tCO2/MWh", "Flat grid emission factor; give this or "
            "grid_ef_profile.", min=0.0, max=2.0, required=False, plausible=(0.0, 1.2), example=0.4471),
         _c("grid_ef_profile", "id", "-", "Profile id of an hourly grid emission factor (tCO2/MWh); overrides "
-           "the flat factor.", ref="Profiles", required=False, example=None),
+           "the flat factor.", ref="Profiles", profile_unit="tCO2/MWh", required=False, example=None),
         _c("grid_green_share", "float", "-", "Share of grid energy counted as green (e.g. via green certificates); "
            "blank = 0.", min=0.0, max=1.0, default=0.0, required=False, example=0.0),
         _c("grid_connection_cost_cny_per_mw_yr", "float", "CNY/(MW*yr)", "Capacity-based T&D charge on the grid "
@@ -186,11 +188,11 @@ SITES = Sheet(
         _c("max_wind_mw", "float", "MW", "Wind that can be direct-connected to the site.", min=0.0, default=0.0,
            required=False, example=300.0),
         _c("pv_profile", "id", "-", "Profile id of the PV capacity factor (0-1); required if max_pv_mw > 0.",
-           ref="Profiles", required=False, example="pv_qingyang"),
+           ref="Profiles", profile_unit="cf", required=False, example="pv_qingyang"),
         _c("wind_profile", "id", "-", "Profile id of the wind capacity factor (0-1); required if "
-           "max_wind_mw > 0.", ref="Profiles", required=False, example="wind_qingyang"),
+           "max_wind_mw > 0.", ref="Profiles", profile_unit="cf", required=False, example="wind_qingyang"),
         _c("temp_profile", "id", "-", "Profile id of the outdoor temperature (degC) for hourly PUE; blank = "
-           "annual PUE every hour.", ref="Profiles", required=False, example="temp_qingyang"),
+           "annual PUE every hour.", ref="Profiles", profile_unit="degC", required=False, example="temp_qingyang"),
         _c("export_price_cny_per_mwh", "float", "CNY/MWh", "Price earned for renewable energy exported to the "
            "grid.", min=0.0, default=0.0, required=False, example=0.0),
     ),
@@ -201,6 +203,11 @@ COOLING = Sheet(
     description="Cooling technologies. Exactly one is chosen per open site; it sets the site's PUE.",
     key=("cooling_id",),
     min_rows=1,
+    more_examples=(
+        {"cooling_id": "air", "name": "Air cooling with free cooling", "pue_annual": 1.25,
+         "capex_cny_per_mw_it": 3.0e6, "lifetime_yr": 10, "pue_temp_slope_per_degc": 0.006, "pue_floor": 1.10,
+         "pue_ref_temp_c": 15.0},
+    ),
     columns=(
         _c("cooling_id", "id", "-", "Unique cooling technology id.", example="immersion"),
         _c("name", "str", "-", "Display name.", example="Immersion liquid cooling"),
@@ -253,7 +260,7 @@ DEMAND = Sheet(
            "split over >= 2 sites); blank = no limit.", min=0.0, max=1.0, min_exclusive=True, required=False,
            example=None),
         _c("load_profile", "id", "-", "Profile id of hourly utilisation (0-1) of it_load_mw; blank = flat 1.",
-           ref="Profiles", required=False, example=None),
+           ref="Profiles", profile_unit="share", required=False, example=None),
     ),
 )
 
@@ -291,6 +298,11 @@ TECHNOLOGIES = Sheet(
     description="Cost and performance of PV, wind and battery storage (one row each).",
     key=("tech_id",),
     min_rows=3,
+    more_examples=(
+        {"tech_id": "wind", "capex_cny_per_kw": 4800.0, "fixed_om_share": 0.02, "lifetime_yr": 25},
+        {"tech_id": "battery", "capex_cny_per_kw": 500.0, "capex_cny_per_kwh": 700.0, "fixed_om_share": 0.02,
+         "lifetime_yr": 15, "round_trip_efficiency": 0.88, "min_hours": 1.0, "max_hours": 4.0},
+    ),
     columns=(
         _c("tech_id", "id", "-", "pv, wind or battery.", choices=TECHNOLOGY_IDS, example="pv"),
         _c("capex_cny_per_kw", "float", "CNY/kW", "Capex per kW of power capacity.", min=0.0,
@@ -323,6 +335,25 @@ PROFILES = Sheet(
     ),
 )
 
+@dataclass(frozen=True)
+class ProfileUnit:
+    """A unit a profile column may have (its Profiles unit-row entry) and the values it allows."""
+
+    unit: str
+    meaning: str
+    min: float | None = None  # outside [min, max]: an error
+    max: float | None = None
+    plausible_mean: tuple[float, float] | None = None  # mean outside: a warning about units
+
+
+PROFILE_UNITS: dict[str, ProfileUnit] = {u.unit: u for u in (
+    ProfileUnit("cf", "capacity factor 0-1 (PV, wind)", min=0.0, max=1.0),
+    ProfileUnit("share", "utilisation 0-1 of the demand's it_load_mw", min=0.0, max=1.0),
+    ProfileUnit("degC", "outdoor temperature", plausible_mean=(-30.0, 40.0)),
+    ProfileUnit("CNY/MWh", "grid energy price", plausible_mean=(20.0, 3000.0)),
+    ProfileUnit("tCO2/MWh", "grid emission factor", min=0.0, max=2.0, plausible_mean=(0.0, 1.2)),
+)}
+
 PROFILE_UNIT_HINT = (
     "Profile columns: capacity factors and utilisation 0-1 ('cf' or 'share'), temperature 'degC', price "
     "'CNY/MWh', emission factor 'tCO2/MWh'."
@@ -334,6 +365,8 @@ SHEETS: tuple[Sheet, ...] = (
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 
 README_SHEET = "README"
+# Sheets a workbook may carry for documentation; the reader ignores them without a warning.
+INFO_SHEETS = (README_SHEET, "Sources", "Notes")
 
 WORKFLOW = (
     "1. Fill every sheet (row 1 = column names, row 2 = units, data from row 3; replace the example rows).",
