@@ -1,0 +1,63 @@
+"""Small input tables for model tests, built as plain DataFrames and validated by `case_from_tables`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.case import Case
+from planner.validate import case_from_tables
+
+
+def profiles(n_days: int = 1, **columns) -> pd.DataFrame:
+    """A Profiles table of n_days representative days with equal weights summing to 365."""
+    n = 24 * n_days
+    table = pd.DataFrame({"day": np.repeat(np.arange(1, n_days + 1), 24), "hour": np.tile(np.arange(24), n_days),
+                          "weight_days": 365.0 / n_days})
+    for name, values in columns.items():
+        table[name] = np.broadcast_to(np.asarray(values, dtype=float), (n,))
+    return table
+
+
+def site(site_id: str, **kw) -> dict:
+    row = {"site_id": site_id, "hub_id": "h1", "name": site_id, "lat": 30.0, "lon": 110.0, "max_it_mw": 100.0,
+           "module_mw": 10.0, "it_capex_cny_per_mw": 1.0e6, "grid_price_cny_per_mwh": 400.0,
+           "grid_ef_tco2_per_mwh": 0.5}
+    row.update(kw)
+    return row
+
+
+def demand(demand_id: str, **kw) -> dict:
+    row = {"demand_id": demand_id, "name": demand_id, "lat": 30.0, "lon": 110.0, "it_load_mw": 25.0,
+           "latency_cap_ms": 10.0}
+    row.update(kw)
+    return row
+
+
+def cooling(cooling_id: str, pue: float, capex: float = 0.0, **kw) -> dict:
+    return {"cooling_id": cooling_id, "name": cooling_id, "pue_annual": pue, "capex_cny_per_mw_it": capex, **kw}
+
+
+def tables(*, sites=None, demands=None, coolings=None, hubs=None, settings=None, technologies=None,
+           profile_table=None, **extra) -> dict:
+    tech = technologies or [
+        {"tech_id": "pv", "capex_cny_per_kw": 3000.0, "lifetime_yr": 25.0},
+        {"tech_id": "wind", "capex_cny_per_kw": 5000.0, "lifetime_yr": 20.0},
+        {"tech_id": "battery", "capex_cny_per_kw": 500.0, "capex_cny_per_kwh": 800.0, "lifetime_yr": 12.0,
+         "round_trip_efficiency": 0.9, "min_hours": 0.0, "max_hours": 8.0},
+    ]
+    out = {
+        "Settings": {"case_name": "test", "discount_rate": 0.0, "mip_gap": 1e-7, **(settings or {})},
+        "Hubs": pd.DataFrame(hubs or [{"hub_id": "h1", "name": "Hub 1", "region": "west", "pue_cap": 2.0}]),
+        "Sites": pd.DataFrame(sites or [site("s1")]),
+        "Cooling": pd.DataFrame(coolings or [cooling("air", 1.4)]),
+        "Demand": pd.DataFrame(demands or [demand("d1")]),
+        "Technologies": pd.DataFrame(tech),
+        "Profiles": profile_table if profile_table is not None else profiles(),
+    }
+    out.update({k: (v if isinstance(v, (dict, pd.DataFrame)) else pd.DataFrame(v)) for k, v in extra.items()})
+    return out
+
+
+def make_case(**kw) -> Case:
+    return case_from_tables(tables(**kw), source="test tables")

@@ -1,0 +1,43 @@
+"""The siting core reproduces published OR-Library CFLP optima (energy, cooling and latency switched off)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from planner.orlib import cflp_case, read_cflp, read_optima
+from planner.solve import solve_case
+
+ORLIB = Path(os.environ.get("PLANNER_ORLIB_DIR",
+                            Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "orlib-cflp"))
+
+
+@pytest.fixture(scope="module")
+def optima():
+    assert ORLIB.is_dir(), f"OR-Library instances not found at {ORLIB} (set PLANNER_ORLIB_DIR)"
+    return read_optima(ORLIB / "capopt.txt")
+
+
+def test_optima_file_parsed(optima):
+    assert optima["cap41", None] == 1040444.375
+    assert optima["capa", 14000.0] == 17160439.012
+    assert optima["capc", 5750.0] == 11570340.289
+
+
+def test_reader_shapes():
+    inst = read_cflp(ORLIB / "cap41.txt")
+    assert inst.cost.shape == (16, 50) and inst.capacity[0] == 5000 and inst.fixed_cost[10] == 0.0
+    capa = read_cflp(ORLIB / "capa.txt", capacity=14000)
+    assert capa.cost.shape == (100, 1000) and (capa.capacity == 14000).all()
+    with pytest.raises(ValueError, match="capacity"):
+        read_cflp(ORLIB / "capa.txt")
+
+
+@pytest.mark.parametrize("name", ["cap41", "cap64", "cap71", "cap124", "cap131"])
+def test_published_optimum(name, optima):
+    result = solve_case(cflp_case(ORLIB / f"{name}.txt"), mip_gap=1e-9)
+    assert result.solve.status == "optimal"
+    assert result.solve.objective_cny == pytest.approx(optima[name, None], rel=1e-6)
+    # the objective is entirely site opening + service cost, as in the CFLP
+    costs = result.costs.set_index("component")["cost_cny_per_yr"]
+    assert costs["site_opening"] + costs["service"] == pytest.approx(optima[name, None], rel=1e-6)
