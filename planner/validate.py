@@ -138,12 +138,30 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def purpose(col: Column) -> str:
-    """What to enter in a column, e.g. 'maximum IT capacity at the site (MW)'."""
-    text = col.description.split(";")[0].rstrip(".")
-    if len(text) > 1 and not text[1].isupper():
-        text = text[0].lower() + text[1:]
-    return f"{text} ({col.unit})" if col.unit not in ("-", "") else text
+KINDS = {"float": "a number", "int": "a whole number", "bool": "yes or no", "id": "an id", "str": "text"}
+
+
+def expectation(col: Column) -> str:
+    """What a column holds, e.g. 'a number > 0 in MW', 'one of east, west', 'a hub_id from Hubs'."""
+    if col.choices:
+        return " or ".join(col.choices) if len(col.choices) == 2 else f"one of {', '.join(col.choices)}"
+    if col.ref == "Profiles":
+        return "a profile id (a column name of Profiles)"
+    if col.ref:
+        sheet, column = col.ref.split(".")
+        return f"a {column} from {sheet}"
+    rule = bounds(col)
+    unit = f" in {col.unit}" if col.dtype in ("float", "int") and col.unit not in ("-", "") else ""
+    return f"{KINDS[col.dtype]}{' ' + rule if rule else ''}{unit}"
+
+
+def hint(col: Column) -> str:
+    """The usual fix for a bad or missing value: what to enter and what the column means."""
+    return f"enter {expectation(col)}: {col.description}"
+
+
+def _unit(col: Column) -> str:
+    return f" {col.unit}" if col.unit not in ("-", "") else ""
 
 
 def _in_range(value: float, col: Column) -> bool:
@@ -161,7 +179,8 @@ def unit_hint(unit: str, value: float, low: float, high: float) -> str:
             return f"looks like {unit[: -len(ours)]}{theirs}: {verb} by 1000 to get {unit}"
     if unit in ("-", "") and low <= value / 100 <= high:
         return "looks like a percentage: divide by 100"
-    return f"check the value and its unit ({unit})"
+    unit_text = f" and its unit ({unit})" if unit not in ("-", "") else ""
+    return f"check the value{unit_text}; if it is right, ignore this warning"
 
 
 def check_value(value: Any, col: Column) -> tuple[Any, list[tuple[str, str, str]]]:
@@ -175,7 +194,7 @@ def check_value(value: Any, col: Column) -> tuple[Any, list[tuple[str, str, str]
     try:
         typed = CONVERTERS[col.dtype](value)
     except _Bad as bad:
-        return None, [("error", f"{col.name} is {show(value)}, not {bad}", f"enter {purpose(col)}")]
+        return None, [("error", f"{col.name} is {show(value)}, not {bad}", hint(col))]
     if col.choices:
         match = {c.lower(): c for c in col.choices}.get(typed.lower() if isinstance(typed, str) else
                                                          ("yes" if typed else "no"))
@@ -185,13 +204,11 @@ def check_value(value: Any, col: Column) -> tuple[Any, list[tuple[str, str, str]
         typed = match if isinstance(typed, str) else typed
     if isinstance(typed, (int, float)) and not isinstance(typed, bool):
         if not _in_range(typed, col):
-            unit = f" {col.unit}" if col.unit not in ("-", "") else ""
-            return None, [("error", f"{col.name} is {show(typed)}, must be {bounds(col)}{unit}",
-                           f"enter {purpose(col)}")]
+            return None, [("error", f"{col.name} is {show(typed)}, must be {bounds(col)}{_unit(col)}", hint(col))]
         if col.plausible and not col.plausible[0] <= typed <= col.plausible[1]:
             low, high = col.plausible
-            return typed, [("warning", f"{col.name} is {show(typed)} {col.unit}, outside the usual "
-                            f"{format_value(low)}-{format_value(high)} {col.unit}",
+            return typed, [("warning", f"{col.name} is {show(typed)}{_unit(col)}, outside the usual range "
+                            f"{format_value(low)}-{format_value(high)}{_unit(col)}",
                             unit_hint(col.unit, typed, low, high))]
     return typed, []
 
@@ -275,7 +292,7 @@ def _check_missing_columns(raw: RawTable, sheet: Sheet, positions: dict[str, int
     for col in sheet.columns:
         if col.required and col.name not in positions:
             problems.error(raw.sheet, RawTable.cell(free, HEADER_ROW), f"column {col.name} is missing",
-                           f"add a column headed {col.name} (unit {col.unit}) for {purpose(col)}")
+                           f"add a column headed {col.name} (unit {col.unit}) in row {HEADER_ROW}: {col.description}")
 
 
 def _check_units(raw: RawTable, sheet: Sheet, positions: dict[str, int], problems: ProblemList) -> None:
@@ -301,7 +318,7 @@ def _cell_value(raw: RawTable, row: int, pos: int, values: list[Any], col: Colum
                            "open and save the file in Excel, or type the value")
             return None, True
         if col.required:
-            problems.error(raw.sheet, cell, f"{col.name} is empty", f"enter {purpose(col)}; it is required")
+            problems.error(raw.sheet, cell, f"{col.name} is empty (required)", hint(col))
             return None, True
         return None, False
     typed, issues = check_value(value, col)
@@ -394,7 +411,7 @@ def parse_settings(raw: RawTable, problems: ProblemList) -> dict[str, Any]:
         if col.required and col.name not in rows:
             last += 1
             problems.error(raw.sheet, RawTable.cell(name_pos, last), f"setting {col.name} is missing",
-                           f"add a row with name {col.name} and value: {purpose(col)}")
+                           f"add a row with name {col.name} and value {expectation(col)}: {col.description}")
     return values
 
 
@@ -693,8 +710,9 @@ def _check_profile_unit(profiles: ProfileData, pid: str, unit: str, use: str, pr
         t = int(outside[0])
         problems.error(tab, profiles.cell(pid, t),
                        f"profile {pid} is {show(float(values[t]))} here ({outside.size} value(s) outside "
-                       f"{format_value(spec.min)}-{format_value(spec.max)}) and {use}",
-                       f"enter {spec.meaning} ({unit}) between {format_value(spec.min)} and {format_value(spec.max)}")
+                       f"{format_value(spec.min)}-{format_value(spec.max)}); {use}",
+                       f"{use.split(' uses')[0]} needs {spec.meaning} ({unit}): enter values between "
+                       f"{format_value(spec.min)} and {format_value(spec.max)}")
     finite = values[np.isfinite(values)]
     if spec.plausible_mean and finite.size:
         mean, (lo, hi) = float(finite.mean()), spec.plausible_mean
@@ -873,6 +891,18 @@ def _remap_cell(cell: str, table: Table) -> str:
     return table.cell(i, names[pos])
 
 
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in workbook order: sheet (schema order), then row, then column; whole-sheet problems first."""
+    order = {s.name.lower(): i for i, s in enumerate(SHEETS)}
+
+    def key(p: Problem) -> tuple:
+        match = re.fullmatch(r"([A-Z]+)(\d+)", p.cell)
+        where = (int(match[2]), column_index_from_string(match[1])) if match else (0, 0)
+        return (order.get(p.sheet.strip().lower(), len(order)), *where)
+
+    return sorted(problems, key=key)
+
+
 def validate(raw: RawWorkbook) -> Case:
     """Raw tables -> Case; raises CaseInvalid with every problem if there is any error."""
     problems = ProblemList()
@@ -880,12 +910,12 @@ def validate(raw: RawWorkbook) -> Case:
     settings, tables, profiles = parse_sheets(matched, problems)
     cross_checks(tables, profiles, problems)
     if problems.errors or settings is None or profiles is None or not profiles.time_ok:
-        raise CaseInvalid(problems.items, raw.source)
+        raise CaseInvalid(sort_problems(problems.items), raw.source)
     case = build_case(settings, tables, profiles, raw.source)
     problems.items.extend(_latency_problems(case, tables.get("Demand")))
     if problems.errors:
-        raise CaseInvalid(problems.items, raw.source)
-    case.warnings = problems.warnings
+        raise CaseInvalid(sort_problems(problems.items), raw.source)
+    case.warnings = sort_problems(problems.warnings)
     return case
 
 
