@@ -1,0 +1,323 @@
+"""Shared formatting of the result and comparison workbooks: one place for every style decision.
+
+Layout of every table written here (same as the input workbook): a header row with the column names, a
+units row below it, data below that. Units come from the column name's suffix (``_mw`` -> MW, ``_cny`` ->
+CNY, ...) unless the caller gives them; the number format of a column follows from its unit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+# ---------------------------------------------------------------------------------------------------------
+# Styles
+# ---------------------------------------------------------------------------------------------------------
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+UNIT_FONT = Font(italic=True, color="595959")
+UNIT_FILL = PatternFill("solid", fgColor="DDEBF7")
+TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
+SUBTITLE_FONT = Font(italic=True, color="595959")
+SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
+SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+WARN_FONT = Font(bold=True, color="C00000")
+OK_FONT = Font(bold=True, color="375623")
+HEADER_BORDER = Border(bottom=Side(style="thin", color="1F4E78"))
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+# ---------------------------------------------------------------------------------------------------------
+# Units and number formats
+# ---------------------------------------------------------------------------------------------------------
+FMT_MW = "#,##0.0"
+FMT_MWH = "#,##0"
+FMT_CNY = "#,##0"
+FMT_TCO2 = "#,##0"
+FMT_SHARE = "0.0%"
+FMT_GAP = "0.00%"
+FMT_PUE = "0.000"
+FMT_MS = "0.0"
+FMT_SECONDS = "0.0"
+FMT_INT = "0"
+FMT_FLOAT = "0.###"
+FMT_GENERAL = "General"
+
+# suffix -> unit, first match wins (longest suffixes first)
+_SUFFIX_UNITS: tuple[tuple[str, str], ...] = (
+    ("_cny_per_yr", "CNY/yr"),
+    ("_cny_per_mw_yr", "CNY/(MW*yr)"),
+    ("_cny_per_mwh", "CNY/MWh"),
+    ("_cny_per_mw_it", "CNY/MW"),
+    ("_cny_per_mw", "CNY/MW"),
+    ("_cny_per_kwh", "CNY/kWh"),
+    ("_cny_per_kw", "CNY/kW"),
+    ("_cny_per_tco2", "CNY/tCO2"),
+    ("_tco2_per_mwh", "tCO2/MWh"),
+    ("_tco2_per_yr", "tCO2/yr"),
+    ("_kgco2_per_kwh", "kgCO2/kWh"),
+    ("_mwh", "MWh"),
+    ("_mw", "MW"),
+    ("_cny", "CNY"),
+    ("_tco2", "tCO2"),
+    ("_ms", "ms"),
+    ("_km", "km"),
+    ("_s", "s"),
+    ("_yr", "yr"),
+    ("_days", "days"),
+    ("_pct", "%"),
+)
+
+# units that are annual amounts when a table holds annual totals (Sites, Summary)
+_ANNUAL = {"MWh": "MWh/yr", "CNY": "CNY/yr", "tCO2": "tCO2/yr"}
+
+
+def is_share(name: str) -> bool:
+    """Shares are stored as fractions 0-1 and shown as percentages."""
+    n = name.lower()
+    return "share" in n or n.endswith("_fraction") or n in {"gap", "mip_gap", "relative_gap"}
+
+
+def unit_for(name: str, *, annual: bool = False) -> str:
+    """The unit of a column from its name (``it_mw`` -> MW). ``annual``: energy, cost and emissions are per year."""
+    n = name.lower()
+    if is_share(n):
+        return "%"
+    if "pue" in n:
+        return "-"
+    if n == "hour":
+        return "h"
+    if n in {"modules", "n_sites", "sites_opened", "t", "day"}:
+        return "-"
+    for suffix, unit in _SUFFIX_UNITS:
+        if n.endswith(suffix):
+            return _ANNUAL.get(unit, unit) if annual else unit
+    return "-"
+
+
+def number_format_for(unit: str | None, name: str = "") -> str:
+    """Excel number format for a value of this unit (and name, for shares, PUE and counts)."""
+    u = (unit or "").strip()
+    n = name.lower()
+    if u in {"%", "share", "fraction"} or (u in {"", "-"} and is_share(n)):
+        return FMT_GAP if "gap" in n else FMT_SHARE
+    if "pue" in n and u in {"", "-"}:
+        return FMT_PUE
+    base = u.split("/")[0].strip()
+    if u in {"CNY/kWh", "CNY/kW"}:
+        return "#,##0.00"
+    if u in {"CNY/MWh", "CNY/tCO2"}:
+        return "#,##0.0"
+    if base == "CNY":
+        return FMT_CNY
+    if u.startswith("kgCO2"):
+        return "0.000"
+    if u.startswith("tCO2/MWh"):
+        return "0.0000"
+    if base == "tCO2":
+        return FMT_TCO2
+    if base == "MWh" or base == "GWh":
+        return FMT_MWH
+    if base in {"MW", "GW"}:
+        return FMT_MW
+    if u == "ms":
+        return FMT_MS
+    if u == "s":
+        return FMT_SECONDS
+    if u in {"count", "sites", "modules", "int"} or n in {"modules", "t", "day", "hour", "sites_opened"}:
+        return FMT_INT
+    if u == "h" or u == "days":
+        return "0.##"
+    if u in {"yes/no", "bool"}:
+        return FMT_GENERAL
+    return FMT_FLOAT
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cells
+# ---------------------------------------------------------------------------------------------------------
+def excel_value(v: Any) -> Any:
+    """A value openpyxl can write: numpy scalars to Python, NaN/inf/None to empty, bools to yes/no."""
+    if v is None:
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if bool(v) else "no"
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        return None if (math.isnan(f) or math.isinf(f)) else f
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if v is pd.NA or v is pd.NaT:
+        return None
+    return v
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write a value; text starting with '=' stays text (openpyxl would make it a formula)."""
+    cell = ws.cell(row=row, column=column, value=excel_value(value))
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+def style_header_cell(cell: Cell) -> None:
+    cell.font = HEADER_FONT
+    cell.fill = HEADER_FILL
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cell.border = HEADER_BORDER
+
+
+def style_unit_cell(cell: Cell) -> None:
+    cell.font = UNIT_FONT
+    cell.fill = UNIT_FILL
+    cell.alignment = Alignment(horizontal="center")
+
+
+def write_title(ws: Worksheet, row: int, title: str, subtitle: str | None = None) -> int:
+    """A title (and optional subtitle) at ``row``; returns the next free row."""
+    put(ws, row, 1, title).font = TITLE_FONT
+    row += 1
+    if subtitle:
+        put(ws, row, 1, subtitle).font = SUBTITLE_FONT
+        row += 1
+    return row
+
+
+def write_section(ws: Worksheet, row: int, text: str, width: int = 1, *, start_col: int = 1) -> int:
+    """A shaded section title row ``width`` columns wide; returns the next row."""
+    for col in range(start_col, start_col + max(width, 1)):
+        ws.cell(row=row, column=col).fill = SECTION_FILL
+    put(ws, row, start_col, text).font = SECTION_FONT
+    return row + 1
+
+
+def write_table(
+    ws: Worksheet,
+    df: pd.DataFrame,
+    *,
+    start_row: int = 1,
+    start_col: int = 1,
+    units: Mapping[str, str] | None = None,
+    annual: bool = False,
+    formats: Mapping[str, str] | None = None,
+    row_formats: Sequence[str | None] | None = None,
+    row_format_columns: Iterable[str] = (),
+    descriptions: Mapping[str, str] | None = None,
+    unit_row: bool = True,
+    row_fonts: Sequence[Font | None] | None = None,
+) -> tuple[int, int]:
+    """Write ``df`` as a formatted table: header row, units row, data rows.
+
+    ``units``/``formats`` override the unit or format of named columns. ``row_formats`` gives one number format
+    per row (or None) for the numeric cells of ``row_format_columns`` (e.g. the value column of the KPI table,
+    whose unit changes from row to row). ``descriptions`` become comments on the header cells; ``row_fonts``
+    one font per row (or None). Returns (first data row, last row).
+    """
+    units = dict(units or {})
+    formats = dict(formats or {})
+    columns = [str(c) for c in df.columns]
+    col_units = [units.get(c, unit_for(c, annual=annual)) for c in columns]
+    col_formats = [formats.get(c, number_format_for(u, c)) for c, u in zip(columns, col_units)]
+
+    r = start_row
+    for j, name in enumerate(columns):
+        cell = put(ws, r, start_col + j, name)
+        style_header_cell(cell)
+        if descriptions and descriptions.get(name):
+            cell.comment = Comment(descriptions[name], "planner", width=300, height=90)
+    r += 1
+    if unit_row:
+        for j, unit in enumerate(col_units):
+            style_unit_cell(ws.cell(row=r, column=start_col + j, value=unit))
+        r += 1
+    first_data = r
+
+    per_row = {columns.index(c) for c in row_format_columns if c in columns}
+    values = df.to_numpy(dtype=object).tolist()
+    for i, row in enumerate(values):
+        row_fmt = row_formats[i] if row_formats is not None else None
+        font = row_fonts[i] if row_fonts is not None else None
+        for j, v in enumerate(row):
+            cell = put(ws, r, start_col + j, v)
+            val = cell.value
+            if isinstance(val, (int, float)) and not isinstance(val, bool):
+                cell.number_format = row_fmt if (row_fmt and j in per_row) else col_formats[j]
+            if font is not None:
+                cell.font = font
+        r += 1
+    return first_data, r - 1
+
+
+def set_widths(ws: Worksheet, *, min_width: float = 8, max_width: float = 60, sample_rows: int = 400,
+               fixed: Mapping[str, float] | None = None) -> None:
+    """Column widths from the longest text in the first ``sample_rows`` rows (numbers as ~12 chars)."""
+    widths: dict[int, float] = {}
+    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, sample_rows)):
+        for cell in row:
+            v = cell.value
+            if v is None:
+                continue
+            if isinstance(v, float):
+                length = 12
+            elif isinstance(v, int):
+                length = max(6, len(str(v)) + 2)
+            else:
+                length = max(len(line) for line in str(v).splitlines() or [""]) + 2
+            if cell.font is not None and cell.font.b:
+                length *= 1.1
+            widths[cell.column] = max(widths.get(cell.column, 0), length)
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(min_width, min(max_width, width))
+    for letter, width in (fixed or {}).items():
+        ws.column_dimensions[letter].width = width
+
+
+def freeze(ws: Worksheet, cell: str) -> None:
+    ws.freeze_panes = cell
+
+
+def autofilter(ws: Worksheet, header_row: int, first_col: int, last_col: int, last_row: int) -> None:
+    if last_row > header_row:
+        ws.auto_filter.ref = (f"{get_column_letter(first_col)}{header_row}:"
+                              f"{get_column_letter(last_col)}{last_row}")
+
+
+def write_key_values(ws: Worksheet, rows: Iterable[Sequence[Any]], *, start_row: int = 1,
+                     headers: Sequence[str] = ("item", "value"), formats: Mapping[int, str] | None = None) -> int:
+    """A simple two-or-more column key/value table with a styled header; returns the next free row."""
+    r = start_row
+    for j, h in enumerate(headers):
+        style_header_cell(ws.cell(row=r, column=1 + j, value=h))
+    r += 1
+    for row in rows:
+        for j, v in enumerate(row):
+            cell = put(ws, r, 1 + j, v)
+            if formats and j in formats and isinstance(cell.value, (int, float)):
+                cell.number_format = formats[j]
+        r += 1
+    return r
+
+
+def print_setup(ws: Worksheet, *, landscape: bool = True, repeat_rows: str | None = None,
+                fit_width: bool = True, width_pages: int = 1) -> None:
+    """Printing / PDF export: landscape, fit all columns on one page width, repeat the header rows."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = width_pages
+        ws.page_setup.fitToHeight = 0
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
