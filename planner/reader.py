@@ -13,7 +13,9 @@ tables built in Python point at the cells they would have in a workbook.
 from __future__ import annotations
 
 import math
+import re
 import warnings
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,11 +153,24 @@ def _is_formula(value: Any) -> bool:
     return value is not None and type(value).__name__.endswith("Formula")  # ArrayFormula, DataTableFormula
 
 
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the .xlsx holds a formula (cheap scan of the zipped XML, no parsing)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(FORMULA_TAG.search(archive.read(name)) for name in archive.namelist()
+                       if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return True  # let openpyxl decide
+
+
 def _mark_formulas(path: Path, tables: dict[str, RawTable]) -> None:
     """Find blank-reading cells that hold a formula with no saved value (second, formula-text read)."""
     holes = {name: _holes(t) for name, t in tables.items()}
     holes = {name: h for name, h in holes.items() if h}
-    if not holes:
+    if not holes or not has_formulas(path):
         return
     wb = _open(path, data_only=False)
     try:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from planner.schema import SETTINGS, SHEETS, SHEETS_BY_NAME, Problem
 from planner.validate import CaseInvalid, load_case
@@ -66,25 +67,40 @@ def profiles_frame(days: int = 2, weights: Iterable[float] = (200.0, 165.0)) -> 
 PROFILE_UNITS = {"pv_a": "cf", "load_a": "share", "temp_a": "degC", "price_a": "CNY/MWh"}
 
 
-def write_plain(path: Path, tables: Mapping[str, Any], profile_units: Mapping[str, str] | None = None) -> Path:
-    """Write tables as a bare workbook: row 1 headers, row 2 units, data from row 3 (Settings: name/value)."""
+def table_grid(name: str, table: Any, units: Mapping[str, str]) -> list[list[Any]]:
+    """A table as rows of cells: row 1 headers, row 2 units, data from row 3 (Settings: name/value/unit)."""
+    if isinstance(table, Mapping):
+        rows = [["name", "value", "unit"], ["-", "-", "-"]]
+        return rows + [[k, _cell(v), SETTINGS.column(k).unit if k in SETTINGS.column_names else ""]
+                       for k, v in table.items()]
+    sheet = SHEETS_BY_NAME.get(name)
+    col_units = {c.name: c.unit for c in sheet.columns} if sheet else {}
+    rows = [[str(c) for c in table.columns], [col_units.get(c, units.get(c, "-")) for c in table.columns]]
+    return rows + [[_cell(v) for v in values] for values in table.itertuples(index=False)]
+
+
+def _edit(grid: list[list[Any]], cells: Mapping[str, Any]) -> None:
+    for ref, value in cells.items():
+        row, col = coordinate_to_tuple(ref)
+        while len(grid) < row:
+            grid.append([])
+        line = grid[row - 1]
+        line.extend([None] * (col - len(line)))
+        line[col - 1] = value
+
+
+def write_plain(path: Path, tables: Mapping[str, Any], profile_units: Mapping[str, str] | None = None,
+                cells: Mapping[str, Mapping[str, Any]] | None = None) -> Path:
+    """Write tables as a bare workbook (openpyxl write-only: fast, no styles); `cells` edits cells first,
+    e.g. {"Sites": {"F4": -20}}."""
     units = {**PROFILE_UNITS, **(profile_units or {})}
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for name, table in tables.items():
+        grid = table_grid(name, table, units)
+        _edit(grid, (cells or {}).get(name, {}))
         ws = wb.create_sheet(name)
-        sheet = SHEETS_BY_NAME.get(name)
-        if isinstance(table, Mapping):
-            ws.append(["name", "value", "unit"])
-            ws.append(["-", "-", "-"])
-            for key, value in table.items():
-                ws.append([key, _cell(value), SETTINGS.column(key).unit if key in SETTINGS.column_names else ""])
-            continue
-        cols = {c.name: c.unit for c in sheet.columns} if sheet else {}
-        ws.append([str(c) for c in table.columns])
-        ws.append([cols.get(c, units.get(c, "-")) for c in table.columns])
-        for values in table.itertuples(index=False):
-            ws.append([_cell(v) for v in values])
+        for row in grid:
+            ws.append(row)
     wb.save(path)
     return path
 
@@ -95,15 +111,22 @@ def _cell(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def write_valid(tmp_path: Path, name: str = "case.xlsx", **changes: Any) -> Path:
-    """valid_tables() (sheets replaced/removed by `changes`: Sheet=DataFrame or None) written bare."""
+def write_valid(tmp_path: Path, name: str = "case.xlsx", cells: Mapping[str, Mapping[str, Any]] | None = None,
+                **changes: Any) -> Path:
+    """valid_tables() written bare, with sheets replaced/removed by `changes` (Sheet=DataFrame or None) and
+    cells edited by `cells` ({"Sites": {"F4": -20}})."""
     tables = valid_tables()
     for sheet, table in changes.items():
         if table is None:
             tables.pop(sheet)
         else:
             tables[sheet] = table
-    return write_plain(tmp_path / name, tables)
+    return write_plain(tmp_path / name, tables, cells=cells)
+
+
+def bad(tmp_path: Path, sheet: str, cells: Mapping[str, Any]) -> list[Problem]:
+    """Problems of valid_tables() with some cells of one sheet changed."""
+    return problems_of(write_valid(tmp_path, cells={sheet: cells}))
 
 
 def column_letter(sheet: str, column: str, tables: Mapping[str, Any] | None = None) -> str:
