@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -138,14 +139,19 @@ def _list_validation(ws: Worksheet, formula: str, cells: str, *, strict: bool, w
     ws.add_data_validation(dv)
 
 
+def sheet_ref(name: str) -> str:
+    """A sheet name for a formula: quoted only when Excel needs it."""
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else quote_sheetname(name)
+
+
 def reference_formula(ref: str) -> str:
     """The list formula for a reference: the key column of the referenced sheet (or Profiles' header row)."""
     if ref == "Profiles":
         first = get_column_letter(len(PROFILES.columns) + 1)
-        return f"{quote_sheetname(PROFILES.name)}!${first}${HEADER_ROW}:${PROFILE_ID_LAST_COLUMN}${HEADER_ROW}"
+        return f"{sheet_ref(PROFILES.name)}!${first}${HEADER_ROW}:${PROFILE_ID_LAST_COLUMN}${HEADER_ROW}"
     sheet_name, column = ref.split(".")
     letter = get_column_letter(SHEETS_BY_NAME[sheet_name].column_names.index(column) + 1)
-    return f"{quote_sheetname(sheet_name)}!${letter}${FIRST_DATA_ROW}:${letter}${LAST_VALIDATED_ROW}"
+    return f"{sheet_ref(sheet_name)}!${letter}${FIRST_DATA_ROW}:${letter}${LAST_VALIDATED_ROW}"
 
 
 def choices_formula(choices: tuple[str, ...]) -> str:
