@@ -1,0 +1,498 @@
+"""Comparing result workbooks: KPIs side by side with deltas against the first, and what changed.
+
+`compare_results(paths)` reads the workbooks (`read_result_workbook`) and returns a `Comparison`;
+`write_comparison_workbook(comparison, path)` writes it (atomically). Text helpers (`kpi_label`, `fmt_value`,
+`fmt_delta`, `fmt_pct`) format KPI values for the console, shared with `planner solve`'s summary table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from planner import __version__
+from planner.report import charts, styles
+from planner.report.read_result import ResultTables, read_result_workbook
+
+# KPIs not worth comparing (model size, settings echo, solver internals)
+NOT_COMPARED = {"n_variables", "n_binaries", "n_integers", "n_constraints", "mip_gap_setting", "time_limit_s_setting",
+                "objective_cny_per_yr", "best_bound_cny_per_yr", "highs_time_s", "build_time_s"}
+
+KPI_LABELS = {
+    "total_cost_cny_per_yr": "Total annualised cost",
+    "cost_site_opening_cny_per_yr": "  site opening",
+    "cost_it_cny_per_yr": "  IT",
+    "cost_cooling_cny_per_yr": "  cooling",
+    "cost_pv_cny_per_yr": "  PV",
+    "cost_wind_cny_per_yr": "  wind",
+    "cost_battery_cny_per_yr": "  battery",
+    "cost_grid_connection_cny_per_yr": "  grid connection",
+    "cost_energy_cny_per_yr": "  grid energy",
+    "cost_service_cny_per_yr": "  service / network",
+    "cost_carbon_cny_per_yr": "  carbon",
+    "cost_export_revenue_cny_per_yr": "  export revenue",
+    "emissions_tco2_per_yr": "Emissions",
+    "green_share": "Green-power share",
+    "pue_energy_weighted": "PUE (energy-weighted)",
+    "cue_kgco2_per_kwh_it": "CUE",
+    "renewable_selfuse_share": "Renewable self-use share",
+    "renewable_export_share": "Renewable export share",
+    "curtailment_mwh_per_yr": "Curtailment",
+    "curtailment_share": "Curtailment share",
+    "sites_opened": "Sites opened",
+    "it_capacity_mw": "IT capacity",
+    "pv_capacity_mw": "PV capacity",
+    "wind_capacity_mw": "Wind capacity",
+    "battery_power_mw": "Battery power",
+    "battery_energy_mwh": "Battery energy",
+    "grid_connection_mw": "Grid connection",
+    "it_energy_mwh_per_yr": "IT energy",
+    "facility_energy_mwh_per_yr": "Facility energy",
+    "consumption_mwh_per_yr": "Electricity consumed",
+    "grid_import_mwh_per_yr": "Grid import",
+    "renewable_generation_mwh_per_yr": "Renewable generation",
+    "mip_gap": "MIP gap",
+    "solve_time_s": "Solve time",
+    "build_time_s": "Build time",
+}
+
+SITE_ITEMS: tuple[tuple[str, str], ...] = (
+    ("opened", "yes/no"), ("it_mw", "MW"), ("modules", "-"), ("cooling_id", "-"), ("pv_mw", "MW"),
+    ("wind_mw", "MW"), ("battery_mw", "MW"), ("battery_mwh", "MWh"), ("grid_mw", "MW"),
+)
+
+SITE_CHANGE_COLUMNS = ("site_id", "name", "scenario", "change", "item", "unit", "base", "value", "delta")
+ASSIGNMENT_CHANGE_COLUMNS = ("demand_id", "site_id", "scenario", "change", "base_it_mw", "it_mw", "delta_mw")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Text formatting (console)
+# ---------------------------------------------------------------------------------------------------------
+def kpi_label(kpi: str, description: str = "") -> str:
+    return KPI_LABELS.get(kpi) or (description if description and len(description) <= 40 else kpi)
+
+
+def _is_pct(unit: str, kpi: str) -> bool:
+    return unit in ("%", "share") or (unit in ("-", "") and styles.is_share(kpi))
+
+
+def console_unit(unit: str, kpi: str = "") -> str:
+    if _is_pct(unit, kpi):
+        return "%"
+    if unit.startswith("CNY"):
+        return "M " + unit
+    return unit if unit not in ("-", "count") else ""
+
+
+def _bad(v) -> bool:
+    return v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v)))
+
+
+def fmt_value(v, unit: str, kpi: str = "") -> str:
+    if isinstance(v, str):
+        return v
+    if _bad(v):
+        return "-"
+    v = float(v)
+    if _is_pct(unit, kpi):
+        return f"{v * 100:.{2 if 'gap' in kpi else 1}f}"
+    if unit.startswith("CNY"):
+        return f"{v / 1e6:,.1f}"
+    if unit == "count":
+        return f"{v:,.0f}"
+    if unit.startswith("MWh") or unit.startswith("tCO2"):
+        return f"{v:,.0f}"
+    if unit.startswith("MW"):
+        return f"{v:,.1f}"
+    if "pue" in kpi or unit.startswith("kgCO2"):
+        return f"{v:.3f}"
+    if unit == "s":
+        return f"{v:,.1f}"
+    return f"{v:,.4g}"
+
+
+def fmt_delta(d, unit: str, kpi: str = "") -> str:
+    if _bad(d):
+        return "-"
+    if d == 0:
+        return "0"
+    text = fmt_value(abs(d), unit, kpi)
+    if _is_pct(unit, kpi):
+        text += " pp"
+    return ("+" if d > 0 else "-") + text
+
+
+def fmt_pct(p) -> str:
+    if _bad(p):
+        return "n/a"
+    if p == 0:
+        return "0.0%"
+    return f"{p:+.1%}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Comparison
+# ---------------------------------------------------------------------------------------------------------
+@dataclass
+class Comparison:
+    """KPIs of several results side by side, deltas against the first, and decision changes.
+
+    info:    index kpi -> section, description, unit (base order, then KPIs only others have)
+    values:  index kpi -> one column per label (NaN where a result lacks the KPI)
+    deltas:  index kpi -> one column per label after the first: value - base
+    pcts:    index kpi -> same: (value - base) / |base| (NaN where base is 0 and the value is not)
+    site_changes:       SITE_CHANGE_COLUMNS, one row per changed decision item per site and scenario
+    assignment_changes: ASSIGNMENT_CHANGE_COLUMNS
+    missing: label -> KPIs of the first result that this one lacks; extra: label -> KPIs only this one has
+    notes:   human sentences about missing KPIs/sheets and other caveats
+    """
+
+    results: list[ResultTables]
+    labels: list[str]
+    info: pd.DataFrame
+    values: pd.DataFrame
+    deltas: pd.DataFrame
+    pcts: pd.DataFrame
+    site_changes: pd.DataFrame
+    assignment_changes: pd.DataFrame
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    extra: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return self.labels[0]
+
+    @property
+    def others(self) -> list[str]:
+        return self.labels[1:]
+
+    def value(self, kpi: str, label: str) -> float:
+        return float(self.values.at[kpi, label])
+
+    def delta(self, kpi: str, label: str) -> float:
+        return float(self.deltas.at[kpi, label])
+
+    def pct(self, kpi: str, label: str) -> float:
+        return float(self.pcts.at[kpi, label])
+
+    def kpi_table(self) -> pd.DataFrame:
+        """One wide table: kpi, section, description, unit, then each label's value, delta and % delta."""
+        out = self.info.reset_index()
+        for i, label in enumerate(self.labels):
+            out[label] = self.values[label].to_numpy()
+            if i:
+                out[f"{label} delta"] = self.deltas[label].to_numpy()
+                out[f"{label} delta %"] = self.pcts[label].to_numpy()
+        return out
+
+
+def _unique_labels(results: Sequence[ResultTables]) -> list[str]:
+    labels: list[str] = []
+    for r in results:
+        label, n = r.label, 2
+        while label in labels:
+            label = f"{r.label} ({n})"
+            n += 1
+        labels.append(label)
+    return labels
+
+
+def _close(a, b) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return str(a or "") == str(b or "")
+    a_bad, b_bad = _bad(a), _bad(b)
+    if a_bad or b_bad:
+        return a_bad and b_bad
+    return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(a)), abs(float(b)))
+
+
+def _kpi_frames(results: list[ResultTables], labels: list[str], notes: list[str]
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict, dict]:
+    info_rows: dict[str, dict] = {}
+    for r in results:
+        for _, k in r.kpis.iterrows():
+            if k["kpi"] in NOT_COMPARED or k["kpi"] in info_rows:
+                continue
+            info_rows[k["kpi"]] = {"section": k["section"], "description": k["description"], "unit": k["unit"]}
+    info = pd.DataFrame.from_dict(info_rows, orient="index", columns=["section", "description", "unit"])
+    info.index.name = "kpi"
+    values = pd.DataFrame(index=info.index, columns=labels, dtype=float)
+    for r, label in zip(results, labels):
+        d = r.kpi_dict()
+        values[label] = [d.get(k, np.nan) for k in info.index]
+        units = dict(zip(r.kpis["kpi"], r.kpis["unit"]))
+        for k in info.index:
+            if k in units and str(units[k]) != str(info.at[k, "unit"]) and units[k] and info.at[k, "unit"]:
+                notes.append(f"{label}: KPI {k} is in {units[k]}, {labels[0]} has {info.at[k, 'unit']}")
+    base = values[labels[0]]
+    deltas = pd.DataFrame(index=info.index, columns=labels[1:], dtype=float)
+    pcts = pd.DataFrame(index=info.index, columns=labels[1:], dtype=float)
+    b = base.to_numpy(dtype=float)
+    for label in labels[1:]:
+        v = values[label].to_numpy(dtype=float)
+        same = np.array([_close(x, y) for x, y in zip(v, b)]) & ~np.isnan(v) & ~np.isnan(b)
+        d = np.where(same, 0.0, v - b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = np.where(d == 0, 0.0, d / np.abs(b))
+        p = np.where(np.abs(b) < 1e-12, np.where(d == 0, 0.0, np.nan), p)
+        p = np.where(np.isnan(d), np.nan, p)
+        deltas[label] = d
+        pcts[label] = p
+    missing: dict[str, list[str]] = {}
+    extra: dict[str, list[str]] = {}
+    base_kpis = set(results[0].kpis["kpi"]) - NOT_COMPARED
+    for r, label in zip(results, labels):
+        have = set(r.kpis["kpi"]) - NOT_COMPARED
+        lacks = [k for k in info.index if k in base_kpis and k not in have]
+        more = [k for k in info.index if k in have and k not in base_kpis]
+        version = f" (written by planner {r.planner_version})" if r.planner_version else " (older planner version?)"
+        if lacks:
+            missing[label] = lacks
+            notes.append(f"{label} lacks {len(lacks)} KPI(s) that {labels[0]} has{version}: {', '.join(lacks)}; "
+                         f"compared on the KPIs both have")
+        if more:
+            extra[label] = more
+            notes.append(f"{labels[0]} lacks {len(more)} KPI(s) that {label} has: {', '.join(more)}")
+    return info, values, deltas, pcts, missing, extra
+
+
+def _site_changes(results: list[ResultTables], labels: list[str], notes: list[str]) -> pd.DataFrame:
+    rows = []
+    base = results[0].sites
+    if base is None:
+        return pd.DataFrame(columns=list(SITE_CHANGE_COLUMNS))
+    b = base.set_index("site_id")
+    for r, label in zip(results[1:], labels[1:]):
+        if r.sites is None:
+            continue
+        o = r.sites.set_index("site_id")
+        for sid in list(dict.fromkeys(list(b.index) + list(o.index))):
+            name = (b.at[sid, "name"] if sid in b.index and "name" in b.columns else
+                    o.at[sid, "name"] if "name" in o.columns else "")
+            if sid not in o.index or sid not in b.index:
+                where = label if sid in o.index else labels[0]
+                rows.append({"site_id": sid, "name": name, "scenario": label, "change": f"only in {where}",
+                             "item": "candidate", "unit": "-", "base": "yes" if sid in b.index else "no",
+                             "value": "yes" if sid in o.index else "no", "delta": np.nan})
+                continue
+            was, now = bool(b.at[sid, "opened"]), bool(o.at[sid, "opened"])
+            change = "opened" if now and not was else "closed" if was and not now else "changed"
+            for item, unit in SITE_ITEMS:
+                if item not in b.columns or item not in o.columns:
+                    continue
+                x, y = b.at[sid, item], o.at[sid, item]
+                if item == "opened":
+                    x, y = ("yes" if x else "no"), ("yes" if y else "no")
+                if item == "cooling_id":
+                    x, y = ("" if _bad(x) else str(x)), ("" if _bad(y) else str(y))
+                if _close(x, y):
+                    continue
+                numeric = not isinstance(x, str) and not isinstance(y, str)
+                delta = (float(0 if _bad(y) else y) - float(0 if _bad(x) else x)) if numeric else np.nan
+                rows.append({"site_id": sid, "name": name, "scenario": label, "change": change, "item": item,
+                             "unit": unit, "base": x, "value": y, "delta": delta})
+    return pd.DataFrame(rows, columns=list(SITE_CHANGE_COLUMNS))
+
+
+def _assignment_changes(results: list[ResultTables], labels: list[str]) -> pd.DataFrame:
+    base = results[0].assignments
+    if base is None:
+        return pd.DataFrame(columns=list(ASSIGNMENT_CHANGE_COLUMNS))
+    frames = []
+    for r, label in zip(results[1:], labels[1:]):
+        if r.assignments is None:
+            continue
+        m = base[["demand_id", "site_id", "it_mw"]].merge(r.assignments[["demand_id", "site_id", "it_mw"]],
+                                                          on=["demand_id", "site_id"], how="outer",
+                                                          suffixes=("_base", ""), sort=False)
+        m = m.rename(columns={"it_mw_base": "base_it_mw"})
+        m["base_it_mw"] = m["base_it_mw"].astype(float)
+        m["it_mw"] = m["it_mw"].astype(float)
+        m["delta_mw"] = m["it_mw"].fillna(0.0) - m["base_it_mw"].fillna(0.0)
+        m["change"] = np.where(m["base_it_mw"].isna(), "new", np.where(m["it_mw"].isna(), "removed", "changed"))
+        keep = [not _close(a, b) for a, b in zip(m["base_it_mw"].fillna(0.0), m["it_mw"].fillna(0.0))]
+        m = m[keep].copy()
+        m["scenario"] = label
+        frames.append(m)
+    if not frames:
+        return pd.DataFrame(columns=list(ASSIGNMENT_CHANGE_COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(ASSIGNMENT_CHANGE_COLUMNS)]
+
+
+def compare_results(paths: Sequence[str | Path]) -> Comparison:
+    """Read result workbooks and compare them against the first.
+
+    Raises `ResultWorkbookError` (naming the file and what is missing) for a file that is not a result workbook.
+    """
+    if len(paths) < 2:
+        raise ValueError("compare needs at least two result workbooks")
+    results = [read_result_workbook(p) for p in paths]
+    labels = _unique_labels(results)
+    notes: list[str] = []
+    for r in results:
+        notes.extend(r.notes)
+    info, values, deltas, pcts, missing, extra = _kpi_frames(results, labels, notes)
+    for r, label in zip(results, labels):
+        if r.status.get("solver_status") not in (None, "optimal"):
+            notes.append(f"{label}: solver status {r.status.get('solver_status')} (not proven optimal): its KPIs "
+                         f"may change with a longer run")
+    return Comparison(results=results, labels=labels, info=info, values=values, deltas=deltas, pcts=pcts,
+                      site_changes=_site_changes(results, labels, notes),
+                      assignment_changes=_assignment_changes(results, labels), missing=missing, extra=extra,
+                      notes=notes)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Comparison workbook
+# ---------------------------------------------------------------------------------------------------------
+def _kpi_number_format(kpi: str, unit: str) -> str:
+    if unit == "count":
+        return styles.FMT_INT
+    if _is_pct(unit, kpi):
+        return styles.FMT_GAP if "gap" in kpi else styles.FMT_SHARE
+    return styles.number_format_for(unit, kpi)
+
+
+def _write_kpis(wb: Workbook, c: Comparison, written_at: str) -> None:
+    ws = wb.create_sheet("KPIs")
+    r = styles.write_title(ws, 1, f"planner comparison: {' vs '.join(c.labels)}",
+                           f"Deltas against the first result, {c.base}. Shares: delta in percentage points. "
+                           f"Written {written_at} by planner {__version__}.")
+    for note in c.notes:
+        styles.put(ws, r, 1, note).font = Font(italic=True, color="C00000")
+        r += 1
+    r += 1
+    table = pd.DataFrame({"section": c.info["section"].to_numpy(), "description": c.info["description"].to_numpy(),
+                          "unit": [("%" if _is_pct(u, k) else u) for k, u in zip(c.info.index, c.info["unit"])]})
+    pct_cols = []
+    row_cols = []
+    for i, label in enumerate(c.labels):
+        table[label] = c.values[label].to_numpy()
+        row_cols.append(label)
+        if i:
+            table[f"{label} Δ"] = c.deltas[label].to_numpy()
+            table[f"{label} Δ%"] = c.pcts[label].to_numpy()
+            row_cols.append(f"{label} Δ")
+            pct_cols.append(f"{label} Δ%")
+    table["kpi"] = list(c.info.index)
+    table["section"] = table["section"].where(table["section"] != table["section"].shift())
+    formats = [_kpi_number_format(k, u) for k, u in zip(c.info.index, c.info["unit"])]
+    header = r
+    styles.write_table(ws, table, start_row=header, unit_row=False, row_formats=formats,
+                       row_format_columns=row_cols, formats={col: styles.FMT_SHARE for col in pct_cols})
+    for i in range(len(table)):
+        ws.cell(row=header + 1 + i, column=1).font = Font(bold=True, color="1F4E78")
+    styles.freeze(ws, f"D{header + 1}")
+    styles.set_widths(ws, max_width=18, fixed={"A": 27, "B": 60, "C": 11})
+    styles.print_setup(ws, repeat_rows=f"{header}:{header}")
+
+
+def _write_changes(wb: Workbook, title: str, frame: pd.DataFrame, empty_text: str, *, units: dict[str, str]) -> None:
+    ws = wb.create_sheet(title)
+    if frame.empty:
+        styles.write_title(ws, 1, title, empty_text)
+        styles.freeze(ws, "A3")
+        styles.set_widths(ws)
+        return
+    formats = None
+    row_cols: tuple[str, ...] = ()
+    if "unit" in frame.columns:
+        formats = [styles.number_format_for(u, "") if u != "-" else styles.FMT_INT for u in frame["unit"]]
+        row_cols = ("base", "value", "delta")
+    styles.write_table(ws, frame, units=units, row_formats=formats, row_format_columns=row_cols)
+    styles.freeze(ws, "C3")
+    styles.set_widths(ws, max_width=30)
+    styles.print_setup(ws, repeat_rows="1:2")
+
+
+CHART_SECTIONS = ("Cost", "Emissions and green power", "Capacity")
+
+
+def _write_chart(wb: Workbook, c: Comparison) -> None:
+    ws = wb.create_sheet("Chart")
+    styles.write_title(ws, 1, f"KPI changes against {c.base} (%)",
+                       "Relative change of each KPI (value - base) / |base|; KPIs with a zero base are left out.")
+    styles.freeze(ws, "A3")
+    if not c.others:
+        return
+    keep = [k for k in c.info.index if c.info.at[k, "section"] in CHART_SECTIONS
+            and c.pcts.loc[k].notna().any() and abs(c.values.at[k, c.base]) > 1e-9]
+    names = [kpi_label(k, c.info.at[k, "description"]) for k in keep]
+    frame = pd.DataFrame({"kpi": [f"cost: {n.strip()}" if n.startswith("  ") else n for n in names]})
+    for label in c.others:
+        frame[label] = c.pcts.loc[keep, label].to_numpy(dtype=float)
+    c0 = 16
+    header = 4
+    first, last = styles.write_table(ws, frame, start_row=header, start_col=c0,
+                                     units={label: "%" for label in c.others},
+                                     formats={label: styles.FMT_SHARE for label in c.others})
+    if keep:
+        clip = 3.0  # +300 %: a KPI growing from a tiny base would flatten every other bar
+        big = float(np.nanmax(np.abs(frame[c.others].to_numpy(dtype=float)))) if len(frame) else 0.0
+        chart = charts.bar_chart(ws, title=f"KPI change against {c.base}", header_row=header, first_row=first, last_row=last,
+                         cat_col=c0, value_cols=list(range(c0 + 1, c0 + 1 + len(c.others))), anchor="B4",
+                         y_title="change against base", number_format="0%", horizontal=True,
+                         width=24, height=max(9.0, 0.55 * len(keep) * max(1, len(c.others)) + 3))
+        if big > clip:
+            chart.y_axis.scaling.min = -1.0
+            chart.y_axis.scaling.max = clip
+            styles.put(ws, 3, 1, f"The axis is cut at +{clip:.0%}: changes beyond it are in the table on the "
+                       f"right.").font = styles.WARN_FONT
+    ws.column_dimensions["A"].width = 2
+    ws.column_dimensions[get_column_letter(c0)].width = 26
+    styles.print_setup(ws)
+
+
+def _write_files(wb: Workbook, c: Comparison) -> None:
+    ws = wb.create_sheet("Files")
+    rows = []
+    for r, label in zip(c.results, c.labels):
+        rows.append({"label": label, "file": str(r.path), "case_name": r.case_name,
+                     "solver_status": r.status.get("solver_status", ""),
+                     "proven_optimal": r.status.get("proven_optimal", ""),
+                     "planner_version": r.planner_version or "", "written_at": r.run.get("written_at", ""),
+                     "input_file": r.run.get("input_file", ""), "input_sha256": r.run.get("input_sha256", ""),
+                     "notes": "; ".join(r.notes)})
+    styles.write_table(ws, pd.DataFrame(rows), units={k: "-" for k in rows[0]} if rows else None)
+    styles.freeze(ws, "B3")
+    styles.set_widths(ws, max_width=50)
+    styles.print_setup(ws, repeat_rows="1:2")
+
+
+def build_comparison_workbook(c: Comparison) -> Workbook:
+    written_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    wb = Workbook()
+    wb.remove(wb.active)
+    _write_kpis(wb, c, written_at)
+    _write_changes(wb, "Site changes", c.site_changes, "No site decision changed.",
+                   units={"base": "see unit", "value": "see unit", "delta": "see unit", "unit": "-"})
+    _write_changes(wb, "Assignment changes", c.assignment_changes, "No demand-site assignment changed.",
+                   units={"base_it_mw": "MW", "it_mw": "MW", "delta_mw": "MW"})
+    _write_chart(wb, c)
+    _write_files(wb, c)
+    wb.properties.title = f"planner comparison: {' vs '.join(c.labels)}"
+    wb.properties.creator = f"planner {__version__}"
+    wb.properties.keywords = "planner-comparison"
+    wb.active = 0
+    return wb
+
+
+def write_comparison_workbook(c: Comparison, path: str | Path) -> Path:
+    """Write the comparison workbook atomically; returns the path."""
+    from planner.workbook import save_atomic
+
+    return save_atomic(build_comparison_workbook(c), Path(path))
+
+
+__all__ = ["Comparison", "compare_results", "write_comparison_workbook", "build_comparison_workbook", "kpi_label",
+           "fmt_value", "fmt_delta", "fmt_pct", "console_unit", "KPI_LABELS"]

@@ -1,0 +1,251 @@
+"""Reading result workbooks back (for `planner compare` and tests).
+
+Only what comparisons need is read: the KPI table of the Summary sheet (required), the Sites and Assignments
+tables and the Run sheet (optional: a workbook from an older planner may lack them; `notes` says so).
+"""
+
+from __future__ import annotations
+
+import math
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+SUMMARY_SHEET = "Summary"
+REQUIRED_SUMMARY_COLUMNS = ("kpi", "value")
+TEXT_KPIS = ("solver_status", "proven_optimal", "termination", "solver")
+INPUT_SHEETS = {"Settings", "Hubs", "Sites", "Cooling", "Demand", "Technologies", "Profiles"}
+
+
+class ResultWorkbookError(ValueError):
+    """The file is not a readable planner result workbook; the message names the file and what is missing."""
+
+
+@dataclass
+class ResultTables:
+    """What `read_result_workbook` returns.
+
+    kpis: kpi, value (float), unit, description, section - numeric KPIs in sheet order.
+    status: text rows of the Summary (solver_status, proven_optimal, termination, solver).
+    sites / assignments: the Sites / Assignments tables (ids as str, opened as bool), or None when absent.
+    run: the Run sheet as item -> value (repeated items such as input_warning joined with newlines).
+    notes: what was missing or could not be read (older planner versions).
+    """
+
+    path: Path
+    case_name: str
+    kpis: pd.DataFrame
+    status: dict[str, Any] = field(default_factory=dict)
+    sites: pd.DataFrame | None = None
+    assignments: pd.DataFrame | None = None
+    run: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """A short name for comparisons: the file name without '.xlsx' and a trailing '-result'."""
+        stem = self.path.stem
+        return stem[: -len("-result")] if stem.endswith("-result") and len(stem) > len("-result") else stem
+
+    @property
+    def planner_version(self) -> str | None:
+        v = self.run.get("planner_version")
+        return None if v in (None, "") else str(v)
+
+    @property
+    def format_version(self) -> int | None:
+        try:
+            return int(self.run.get("format_version"))
+        except (TypeError, ValueError):
+            return None
+
+    def kpi(self, name: str) -> float:
+        row = self.kpis.loc[self.kpis["kpi"] == name]
+        if row.empty:
+            raise KeyError(f"{self.path.name} has no KPI named {name!r}")
+        return float(row["value"].iloc[0])
+
+    def kpi_dict(self) -> dict[str, float]:
+        return dict(zip(self.kpis["kpi"], self.kpis["value"].astype(float)))
+
+
+def _norm(v: Any) -> str:
+    return str(v).strip().lower() if v is not None else ""
+
+
+def _find_header(rows: list[tuple], required: tuple[str, ...], max_scan: int = 20) -> int | None:
+    for i, row in enumerate(rows[:max_scan]):
+        names = {_norm(v) for v in row}
+        if all(r in names for r in required):
+            return i
+    return None
+
+
+def _is_unit_row(row: tuple, headers: list[str]) -> bool:
+    """Our tables have a units row under the header: only text, its id column(s) '-'."""
+    values = [v for v in row if v is not None]
+    if not values or not all(isinstance(v, str) for v in values):
+        return False
+    first = row[0] if row else None
+    return first is None or str(first).strip() in ("-", "")
+
+
+def _number(v: Any) -> float:
+    if v is None or v == "":
+        return math.nan
+    if isinstance(v, bool):
+        return float(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    try:
+        return float(str(v).replace(",", "").strip())
+    except ValueError:
+        return math.nan
+
+
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return bool(v)
+    return _norm(v) in ("yes", "true", "1", "y")
+
+
+def _table(rows: list[tuple], header_index: int) -> pd.DataFrame:
+    headers = [str(v).strip() if v is not None else "" for v in rows[header_index]]
+    data = rows[header_index + 1:]
+    if data and _is_unit_row(data[0], headers):
+        data = data[1:]
+    width = len(headers)
+    records = [list(r[:width]) + [None] * (width - len(r)) for r in data if any(v is not None for v in r)]
+    frame = pd.DataFrame(records, columns=headers)
+    return frame.loc[:, [h for h in headers if h]]
+
+
+def _sheet_rows(wb, name: str) -> list[tuple]:
+    return [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+
+
+def _not_result(path: Path, what: str) -> ResultWorkbookError:
+    return ResultWorkbookError(f"{path}: not a planner result workbook: {what}. Result workbooks are written by "
+                               f"'planner solve'.")
+
+
+def _read_summary(path: Path, wb) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
+    rows = _sheet_rows(wb, SUMMARY_SHEET)
+    h = _find_header(rows, REQUIRED_SUMMARY_COLUMNS)
+    if h is None:
+        raise _not_result(path, f"its '{SUMMARY_SHEET}' sheet has no table with the columns "
+                                f"{', '.join(repr(c) for c in REQUIRED_SUMMARY_COLUMNS)}")
+    frame = _table(rows, h)
+    notes = []
+    for col in ("unit", "description", "section"):
+        if col not in frame.columns:
+            frame[col] = ""
+            if col != "section":
+                notes.append(f"{path.name}: Summary has no '{col}' column")
+    frame = frame[frame["kpi"].notna() & (frame["kpi"].astype(str).str.strip() != "")].copy()
+    frame["kpi"] = frame["kpi"].astype(str).str.strip()
+    frame["section"] = frame["section"].ffill().fillna("")
+    status = {}
+    numeric = []
+    for _, r in frame.iterrows():
+        v = r["value"]
+        if r["kpi"] in TEXT_KPIS or (isinstance(v, str) and math.isnan(_number(v))):
+            status[r["kpi"]] = v
+            continue
+        numeric.append({"kpi": r["kpi"], "value": _number(v), "unit": "" if r["unit"] is None else str(r["unit"]),
+                        "description": "" if r["description"] is None else str(r["description"]),
+                        "section": str(r["section"])})
+    kpis = pd.DataFrame(numeric, columns=["kpi", "value", "unit", "description", "section"])
+    if "proven_optimal" in status:
+        status["proven_optimal"] = _bool(status["proven_optimal"])
+    if kpis.empty:
+        raise _not_result(path, f"its '{SUMMARY_SHEET}' sheet lists no numeric KPIs")
+    return kpis, status, notes
+
+
+def _read_id_table(path: Path, wb, sheet: str, required: tuple[str, ...], notes: list[str]) -> pd.DataFrame | None:
+    if sheet not in wb.sheetnames:
+        notes.append(f"{path.name} has no '{sheet}' sheet: {sheet.lower()} changes are not compared")
+        return None
+    rows = _sheet_rows(wb, sheet)
+    h = _find_header(rows, required, max_scan=5)
+    if h is None:
+        notes.append(f"{path.name}: the '{sheet}' sheet lacks the columns {', '.join(required)}: "
+                     f"{sheet.lower()} changes are not compared")
+        return None
+    frame = _table(rows, h)
+    for c in frame.columns:
+        if c.endswith("_id") or c in ("name", "hub_id"):
+            frame[c] = frame[c].map(lambda v: "" if v is None else str(v).strip())
+    if "opened" in frame.columns:
+        frame["opened"] = frame["opened"].map(_bool)
+    for c in frame.columns:
+        if c.endswith(("_mw", "_mwh", "_ms", "_cny", "_tco2")) or "share" in c or c in ("modules", "pue_annual",
+                                                                                         "lat", "lon"):
+            frame[c] = frame[c].map(_number)
+    return frame.reset_index(drop=True)
+
+
+def _read_run(wb) -> dict[str, Any]:
+    if "Run" not in wb.sheetnames:
+        return {}
+    rows = _sheet_rows(wb, "Run")
+    h = _find_header(rows, ("item", "value"), max_scan=5)
+    if h is None:
+        return {}
+    frame = _table(rows, h)
+    out: dict[str, Any] = {}
+    for item, value in zip(frame["item"], frame["value"]):
+        if item is None:
+            continue
+        key = str(item).strip()
+        if key in out and key in ("input_warning", "message"):
+            out[key] = f"{out[key]}\n{value}"
+        else:
+            out[key] = value
+    return out
+
+
+def read_result_workbook(path: str | Path) -> ResultTables:
+    """Read a result workbook written by `planner solve`.
+
+    Raises `ResultWorkbookError` naming the file and what is missing for anything else (a missing file, a
+    non-Excel file, an input workbook, a workbook without the Summary KPI table).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ResultWorkbookError(f"{path}: no such file")
+    if not path.is_file():
+        raise ResultWorkbookError(f"{path}: not a file")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ResultWorkbookError(f"{path}: not an Excel .xlsx workbook ({exc})") from None
+    try:
+        if SUMMARY_SHEET not in wb.sheetnames:
+            have = ", ".join(wb.sheetnames) or "no sheets"
+            hint = ""
+            if INPUT_SHEETS & set(wb.sheetnames) >= {"Settings", "Sites", "Demand"}:
+                hint = f" (this looks like an input workbook: solve it first with 'planner solve {path}')"
+            raise _not_result(path, f"it has no '{SUMMARY_SHEET}' sheet (sheets: {have}){hint}")
+        kpis, status, notes = _read_summary(path, wb)
+        sites = _read_id_table(path, wb, "Sites", ("site_id", "opened"), notes)
+        assignments = _read_id_table(path, wb, "Assignments", ("demand_id", "site_id", "it_mw"), notes)
+        run = _read_run(wb)
+        if not run:
+            notes.append(f"{path.name} has no 'Run' sheet: provenance unknown")
+    finally:
+        wb.close()
+    case_name = str(run.get("case_name") or path.stem)
+    return ResultTables(path=path, case_name=case_name, kpis=kpis.reset_index(drop=True), status=status,
+                        sites=sites, assignments=assignments, run=run, notes=notes)
+
+
+__all__ = ["ResultTables", "ResultWorkbookError", "read_result_workbook"]
