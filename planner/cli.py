@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -25,8 +26,10 @@ from rich.table import Table
 from rich.text import Text
 
 from planner import __version__
-from planner.case import Case
 from planner.schema import WORKFLOW, Problem
+
+if TYPE_CHECKING:  # heavy imports (pandas, openpyxl) only when a command needs them
+    from planner.case import Case
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -106,11 +109,12 @@ def existing_file(path: Path) -> Path:
     return path
 
 
-def read_case(path: Path) -> Case:
+def read_case(path: Path) -> "Case":
     """Load and validate a workbook; invalid input propagates as CaseInvalid (table + exit 2 in main)."""
+    existing_file(path)
     from planner.validate import load_case
 
-    return load_case(existing_file(path))
+    return load_case(path)
 
 
 def writable_target(path: Path, force: bool) -> Path:
@@ -165,9 +169,10 @@ def template(
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite PATH if it exists."),
 ) -> None:
     """Write the template."""
+    writable_target(path, force)
     from planner.workbook import write_template
 
-    written = write_template(writable_target(path, force))
+    written = write_template(path)
     say(f"wrote {written}")
     say(f"next: fill the sheets in Excel (replace the grey example rows), then run: planner validate {written}")
 
@@ -181,23 +186,276 @@ def validate(path: Path = WORKBOOK_ARG) -> None:
 
 
 # ----------------------------------------------------------------------------------------------------------
+# solve / compare / example (results: planner.report)
+# ----------------------------------------------------------------------------------------------------------
+EXIT_TIME_LIMIT = 1
+EXIT_INFEASIBLE = 3
+EXIT_INTERRUPTED = 130
+DEFAULT_EXAMPLE = "east-data-west"
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 solved (optimal within the MIP gap); 1 stopped at the time limit with a feasible plan (written, "
+    "marked not proven optimal); 2 invalid input (the problem table says where); 3 infeasible (explained; no "
+    "result workbook, an <input>-infeasibility.xlsx report instead); 4 other error (e.g. OUTPUT exists without "
+    "--force, no plan found within the time limit); 130 interrupted (Ctrl-C)."
+)
+
+SOLVE_HELP = (
+    "Solve a case and write its result workbook.\n\n"
+    "Shows each stage: read, validate, build (model size), solve (elapsed time, incumbent, bound and gap as HiGHS "
+    "reports them), write; then a table of the headline KPIs. With no INPUT it solves the built-in "
+    f"{DEFAULT_EXAMPLE} example.\n\n"
+    "The result workbook (default outputs/<input-stem>-result.xlsx) has the sheets Summary (KPIs with units), "
+    "Sites, Assignments, Policy (every policy constraint: required, achieved, slack, binding), Dispatch, Charts, "
+    "Inputs and Run (provenance). It is written atomically (an interrupted run leaves no broken file), never over "
+    "the input, and an existing OUTPUT is only replaced with --force.\n\n"
+    "Next: change a scenario, solve again, then: planner compare outputs/A-result.xlsx outputs/B-result.xlsx\n\n"
+    + EXIT_CODES_HELP
+)
+
+COMPARE_HELP = (
+    "Compare result workbooks: KPIs side by side, with absolute and % deltas against the first.\n\n"
+    "Prints the KPI table and the site decisions (opened/closed, IT, cooling, PV, wind, battery, grid) and "
+    "assignments that changed, and writes a comparison workbook (KPIs, Site changes, Assignment changes, a chart "
+    "of KPI deltas, Files). A result from an older planner version is compared on the KPIs both have; the "
+    "missing ones are listed.\n\n"
+    "Exit codes: 0 compared; 2 a file is not a planner result workbook (the message names the file and what is "
+    "missing); 4 other error (e.g. OUTPUT exists without --force)."
+)
+
+EXAMPLE_HELP = (
+    "Copy a built-in example input workbook to PATH (default inputs/<NAME>.xlsx).\n\n"
+    "planner example --list (or no NAME) lists the examples. Then: planner validate PATH, planner solve PATH."
+)
+
+
+def _example_names() -> list[tuple[str, str]]:
+    """(name, description) of the built-in examples."""
+    from planner import examples
+
+    listing = getattr(examples, "EXAMPLES", None)
+    if isinstance(listing, dict):
+        return [(str(k), str(getattr(v, "description", v) if not isinstance(v, str) else v))
+                for k, v in listing.items()]
+    if callable(getattr(examples, "list_examples", None)):
+        out = []
+        for item in examples.list_examples():
+            if isinstance(item, str):
+                out.append((item, ""))
+            else:
+                out.append((str(getattr(item, "name", item[0])), str(getattr(item, "description", item[1]))))
+        return out
+    return [("east-data-west", ""), ("quickstart", "")]
+
+
+def _example_path(name: str) -> Path:
+    from planner.examples import example_path
+
+    names = [n for n, _ in _example_names()]
+    if name not in names:
+        raise CliError(f"no example named {name!r}; examples: {', '.join(names)}")
+    path = Path(example_path(name))
+    if not path.is_file():
+        raise CliError(f"the {name} example workbook is missing from this installation ({path})")
+    return path
+
+
+def _quoted_command() -> str:
+    import shlex
+
+    return "planner " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+@app.command(help=SOLVE_HELP)
+def solve(
+    path: Path | None = typer.Argument(None, metavar="INPUT", show_default=False,
+                                       help=f"Input workbook (.xlsx). Omit it to solve the built-in "
+                                       f"{DEFAULT_EXAMPLE} example."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="OUTPUT", show_default=False,
+                                       help="Result workbook to write. Default: outputs/<input-stem>-result.xlsx."),
+    time_limit: float | None = typer.Option(None, "--time-limit", metavar="S", show_default=False,
+                                            help="Solver time limit in seconds. Default: Settings time_limit_s."),
+    gap: float | None = typer.Option(None, "--gap", metavar="G", show_default=False,
+                                     help="Relative MIP gap at which HiGHS may stop, e.g. 0.01 = 1 %. Default: "
+                                     "Settings mip_gap."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
+    solver_log: bool = typer.Option(False, "--solver-log", help="Print HiGHS' own log lines while solving."),
+) -> None:
+    """Solve a case."""
+    if time_limit is not None and not time_limit > 0:
+        raise typer.BadParameter("must be a number of seconds > 0", param_hint="--time-limit")
+    if gap is not None and not 0 <= gap <= 1:
+        raise typer.BadParameter("must be between 0 and 1 (0.01 = 1 %)", param_hint="--gap")
+    if path is None:
+        path = _example_path(DEFAULT_EXAMPLE)
+        say(f"no INPUT given: solving the built-in {DEFAULT_EXAMPLE} example ({path})")
+    existing_file(path)
+    out = output if output is not None else Path("outputs") / f"{path.stem}-result.xlsx"
+    if _same_file(out, path):
+        raise CliError(f"{out} is the input workbook: choose another OUTPUT with -o")
+    writable_target(out, force)
+    try:
+        code = _run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log)
+    except KeyboardInterrupt:
+        err_console.print(f"[red]interrupted:[/] stopped, no result written to {escape(str(out))}", soft_wrap=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if code:
+        raise typer.Exit(code)
+
+
+def _run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | None, force: bool,
+               solver_log: bool) -> int:
+    from planner.reader import read_workbook
+    from planner.report import console as rc
+    from planner.report.result_workbook import write_infeasibility_workbook, write_result_workbook
+    from planner.solve import solve_case
+    from planner.validate import validate as validate_raw
+
+    command = _quoted_command()
+    log = (lambda line: console.print(Text(line, style="dim"), soft_wrap=True)) if solver_log else None
+    with rc.SolveProgress(console, quiet_spinner=solver_log or not console.is_terminal) as progress:
+        progress.start(f"reading {path}")
+        raw = read_workbook(path)
+        progress.done("read", f"{path} ({len(raw.tables)} sheets)", progress.elapsed())
+        progress.start("validating")
+        case = validate_raw(raw)
+        warned = f"; {len(case.warnings)} warning(s) below" if case.warnings else ""
+        progress.done("validated", f"{case.summary()}{warned}", progress.elapsed())
+        if case.warnings:
+            console.print(problem_table(case.warnings))
+        progress.start("building the model")
+        result = solve_case(case, mip_gap=gap, time_limit_s=time_limit, log=log, progress=progress.progress)
+        info = result.solve
+        progress.done("solved", rc.solved_text(result), info.solve_s)
+
+        if info.status == "infeasible":
+            stem = out.stem[: -len("-result")] if out.stem.endswith("-result") else out.stem
+            report = out.with_name(f"{stem}-infeasibility.xlsx")
+            if not _same_file(report, path):
+                progress.start(f"writing {report}")
+                write_infeasibility_workbook(result, case, report, input_path=path, command_line=command)
+                progress.done("wrote", f"{report} (infeasibility report; no result workbook)", progress.elapsed())
+    if info.status == "infeasible":
+        console.print("[red bold]infeasible:[/] no plan meets every requirement of the case. Why:")
+        console.print(rc.infeasibility_table(result))
+        return EXIT_INFEASIBLE
+
+    with rc.SolveProgress(console, quiet_spinner=not console.is_terminal) as progress:
+        if out.exists() and not force:
+            raise CliError(f"{out} appeared while solving; use --force to overwrite it")
+        progress.start(f"writing {out}")
+        write_result_workbook(result, case, out, input_path=path, command_line=command)
+        progress.done("wrote", str(out), progress.elapsed())
+    console.print(rc.kpi_table(result, title=f"{result.case_name}: headline results"))
+    if info.status == "time_limit":
+        say("stopped at the time limit: the plan is feasible but not proven optimal (marked so in the workbook); "
+            "raise --time-limit or the Settings time_limit_s for a proven optimum", markup="[yellow]note:[/] ")
+        return EXIT_TIME_LIMIT
+    return EXIT_OK
+
+
+@app.command(help=COMPARE_HELP)
+def compare(
+    results: list[Path] = typer.Argument(..., metavar="A.xlsx B.xlsx [C.xlsx ...]", show_default=False,
+                                         help="Result workbooks written by planner solve; the first is the base."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="OUTPUT", show_default=False,
+                                       help="Comparison workbook to write. Default: "
+                                       "outputs/compare-<A>-vs-<B>.xlsx."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
+) -> None:
+    """Compare result workbooks."""
+    from planner.report import console as rc
+    from planner.report.compare import compare_results, write_comparison_workbook
+    from planner.report.read_result import ResultWorkbookError
+
+    if len(results) < 2:
+        raise typer.BadParameter("give at least two result workbooks", param_hint="A.xlsx B.xlsx")
+    try:
+        comparison = compare_results(results)
+    except ResultWorkbookError as exc:
+        say(str(exc), markup="[red]invalid:[/] ")
+        raise typer.Exit(EXIT_INVALID) from None
+    labels = comparison.labels
+    if output is None:
+        more = f"-and-{len(labels) - 2}-more" if len(labels) > 2 else ""
+        safe = [l.replace(" ", "").replace("(", "").replace(")", "") for l in labels[:2]]
+        output = Path("outputs") / f"compare-{safe[0]}-vs-{safe[1]}{more}.xlsx"
+    if any(_same_file(output, p) for p in results):
+        raise CliError(f"{output} is one of the result workbooks being compared: choose another OUTPUT with -o")
+    writable_target(output, force)
+    console.print(rc.comparison_table(comparison))
+    for table in (rc.site_changes_table(comparison), rc.assignment_changes_table(comparison)):
+        if table is not None:
+            console.print(table)
+    if comparison.site_changes.empty and comparison.assignment_changes.empty:
+        say("no site decision or assignment changed")
+    for note in comparison.notes:
+        say(note, markup="[yellow]note:[/] ")
+    write_comparison_workbook(comparison, output)
+    say(f"wrote {output}", markup="[green]✓[/] ")
+
+
+@app.command(help=EXAMPLE_HELP)
+def example(
+    name: str | None = typer.Argument(None, metavar="NAME", show_default=False, help="Example name."),
+    path: Path | None = typer.Argument(None, metavar="PATH", show_default=False,
+                                       help="Where to copy it. Default: inputs/<NAME>.xlsx."),
+    list_examples: bool = typer.Option(False, "--list", "-l", help="List the built-in examples."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite PATH if it exists."),
+) -> None:
+    """Copy a built-in example workbook."""
+    if list_examples or name is None:
+        table = Table(title="Built-in examples", header_style="bold", title_justify="left")
+        table.add_column("name", no_wrap=True)
+        table.add_column("description")
+        for n, description in _example_names():
+            table.add_row(n, description)
+        console.print(table)
+        say("copy one with: planner example NAME [PATH]")
+        return
+    source = _example_path(name)
+    target = path if path is not None else Path("inputs") / f"{name}.xlsx"
+    if _same_file(source, target):
+        raise CliError(f"{target} is the built-in example itself: choose another PATH")
+    writable_target(target, force)
+    from openpyxl import load_workbook
+
+    from planner.workbook import save_atomic
+
+    save_atomic(load_workbook(source), target)
+    say(f"wrote {target}")
+    say(f"next: planner validate {target}, then planner solve {target}")
+
+
+# ----------------------------------------------------------------------------------------------------------
 # Entry point
 # ----------------------------------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> None:
     """Console script: run the app; turn invalid input and errors into tables/one-liners and exit codes."""
-    from planner.validate import CaseInvalid
-
     try:
         app(args=list(argv) if argv is not None else None, prog_name="planner")
-    except CaseInvalid as exc:
-        say(exc.source, markup="[red]invalid:[/] ")
-        print_problems(exc.problems, exc.source)
-        sys.exit(EXIT_INVALID)
     except KeyboardInterrupt:
         err_console.print("[red]interrupted[/]")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes one line unless --debug
-        if _state["debug"]:
-            raise
-        err_console.print(f"[red]error:[/] {escape(str(exc) or type(exc).__name__)}", soft_wrap=True)
-        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a table or one line unless --debug
+        sys.exit(report_failure(exc))
+
+
+def report_failure(exc: Exception) -> int:
+    """Print an exception for a user and return the exit code: invalid input 2, anything else 4."""
+    validate_module = sys.modules.get("planner.validate")  # not imported: exc cannot be CaseInvalid
+    if validate_module is not None and isinstance(exc, validate_module.CaseInvalid):
+        say(exc.source, markup="[red]invalid:[/] ")
+        print_problems(exc.problems, exc.source)
+        return EXIT_INVALID
+    if _state["debug"]:
+        raise exc
+    err_console.print(f"[red]error:[/] {escape(str(exc) or type(exc).__name__)}", soft_wrap=True)
+    return EXIT_ERROR
