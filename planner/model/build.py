@@ -96,14 +96,10 @@ def define_cooling(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def define_assignment(m: pyo.ConcreteModel, d: ModelData) -> None:
     """assign_mw[d,s] on latency-feasible pairs; every demand fully served; IT load by cooling and group."""
-    dem, sites = d.case.demand, d.case.sites
+    load_mw = d.case.demand["it_load_mw"].astype(float).to_dict()
+    ub = dict(zip(zip(d.pairs["demand_id"], d.pairs["site_id"]), d.pairs["assign_ub_mw"].astype(float)))
 
-    def assign_ub(d_id: str, s: str) -> float:
-        share = dem.at[d_id, "max_share_per_site"]
-        load = float(dem.at[d_id, "it_load_mw"]) * (1.0 if np.isnan(share) else float(share))
-        return min(load, float(sites.at[s, "max_it_mw"]))
-
-    m.assign_mw = pyo.Var(m.DS, domain=pyo.NonNegativeReals, bounds=lambda _, i, s: (0, assign_ub(i, s)),
+    m.assign_mw = pyo.Var(m.DS, domain=pyo.NonNegativeReals, bounds=lambda _, i, s: (0, ub[i, s]),
                           doc="IT load of demand d served at site s (MW)")
     m.it_load_mw = pyo.Var(m.SKP, domain=pyo.NonNegativeReals, doc="IT load of group p at site s, cooling k")
 
@@ -119,9 +115,9 @@ def define_assignment(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     m.demand_served = pyo.Constraint(m.D, rule=lambda m, i: (
         sum(m.assign_mw[i, s] for s in sites_of_demand.get(i, [])) + _relax(m, "demand_served", i)
-        == float(dem.at[i, "it_load_mw"])))
+        == load_mw[i]))
     m.assign_only_if_open = pyo.Constraint(m.DS, rule=lambda m, i, s: (
-        m.assign_mw[i, s] <= assign_ub(i, s) * m.open[s]))
+        m.assign_mw[i, s] <= ub[i, s] * m.open[s]))
     m.it_load_by_group = pyo.Constraint(m.SP, rule=lambda m, s, p: (
         sum(m.it_load_mw[s, k, p] for k in k_of_site.get(s, []))
         == sum(m.assign_mw[i, s] for i in demands_of_site_group[s, p])))

@@ -110,6 +110,10 @@ def prepare(case: Case) -> ModelData:
     load_groups = sorted(set(demand_group.values()))
     utilisation = {p: _profile_or_flat(case, None if p == FLAT_PROFILE else p, 1.0) for p in load_groups}
     pairs["group"] = pairs["demand_id"].map(demand_group)
+    share = case.demand["max_share_per_site"].fillna(1.0).astype(float)
+    pairs["assign_ub_mw"] = np.minimum(
+        pairs["demand_id"].map(case.demand["it_load_mw"].astype(float) * share).to_numpy(),
+        pairs["site_id"].map(sites_df["max_it_mw"].astype(float)).to_numpy())
     site_groups = {s: sorted(g) for s, g in pairs.groupby("site_id")["group"].unique().items()}
 
     sc = case.site_cooling
