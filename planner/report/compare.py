@@ -70,6 +70,10 @@ SITE_ITEMS: tuple[tuple[str, str], ...] = (
     ("wind_mw", "MW"), ("battery_mw", "MW"), ("battery_mwh", "MWh"), ("grid_mw", "MW"),
 )
 
+SITE_ITEM_LABELS = {"opened": "opened", "it_mw": "IT", "modules": "modules", "cooling_id": "cooling",
+                    "pv_mw": "PV", "wind_mw": "wind", "battery_mw": "battery", "battery_mwh": "battery energy",
+                    "grid_mw": "grid connection"}
+
 SITE_CHANGE_COLUMNS = ("site_id", "name", "scenario", "change", "item", "unit", "base", "value", "delta")
 ASSIGNMENT_CHANGE_COLUMNS = ("demand_id", "site_id", "scenario", "change", "base_it_mw", "it_mw", "delta_mw")
 
@@ -109,6 +113,8 @@ def fmt_value(v, unit: str, kpi: str = "") -> str:
         return f"{v / 1e6:,.1f}"
     if unit == "count":
         return f"{v:,.0f}"
+    if unit == "MWh":  # a capacity (battery energy), not an annual amount
+        return f"{v:,.1f}"
     if unit.startswith("MWh") or unit.startswith("tCO2"):
         return f"{v:,.0f}"
     if unit.startswith("MW"):

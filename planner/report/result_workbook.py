@@ -275,7 +275,7 @@ def sites_frame(result: Result, case: Case) -> pd.DataFrame:
 def _write_sites(wb: Workbook, result: Result, case: Case) -> None:
     ws = wb.create_sheet("Sites")
     df = sites_frame(result, case)
-    units = {"lat": "deg", "lon": "deg", "cooling_id": "-", "opened": "yes/no"}
+    units = {"lat": "deg", "lon": "deg", "cooling_id": "-", "opened": "yes/no", "battery_mwh": "MWh"}
     grey = Font(color="808080")
     fonts = [None if bool(o) else grey for o in df["opened"]] if "opened" in df.columns else None
     _, last = styles.write_table(ws, df, units=units, annual=True, descriptions=SITE_DOCS, row_fonts=fonts,

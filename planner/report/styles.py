@@ -124,6 +124,8 @@ def number_format_for(unit: str | None, name: str = "") -> str:
         return "0.0000"
     if base == "tCO2":
         return FMT_TCO2
+    if u == "MWh" and not n.endswith(("_mwh_per_yr",)) and ("battery" in n or "soc" in n or not n):
+        return FMT_MW  # an energy capacity or state of charge: one decimal
     if base == "MWh" or base == "GWh":
         return FMT_MWH
     if base in {"MW", "GW"}:

@@ -1,0 +1,269 @@
+"""Rich console output for `planner solve` and `planner compare`: stage progress and result tables."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import pandas as pd
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from planner.report.compare import (SITE_ITEM_LABELS, Comparison, console_unit, fmt_delta, fmt_pct, fmt_value,
+                                    kpi_label)
+from planner.result import Result
+
+# The KPIs of `planner solve`'s summary table, in order (cost components with a zero value are left out)
+HEADLINE_KPIS = (
+    "total_cost_cny_per_yr", "cost_site_opening_cny_per_yr", "cost_it_cny_per_yr", "cost_cooling_cny_per_yr",
+    "cost_pv_cny_per_yr", "cost_wind_cny_per_yr", "cost_battery_cny_per_yr", "cost_grid_connection_cny_per_yr",
+    "cost_energy_cny_per_yr", "cost_service_cny_per_yr", "cost_carbon_cny_per_yr", "cost_export_revenue_cny_per_yr",
+    "emissions_tco2_per_yr", "green_share", "pue_energy_weighted", "cue_kgco2_per_kwh_it", "renewable_selfuse_share",
+    "renewable_export_share", "curtailment_mwh_per_yr", "sites_opened", "it_capacity_mw", "pv_capacity_mw",
+    "wind_capacity_mw", "battery_power_mw", "battery_energy_mwh", "grid_connection_mw",
+)
+
+
+def _money(v: float | None) -> str:
+    return "-" if v is None or (isinstance(v, float) and not math.isfinite(v)) else f"{v / 1e6:,.1f} M CNY/yr"
+
+
+class SolveProgress:
+    """Stage-by-stage progress: a spinner with a live line while a stage runs, a tick line when it ends.
+
+    Use as a context manager; `progress` is the callback for `solve_case(progress=...)`.
+    """
+
+    def __init__(self, console: Console, *, quiet_spinner: bool = False):
+        self.console = console
+        self._stage = ""
+        self._stage_start = time.perf_counter()
+        self._solve: dict = {}
+        self._status = None
+        self._quiet = quiet_spinner
+        self.model_size: dict = {}
+
+    # -- live status ---------------------------------------------------------------------------------
+    def __rich__(self) -> Text:
+        elapsed = time.perf_counter() - self._stage_start
+        text = Text(f"{self._stage} ", style="bold")
+        text.append(f"{elapsed:,.0f} s", style="cyan")
+        if self._stage.startswith("solving") and self._solve:
+            parts = []
+            if self._solve.get("incumbent") is not None:
+                parts.append(f"incumbent {_money(self._solve['incumbent'])}")
+            if self._solve.get("bound") is not None:
+                parts.append(f"bound {_money(self._solve['bound'])}")
+            if self._solve.get("gap") is not None:
+                parts.append(f"gap {self._solve['gap']:.2%}")
+            if self._solve.get("elapsed_s") is not None:
+                parts.append(f"HiGHS {self._solve['elapsed_s']:,.0f} s")
+            if parts:
+                text.append("  " + ", ".join(parts))
+        return text
+
+    def __enter__(self) -> "SolveProgress":
+        if not self._quiet:
+            self._status = self.console.status(self, spinner="dots")
+            self._status.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc)
+            self._status = None
+
+    def start(self, stage: str) -> None:
+        """A new running stage (shown next to the spinner)."""
+        self._stage = stage
+        self._stage_start = time.perf_counter()
+        self._solve = {}
+
+    def done(self, label: str, detail: str, seconds: float | None = None) -> None:
+        """One tick line: '✓ label   detail   (1.2 s)'."""
+        took = f" [dim]({seconds:,.1f} s)[/]" if seconds is not None else ""
+        self.console.print(f"[green]✓[/] [bold]{label:<10}[/] {escape(detail)}{took}", soft_wrap=True)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self._stage_start
+
+    # -- solve_case progress callback ----------------------------------------------------------------
+    def progress(self, info: dict) -> None:
+        stage = info.get("stage")
+        if stage == "build":
+            self.model_size = {k: info[k] for k in ("n_variables", "n_constraints", "n_binaries", "n_integers")
+                               if k in info}
+            size = model_size_text(self.model_size)
+            self.done("built", size or "model built", info.get("build_s", self.elapsed()))
+            self.start("solving with HiGHS")
+        elif stage == "solve":
+            if not self._stage.startswith("solving"):
+                self.start("solving with HiGHS")
+            self._solve.update({k: v for k, v in info.items() if k != "stage" and v is not None})
+        elif stage == "postprocess":
+            self.solve_seconds = self.elapsed()
+            self.start("reading the solution")
+        elif stage == "diagnose":
+            self.solve_seconds = self.elapsed()
+            self.start("infeasible: finding which requirements conflict")
+
+
+def model_size_text(size: dict) -> str:
+    if not size:
+        return ""
+    ints = size.get("n_binaries", 0) + size.get("n_integers", 0)
+    return (f"{size.get('n_variables', 0):,} variables ({ints:,} integer), "
+            f"{size.get('n_constraints', 0):,} constraints")
+
+
+def solved_text(result: Result) -> str:
+    info = result.solve
+    gap = f"gap {info.gap:.2%}" if info.gap is not None and math.isfinite(info.gap) else "gap n/a"
+    if info.status == "optimal":
+        return f"optimal ({gap}, objective {_money(info.objective_cny)})"
+    if info.status == "time_limit":
+        return f"stopped at the time limit: feasible plan, NOT proven optimal ({gap}, objective " \
+               f"{_money(info.objective_cny)})"
+    return info.status
+
+
+def kpi_table(result: Result, title: str | None = None) -> Table:
+    """The headline KPIs of a solved result."""
+    table = Table(title=title, header_style="bold", title_justify="left", show_edge=True)
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    kpis = result.kpis.set_index("kpi")
+    for k in HEADLINE_KPIS:
+        if k not in kpis.index:
+            continue
+        v, unit, desc = kpis.at[k, "value"], str(kpis.at[k, "unit"]), str(kpis.at[k, "description"])
+        if k.startswith("cost_") and (v is None or abs(float(v)) < 0.5):
+            continue
+        style = "bold" if k == "total_cost_cny_per_yr" else None
+        table.add_row(Text(kpi_label(k, desc), style=style or ""), Text(fmt_value(v, unit, k), style=style or ""),
+                      console_unit(unit, k))
+    info = result.solve
+    table.add_section()
+    table.add_row("Solver status", info.status, "")
+    if info.gap is not None and math.isfinite(info.gap):
+        table.add_row("MIP gap", f"{info.gap * 100:.2f}", "%")
+    table.add_row("Build + solve time", f"{info.build_s + info.solve_s:,.1f}", "s")
+    return table
+
+
+def infeasibility_table(result: Result) -> Group:
+    """Why a case is infeasible: the messages and the explanation table."""
+    parts: list = []
+    for m in result.messages:
+        parts.append(Text(f"- {m}"))
+    frame = result.infeasibility
+    if frame is not None and not frame.empty:
+        table = Table(title="Requirements that cannot all be met", header_style="bold", title_justify="left")
+        wanted = ["constraint", "scope", "required", "reachable", "violation", "unit"]
+        if not result.messages:  # otherwise the messages above already say it
+            wanted.append("explanation")
+        cols = [c for c in wanted if c in frame.columns]
+        for c in cols:
+            table.add_column(c, justify="right" if c in ("required", "reachable", "violation") else "left",
+                             ratio=3 if c == "explanation" else None)
+        for _, r in frame.iterrows():
+            table.add_row(*[_cell(r[c]) for c in cols])
+        parts.append(table)
+    return Group(*parts)
+
+
+def _cell(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.4g}" if abs(v) < 1e5 else f"{v:,.0f}"
+    return str(v)
+
+
+def comparison_table(c: Comparison) -> Table:
+    """KPIs side by side with absolute and % deltas against the first result."""
+    table = Table(title=f"KPIs: deltas against {c.base}", header_style="bold", title_justify="left")
+    table.add_column("KPI")
+    table.add_column("unit")
+    for i, label in enumerate(c.labels):
+        table.add_column(label, justify="right")
+        if i:
+            table.add_column("Δ", justify="right")
+            table.add_column("Δ %", justify="right")
+    section = None
+    for k in c.info.index:
+        sec = c.info.at[k, "section"]
+        if section is not None and sec != section:
+            table.add_section()
+        section = sec
+        unit = str(c.info.at[k, "unit"])
+        row = [kpi_label(k, str(c.info.at[k, "description"])), console_unit(unit, k)]
+        for i, label in enumerate(c.labels):
+            row.append(fmt_value(c.values.at[k, label], unit, k))
+            if i:
+                d, p = c.deltas.at[k, label], c.pcts.at[k, label]
+                style = "" if (isinstance(d, float) and (math.isnan(d) or d == 0)) else "yellow"
+                row.append(Text(fmt_delta(d, unit, k), style=style))
+                row.append(Text(fmt_pct(p), style=style))
+        table.add_row(*row)
+    statuses = [str(r.status.get("solver_status", "?")) for r in c.results]
+    table.add_section()
+    table.add_row("Solver status", "", *sum(([s] + ([""] * 2 if i else []) for i, s in enumerate(statuses)), []))
+    return table
+
+
+def site_changes_table(c: Comparison) -> Table | None:
+    """One line per site and scenario whose decisions changed."""
+    if c.site_changes.empty:
+        return None
+    table = Table(title="Site decisions that changed", header_style="bold", title_justify="left")
+    for col in ("site", "scenario", "change", "what changed"):
+        table.add_column(col)
+    for (sid, scen), g in c.site_changes.groupby(["site_id", "scenario"], sort=False):
+        parts = []
+        for _, r in g.iterrows():
+            if r["item"] in ("opened", "candidate"):
+                continue
+            unit = "" if r["unit"] in ("-", "yes/no") else f" {r['unit']}"
+            item = SITE_ITEM_LABELS.get(r["item"], r["item"])
+            if isinstance(r["base"], str) or isinstance(r["value"], str):
+                parts.append(f"{item} {r['base'] or '-'} -> {r['value'] or '-'}")
+            elif r["item"] == "modules":
+                parts.append(f"{item} {_num(r['base'], 0)} -> {_num(r['value'], 0)}")
+            else:
+                parts.append(f"{item} {_num(r['base'])} -> {_num(r['value'])}{unit}")
+        name = g["name"].iloc[0] or sid
+        table.add_row(str(name), str(scen), str(g["change"].iloc[0]), "; ".join(parts))
+    return table
+
+
+def _num(v, digits: int = 1) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "0"
+    return f"{float(v):,.{digits}f}"
+
+
+def assignment_changes_table(c: Comparison, limit: int = 30) -> Table | None:
+    frame = c.assignment_changes
+    if frame.empty:
+        return None
+    table = Table(title="Assignments that changed (IT MW)", header_style="bold", title_justify="left")
+    for col in ("demand", "site", "scenario", "change", "before", "after", "Δ"):
+        table.add_column(col, justify="right" if col in ("before", "after", "Δ") else "left")
+    for _, r in frame.head(limit).iterrows():
+        table.add_row(str(r["demand_id"]), str(r["site_id"]), str(r["scenario"]), str(r["change"]),
+                      _num(r["base_it_mw"]), _num(r["it_mw"]), f"{r['delta_mw']:+,.1f}")
+    if len(frame) > limit:
+        table.caption = f"{len(frame) - limit} more in the comparison workbook"
+    return table
+
+
+LogPrinter = Callable[[str], None]
+
+
+__all__ = ["SolveProgress", "kpi_table", "infeasibility_table", "comparison_table", "site_changes_table",
+           "assignment_changes_table", "model_size_text", "solved_text", "HEADLINE_KPIS"]
