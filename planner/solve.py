@@ -69,11 +69,13 @@ class PlanningModel:
 
     def solve(self, *, mip_gap: float | None = None, time_limit_s: float | None = None,
               objective: str | None = None, log: LogCallback | None = None,
-              progress: ProgressCallback | None = None) -> Result:
+              progress: ProgressCallback | None = None, options: dict | None = None) -> Result:
+        """Solve (again); `options` are passed to HiGHS as they are (e.g. {"threads": 2})."""
         st = self.case.settings
         gap = st.mip_gap if mip_gap is None else mip_gap
         limit = st.time_limit_s if time_limit_s is None else time_limit_s
         objective = objective or st.objective
+        self._options = dict(options or {})
         if progress:
             progress({"stage": "solve", "elapsed_s": 0.0})
         start = time.perf_counter()
@@ -82,7 +84,8 @@ class PlanningModel:
             outcome = self._solve_min_emissions_then_cost(gap, limit, log, progress)
         else:
             self._use_objective("total_cost")
-            outcome = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress)
+            outcome = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
+                                        options=self._options)
         info = SolveInfo(
             status=outcome.status, termination=outcome.termination, objective_cny=outcome.objective,
             best_bound_cny=outcome.bound, gap=outcome.gap, proven_optimal=outcome.status == "optimal",
@@ -93,14 +96,16 @@ class PlanningModel:
     def _solve_min_emissions_then_cost(self, gap, limit, log, progress) -> SolveOutcome:
         """Lexicographic: minimal emissions first, then the cheapest plan within that emission level."""
         self._use_objective("total_emissions")
-        first = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress)
+        first = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
+                                        options=self._options)
         if not first.has_solution:
             return first
         best = float(pyo.value(self.model.emissions_tco2))
         self.model.emissions_bound_tco2.set_value(best * (1 + 1e-6) + 1e-6)
         self.model.emissions_lexicographic.activate()
         self._use_objective("total_cost")
-        second = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress)
+        second = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
+                                        options=self._options)
         if first.status == "time_limit" and second.status == "optimal":
             second.status = "time_limit"
         return second
@@ -138,7 +143,8 @@ def _empty_result(name: str, info: SolveInfo, infeasibility, messages: list[str]
 
 
 def solve_case(case: Case, *, mip_gap: float | None = None, time_limit_s: float | None = None,
-               log: Callable[[str], None] | None = None, progress: Callable[[dict], None] | None = None) -> Result:
+               log: Callable[[str], None] | None = None, progress: Callable[[dict], None] | None = None,
+               options: dict | None = None) -> Result:
     """Build and solve the planning MILP of a validated case; an infeasible case comes back explained."""
     return PlanningModel(case, progress=progress).solve(mip_gap=mip_gap, time_limit_s=time_limit_s, log=log,
-                                                        progress=progress)
+                                                        progress=progress, options=options)

@@ -41,3 +41,17 @@ def test_published_optimum(name, optima):
     # the objective is entirely site opening + service cost, as in the CFLP
     costs = result.costs.set_index("component")["cost_cny_per_yr"]
     assert costs["site_opening"] + costs["service"] == pytest.approx(optima[name, None], rel=1e-6)
+
+
+def test_stopped_early_returns_incumbent_marked_not_optimal():
+    """A limit reached with an incumbent: the plan comes back, not proven optimal, with its gap."""
+    lines, progress = [], []
+    result = solve_case(cflp_case(ORLIB / "cap124.txt"), mip_gap=0.0, log=lines.append, progress=progress.append,
+                        options={"mip_max_improving_sols": 1, "mip_heuristic_effort": 0.0})
+    assert result.solve.status == "time_limit" and not result.solve.proven_optimal
+    assert result.solve.gap is not None and result.solve.gap > 0
+    assert result.solve.objective_cny >= result.solve.best_bound_cny
+    assert not result.sites.empty and result.kpi("total_cost_cny_per_yr") == pytest.approx(
+        result.solve.objective_cny, rel=1e-6)
+    assert any("HiGHS" in line for line in lines), "HiGHS' own log reaches the log callback"
+    assert any(p["stage"] == "build" for p in progress)
