@@ -37,6 +37,7 @@ HOURS_PER_DAY = 24
 MAX_CELL_PROBLEMS_PER_PROFILE = 5  # per profile column; the rest are summarised in one line
 SETTINGS_HEADERS = ("name", "value", "unit", "description")
 EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!")
+PLAIN_NUMBERS = (float, int, np.float64, np.int64)
 YES = {"yes", "y", "true", "1", "是"}
 NO = {"no", "n", "false", "0", "否"}
 
@@ -188,6 +189,8 @@ def check_value(value: Any, col: Column) -> tuple[Any, list[tuple[str, str, str]
 
     Returns (typed value or None if unusable, [(severity, message, fix), ...]).
     """
+    if col.dtype == "float" and type(value) in PLAIN_NUMBERS:  # fast path: the usual case
+        return _check_number(value, col)
     if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
         return None, [("error", f"{col.name} is the Excel error {value.strip()}",
                        "correct the formula or type the value")]
@@ -203,14 +206,21 @@ def check_value(value: Any, col: Column) -> tuple[Any, list[tuple[str, str, str]
                            f"pick one of {', '.join(col.choices)} from the dropdown")]
         typed = match if isinstance(typed, str) else typed
     if isinstance(typed, (int, float)) and not isinstance(typed, bool):
-        if not _in_range(typed, col):
-            return None, [("error", f"{col.name} is {show(typed)}, must be {bounds(col)}{_unit(col)}", hint(col))]
-        if col.plausible and not col.plausible[0] <= typed <= col.plausible[1]:
-            low, high = col.plausible
-            return typed, [("warning", f"{col.name} is {show(typed)}{_unit(col)}, outside the usual range "
-                            f"{format_value(low)}-{format_value(high)}{_unit(col)}",
-                            unit_hint(col.unit, typed, low, high))]
+        return _check_number(typed, col)
     return typed, []
+
+
+def _check_number(value: float, col: Column) -> tuple[Any, list[tuple[str, str, str]]]:
+    """Range (error) and plausibility (warning) of a typed number."""
+    if not math.isfinite(value):
+        return None, [("error", f"{col.name} is {show(value)}, not a finite number", hint(col))]
+    if not _in_range(value, col):
+        return None, [("error", f"{col.name} is {show(value)}, must be {bounds(col)}{_unit(col)}", hint(col))]
+    if col.plausible and not col.plausible[0] <= value <= col.plausible[1]:
+        low, high = col.plausible
+        return value, [("warning", f"{col.name} is {show(value)}{_unit(col)}, outside the usual range "
+                        f"{format_value(low)}-{format_value(high)}{_unit(col)}", unit_hint(col.unit, value, low, high))]
+    return value, []
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -310,9 +320,9 @@ def _check_units(raw: RawTable, sheet: Sheet, positions: dict[str, int], problem
 def _cell_value(raw: RawTable, row: int, pos: int, values: list[Any], col: Column,
                 problems: ProblemList) -> tuple[Any, bool]:
     """Typed value of one cell (None if blank/invalid) and whether it had an error."""
-    cell = RawTable.cell(pos, row)
     value = values[pos]
     if value is None:
+        cell = RawTable.cell(pos, row)
         if cell in raw.formula_cells:
             problems.error(raw.sheet, cell, f"{col.name} is a formula with no saved value",
                            "open and save the file in Excel, or type the value")
@@ -323,7 +333,7 @@ def _cell_value(raw: RawTable, row: int, pos: int, values: list[Any], col: Colum
         return None, False
     typed, issues = check_value(value, col)
     for severity, message, fix in issues:
-        getattr(problems, severity)(raw.sheet, cell, message, fix)
+        getattr(problems, severity)(raw.sheet, RawTable.cell(pos, row), message, fix)
     return typed, any(s == "error" for s, _, _ in issues)
 
 
@@ -390,7 +400,7 @@ def parse_settings(raw: RawTable, problems: ProblemList) -> dict[str, Any]:
     known = {c.name.lower(): c for c in SETTINGS.columns}
     values: dict[str, Any] = {}
     rows: dict[str, int] = {}
-    for row, cells in raw.rows:
+    for row, cells in _settings_rows(raw, name_pos, known):
         name = cells[name_pos]
         cell = RawTable.cell(name_pos, row)
         if name is None:
@@ -413,6 +423,14 @@ def parse_settings(raw: RawTable, problems: ProblemList) -> dict[str, Any]:
             problems.error(raw.sheet, RawTable.cell(name_pos, last), f"setting {col.name} is missing",
                            f"add a row with name {col.name} and value {expectation(col)}: {col.description}")
     return values
+
+
+def _settings_rows(raw: RawTable, name_pos: int, known: Mapping[str, Column]) -> list[tuple[int, list[Any]]]:
+    """Data rows of Settings; row 2 too when it holds a setting rather than units (units row deleted)."""
+    units = raw.units or []
+    if name_pos < len(units) and units[name_pos] is not None and to_text(units[name_pos]).lower() in known:
+        return [(UNIT_ROW, units)] + raw.rows
+    return raw.rows
 
 
 def build_settings(values: Mapping[str, Any]) -> Settings:
@@ -468,8 +486,12 @@ def _profile_values(raw: RawTable, pid: str, pos: int, unit: str, problems: Prob
     out = np.full(len(raw.rows), np.nan)
     blank, bad = [], 0
     for t, (row, values) in enumerate(raw.rows):
+        value = values[pos]
+        if type(value) in PLAIN_NUMBERS and math.isfinite(value):  # fast path (range checked per profile)
+            out[t] = value
+            continue
         cell = RawTable.cell(pos, row)
-        if values[pos] is None:
+        if value is None:
             if cell in raw.formula_cells:
                 bad += 1
                 if bad <= MAX_CELL_PROBLEMS_PER_PROFILE:
@@ -478,7 +500,7 @@ def _profile_values(raw: RawTable, pid: str, pos: int, unit: str, problems: Prob
             else:
                 blank.append(cell)
             continue
-        typed, issues = check_value(values[pos], col)
+        typed, issues = check_value(value, col)
         if typed is None:
             bad += 1
             if bad <= MAX_CELL_PROBLEMS_PER_PROFILE:

@@ -371,3 +371,8 @@ def test_case_invalid_separates_errors_and_warnings():
         case_from_tables(tables)
     assert [p.location for p in err.value.errors] == ["Demand!E3"]
     assert [p.location for p in err.value.warnings] == ["Cooling!C3"]
+
+
+def test_settings_without_units_row(tmp_path):
+    path = delete_rows(write_valid(tmp_path), "Settings", 2)  # settings start right below the header
+    assert load_case(path).settings.case_name == "small"
