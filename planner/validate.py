@@ -22,14 +22,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string
 
 from planner.case import DAYS_PER_YEAR, HOURS_PER_YEAR, Case, Settings
 from planner.docs import bounds, format_value
-from planner.reader import RawTable, RawWorkbook, is_blank, raw_from_frame, raw_from_settings, read_workbook
+from planner.reader import RawTable, RawWorkbook, raw_from_frame, raw_from_settings, read_workbook
 from planner.schema import (
     FIRST_DATA_ROW, HEADER_ROW, INFO_SHEETS, PROFILE_UNITS, PROFILES, SETTINGS, SHEETS, SHEETS_BY_NAME,
-    SITE_COOLING, TECHNOLOGY_IDS, UNIT_ROW, Column, Problem, ProblemList, Sheet,
+    TECHNOLOGY_IDS, UNIT_ROW, Column, Problem, ProblemList, Sheet,
 )
 
 WEIGHT_TOL = 1e-6
@@ -247,10 +247,6 @@ class Table:
     def values(self, name: str) -> list[Any]:
         return [r.get(name) for r in self.records]
 
-    def ids(self) -> set[str]:
-        """The values of the sheet's (single) key column."""
-        return {v for v in self.values(self.schema.key[0]) if v is not None} if self.schema.key else set()
-
 
 def _suggest(word: str, options: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for a close match, else ''."""
@@ -298,7 +294,7 @@ def map_headers(raw: RawTable, sheet: Sheet, problems: ProblemList) -> tuple[dic
 
 
 def _check_missing_columns(raw: RawTable, sheet: Sheet, positions: dict[str, int], problems: ProblemList) -> None:
-    free = len([h for h in raw.headers if h is not None])
+    free = max((pos for pos, h in enumerate(raw.headers) if h is not None), default=-1) + 1  # next header cell
     for col in sheet.columns:
         if col.required and col.name not in positions:
             problems.error(raw.sheet, RawTable.cell(free, HEADER_ROW), f"column {col.name} is missing",
@@ -375,7 +371,7 @@ def _check_keys(table: Table, problems: ProblemList) -> None:
 
 def _check_min_rows(raw: RawTable, table: Table, problems: ProblemList) -> None:
     need = table.schema.min_rows
-    if table.schema.kind == "table" and len(table.records) < need:
+    if len(table.records) < need:
         problems.error(raw.sheet, RawTable.cell(0, FIRST_DATA_ROW + len(table.records)),
                        f"{raw.sheet} has {len(table.records)} data row(s), at least {need} needed",
                        f"add rows from row {FIRST_DATA_ROW} on")
@@ -404,7 +400,8 @@ def parse_settings(raw: RawTable, problems: ProblemList) -> dict[str, Any]:
         name = cells[name_pos]
         cell = RawTable.cell(name_pos, row)
         if name is None:
-            problems.error(raw.sheet, cell, "setting has a value but no name", f"type the setting name in {cell}")
+            if cells[value_pos] is not None:
+                problems.error(raw.sheet, cell, "setting has a value but no name", f"type the setting name in {cell}")
             continue
         col = known.get(to_text(name).lower())
         if col is None:
@@ -704,7 +701,8 @@ def check_cooling_allowed(site_cooling: pd.DataFrame, sites: Table, problems: Pr
 
 
 def check_profile_usage(tables: Mapping[str, Table], profiles: ProfileData, problems: ProblemList) -> None:
-    """Each referenced profile must fit the unit its use needs (e.g. PV capacity factors within 0-1)."""
+    """Each profile must fit the unit its use needs (e.g. PV capacity factors within 0-1) and the unit of its
+    own units row."""
     checked: set[tuple[str, str]] = set()
     for table in tables.values():
         for col in table.schema.columns:
@@ -713,18 +711,25 @@ def check_profile_usage(tables: Mapping[str, Table], profiles: ProfileData, prob
             for i, pid in enumerate(table.values(col.name)):
                 if pid in profiles.values and (pid, col.profile_unit) not in checked:
                     checked.add((pid, col.profile_unit))
-                    use = f"{table.tab}!{table.cell(i, col.name)} uses it as {col.name}"
-                    _check_profile_unit(profiles, pid, col.profile_unit, use, problems)
+                    reason = f"{table.tab}!{table.cell(i, col.name)} uses it as {col.name}"
+                    _check_unit_row(profiles, pid, col.profile_unit, reason, problems)
+                    _check_profile_values(profiles, pid, col.profile_unit, reason, problems)
+    for pid, unit in profiles.units.items():
+        if unit in PROFILE_UNITS and (pid, unit) not in checked:
+            _check_profile_values(profiles, pid, unit, f"its unit in row {UNIT_ROW} is {unit}", problems)
 
 
-def _check_profile_unit(profiles: ProfileData, pid: str, unit: str, use: str, problems: ProblemList) -> None:
-    spec = PROFILE_UNITS[unit]
-    tab, values = profiles.table.tab, profiles.values[pid]
+def _check_unit_row(profiles: ProfileData, pid: str, unit: str, reason: str, problems: ProblemList) -> None:
     given = profiles.units.get(pid, "")
-    if given and given in PROFILE_UNITS and given != unit:
-        problems.warning(tab, RawTable.cell(profiles.positions[pid], UNIT_ROW),
-                         f"profile {pid} has unit {given!r} but {use} ({unit})",
-                         f"check the profile; {use.split(' uses')[0]} needs {spec.meaning} in {unit}")
+    if given in PROFILE_UNITS and given != unit:
+        problems.warning(profiles.table.tab, RawTable.cell(profiles.positions[pid], UNIT_ROW),
+                         f"profile {pid} has unit {given!r} but {reason} ({unit})",
+                         f"check the profile: a {unit} profile holds {PROFILE_UNITS[unit].meaning}")
+
+
+def _check_profile_values(profiles: ProfileData, pid: str, unit: str, reason: str, problems: ProblemList) -> None:
+    """Values outside the unit's range are an error (first cell + count); an odd mean is a unit warning."""
+    spec, values, tab = PROFILE_UNITS[unit], profiles.values[pid], profiles.table.tab
     low = -np.inf if spec.min is None else spec.min
     high = np.inf if spec.max is None else spec.max
     outside = np.flatnonzero((values < low) | (values > high))
@@ -732,16 +737,16 @@ def _check_profile_unit(profiles: ProfileData, pid: str, unit: str, use: str, pr
         t = int(outside[0])
         problems.error(tab, profiles.cell(pid, t),
                        f"profile {pid} is {show(float(values[t]))} here ({outside.size} value(s) outside "
-                       f"{format_value(spec.min)}-{format_value(spec.max)}); {use}",
-                       f"{use.split(' uses')[0]} needs {spec.meaning} ({unit}): enter values between "
-                       f"{format_value(spec.min)} and {format_value(spec.max)}")
+                       f"{format_value(spec.min)}-{format_value(spec.max)}); {reason}",
+                       f"a {unit} profile holds {spec.meaning}: enter values between {format_value(spec.min)} "
+                       f"and {format_value(spec.max)}")
     finite = values[np.isfinite(values)]
     if spec.plausible_mean and finite.size:
         mean, (lo, hi) = float(finite.mean()), spec.plausible_mean
         if not lo <= mean <= hi:
             problems.warning(tab, RawTable.cell(profiles.positions[pid], HEADER_ROW),
                              f"profile {pid} averages {mean:.4g} {unit}, outside the usual "
-                             f"{format_value(lo)}-{format_value(hi)} {unit} ({use})", unit_hint(unit, mean, lo, hi))
+                             f"{format_value(lo)}-{format_value(hi)} {unit}; {reason}", unit_hint(unit, mean, lo, hi))
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -376,3 +376,23 @@ def test_case_invalid_separates_errors_and_warnings():
 def test_settings_without_units_row(tmp_path):
     path = delete_rows(write_valid(tmp_path), "Settings", 2)  # settings start right below the header
     assert load_case(path).settings.case_name == "small"
+
+
+def test_profiles_without_rows(tmp_path):
+    empty = valid_tables()["Profiles"].iloc[:0]
+    assert_problem(problems_of(write_valid(tmp_path, Profiles=empty)), "Profiles!A3",
+                   "Profiles has 0 data row(s), at least 24 needed")
+
+
+def test_unused_profile_is_checked_against_its_unit_row(tmp_path):
+    tables = valid_tables()
+    tables["Profiles"]["wind_b"] = 40.0  # MW typed into a capacity-factor profile nobody uses yet
+    path = write_plain(tmp_path / "w.xlsx", tables, profile_units={"wind_b": "cf"})
+    p = assert_problem(problems_of(path), "Profiles!H3", "profile wind_b is 40 here (48 value(s) outside 0-1)")
+    assert "its unit in row 2 is cf" in p.message
+
+
+def test_profile_used_against_its_unit_row_is_a_warning(book):
+    case = load_case(write_plain(book, valid_tables(), profile_units={"pv_a": "degC"}))
+    assert_problem(case.warnings, "Profiles!D2", "profile pv_a has unit 'degC' but Sites!O3 uses it as pv_profile",
+                   "warning")
