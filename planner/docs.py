@@ -25,6 +25,9 @@ REFERENCE_HEADERS = ("column", "type", "unit", "required / default", "allowed va
 
 TYPE_NAMES = {"id": "id (text)", "str": "text", "float": "number", "int": "whole number", "bool": "yes/no"}
 
+WORKFLOW_STEPS = ("0. planner template <workbook>  - writes an input workbook with example rows and a README sheet.",
+                  *WORKFLOW)
+
 LAYOUT = (
     f"Row {HEADER_ROW} holds the column names, row {UNIT_ROW} the units, data starts on row {FIRST_DATA_ROW}. "
     "Ids are matched after trimming spaces; numbers may be typed as text; blank rows are ignored. "
@@ -110,7 +113,7 @@ def workbook_reference_markdown() -> str:
     """The whole generated section (without the markers)."""
     parts = ["_Generated from `planner/schema.py` by `python -m planner.docs`; do not edit by hand._", "",
              LAYOUT, "", "Workflow:", ""]
-    parts += [f"    {step}" for step in WORKFLOW]
+    parts += [f"    {step}" for step in WORKFLOW_STEPS]
     parts.append("")
     parts += [sheet_markdown(sheet) + "\n" for sheet in SHEETS]
     return "\n".join(parts).rstrip() + "\n"

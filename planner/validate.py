@@ -26,6 +26,7 @@ from openpyxl.utils import column_index_from_string
 
 from planner.case import DAYS_PER_YEAR, HOURS_PER_YEAR, Case, Settings
 from planner.docs import bounds, format_value
+from planner.latency import unreachable_demands
 from planner.reader import RawTable, RawWorkbook, raw_from_frame, raw_from_settings, read_workbook
 from planner.schema import (
     FIRST_DATA_ROW, HEADER_ROW, INFO_SHEETS, PROFILE_UNITS, PROFILES, SETTINGS, SHEETS, SHEETS_BY_NAME,
@@ -893,10 +894,6 @@ def _unique(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _latency_problems(case: Case, demand: Table | None) -> list[Problem]:
     """planner.latency's unreachable-demand errors, with cells mapped to where the values really are."""
-    try:
-        from planner.latency import unreachable_demands
-    except ImportError:  # pragma: no cover - latency lands separately
-        return []
     problems = []
     for p in unreachable_demands(case):
         if demand is not None and p.sheet == "Demand":

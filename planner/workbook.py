@@ -27,10 +27,10 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.docs import LAYOUT, REFERENCE_HEADERS, column_reference, requirement, sheet_notes
+from planner.docs import LAYOUT, REFERENCE_HEADERS, WORKFLOW_STEPS, column_reference, requirement, sheet_notes
 from planner.schema import (
     FIRST_DATA_ROW, HEADER_ROW, PROFILE_UNIT_HINT, PROFILES, README_SHEET, SETTINGS, SHEETS, SHEETS_BY_NAME,
-    UNIT_ROW, WORKFLOW, Column, Sheet,
+    UNIT_ROW, Column, Sheet,
 )
 
 LAST_VALIDATED_ROW = 1000  # dropdowns cover data rows FIRST_DATA_ROW..this
@@ -231,7 +231,7 @@ def write_plain_sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
 def readme_lines() -> list[tuple[str, Any]]:
     """The README sheet as (style, content) rows: content is a string or a tuple of cells."""
     lines: list[tuple[str, Any]] = [("title", "planner input workbook"), ("", ""), ("bold", "Workflow"),
-                                    *[("", step) for step in WORKFLOW], ("", ""), ("bold", "Layout"),
+                                    *[("", step) for step in WORKFLOW_STEPS], ("", ""), ("bold", "Layout"),
                                     ("", LAYOUT), ("", PROFILE_UNIT_HINT),
                                     ("", "Grey italic rows are examples: overwrite them with your data or delete "
                                          "them. Dropdowns list allowed values and the ids of other sheets; hover "

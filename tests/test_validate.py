@@ -396,3 +396,12 @@ def test_profile_used_against_its_unit_row_is_a_warning(book):
     case = load_case(write_plain(book, valid_tables(), profile_units={"pv_a": "degC"}))
     assert_problem(case.warnings, "Profiles!D2", "profile pv_a has unit 'degC' but Sites!O3 uses it as pv_profile",
                    "warning")
+
+
+def test_unreachable_demand_points_at_the_real_cell(tmp_path):
+    demand = valid_tables()["Demand"]
+    demand.loc[1, "latency_cap_ms"] = 0.5
+    blank = pd.DataFrame([[None] * demand.shape[1]], columns=demand.columns)
+    demand = pd.concat([demand.iloc[:1], blank, demand.iloc[1:]], ignore_index=True)
+    demand = demand[["latency_cap_ms"] + [c for c in demand.columns if c != "latency_cap_ms"]]  # moved to A
+    assert_problem(problems_of(write_valid(tmp_path, Demand=demand)), "Demand!A5", "demand 'd2' has no candidate")
