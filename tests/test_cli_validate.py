@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from planner import __version__
-from xlsx_helpers import write_valid
+from xlsx_helpers import add_excel_extensions, write_valid
 
 ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", "PYTHONWARNINGS": "default"}
 
@@ -68,10 +68,11 @@ def test_invalid_workbook_prints_problem_table_and_exits_2(tmp_path):
 
 
 def test_valid_workbook_with_warnings_lists_them(tmp_path):
-    path = write_valid(tmp_path, cells={"Cooling": {"C4": 3.5}})
+    path = add_excel_extensions(write_valid(tmp_path, cells={"Cooling": {"C4": 3.5}}))
     result = planner("validate", path)
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("valid: 3 sites in 2 hubs") and "0 errors, 1 warning" in result.stdout
+    assert "UserWarning" not in result.stdout and "extension is not supported" not in result.stdout
 
 
 def test_missing_file_is_one_line_exit_4(tmp_path):

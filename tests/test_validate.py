@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from planner import CaseInvalid, case_from_tables, load_case
 from planner.validate import to_bool, to_float
 from xlsx_helpers import (
-    assert_problem, at, bad, delete_rows, poke, problems_of, profiles_frame, valid_tables, write_plain, write_valid,
+    add_excel_extensions, assert_problem, at, bad, delete_rows, poke, problems_of, profiles_frame, valid_tables, write_plain, write_valid,
 )
 
 # Column letters of valid_tables() as written by write_plain (DataFrame column order).
@@ -64,6 +64,7 @@ def test_reading_never_modifies_the_file(tmp_path):
 
 
 def test_no_python_warnings_while_reading(book):
+    add_excel_extensions(book)  # openpyxl warns "Data Validation extension is not supported" on these
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_case(book)

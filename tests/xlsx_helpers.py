@@ -7,6 +7,7 @@ planner.workbook; `poke()` changes cells of a saved workbook; `problems_of()` va
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -174,3 +175,29 @@ def assert_problem(problems: list[Problem], location: str, phrase: str, severity
 
 
 ALL_SHEETS = [s.name for s in SHEETS]
+
+
+X14_VALIDATION = (
+    '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    '<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    '<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>Hubs!$A$3:$A$10</xm:f></x14:formula1>'
+    '<xm:sqref>B3:B10</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>'
+)
+
+
+def add_excel_extensions(path: Path) -> Path:
+    """Add the x14 data-validation extension Excel writes for cross-sheet dropdowns to every worksheet
+    (openpyxl warns about it when reading)."""
+    data = {}
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        for info in infos:
+            data[info.filename] = archive.read(info.filename)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in infos:
+            content = data[info.filename]
+            if info.filename.startswith("xl/worksheets/sheet"):
+                content = content.replace(b"</worksheet>", X14_VALIDATION.encode() + b"</worksheet>")
+            archive.writestr(info, content)
+    return path
