@@ -312,6 +312,15 @@ def solve(
 
 def _run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | None, force: bool,
                solver_log: bool) -> int:
+    from planner.report import console as rc
+
+    # Pyomo captures stdout's file descriptor while HiGHS runs: print through a duplicate of it.
+    with rc.direct_console(console) as con:
+        return _solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log)
+
+
+def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | None, gap: float | None,
+                  force: bool, solver_log: bool) -> int:
     from planner.reader import read_workbook
     from planner.report import console as rc
     from planner.report.result_workbook import write_infeasibility_workbook, write_result_workbook
@@ -319,8 +328,8 @@ def _run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | 
     from planner.validate import validate as validate_raw
 
     command = _quoted_command()
-    log = (lambda line: console.print(Text(line, style="dim"), soft_wrap=True)) if solver_log else None
-    with rc.SolveProgress(console, quiet_spinner=solver_log or not console.is_terminal) as progress:
+    log = (lambda line: con.print(Text(line, style="dim"), soft_wrap=True)) if solver_log else None
+    with rc.SolveProgress(con, quiet_spinner=solver_log or not con.is_terminal) as progress:
         progress.start(f"reading {path}")
         raw = read_workbook(path)
         progress.done("read", f"{path} ({len(raw.tables)} sheets)", progress.elapsed())
@@ -329,7 +338,7 @@ def _run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | 
         warned = f"; {len(case.warnings)} warning(s) below" if case.warnings else ""
         progress.done("validated", f"{case.summary()}{warned}", progress.elapsed())
         if case.warnings:
-            console.print(problem_table(case.warnings))
+            con.print(problem_table(case.warnings))
         progress.start("building the model")
         result = solve_case(case, mip_gap=gap, time_limit_s=time_limit, log=log, progress=progress.progress)
         info = result.solve
@@ -342,21 +351,21 @@ def _run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | 
                 progress.start(f"writing {report}")
                 write_infeasibility_workbook(result, case, report, input_path=path, command_line=command)
                 progress.done("wrote", f"{report} (infeasibility report; no result workbook)", progress.elapsed())
+        else:
+            if out.exists() and not force:
+                raise CliError(f"{out} appeared while solving; use --force to overwrite it")
+            progress.start(f"writing {out}")
+            write_result_workbook(result, case, out, input_path=path, command_line=command)
+            progress.done("wrote", str(out), progress.elapsed())
     if info.status == "infeasible":
-        console.print("[red bold]infeasible:[/] no plan meets every requirement of the case. Why:")
-        console.print(rc.infeasibility_table(result))
+        con.print("[red bold]infeasible:[/] no plan meets every requirement of the case. Why:")
+        con.print(rc.infeasibility_table(result))
         return EXIT_INFEASIBLE
-
-    with rc.SolveProgress(console, quiet_spinner=not console.is_terminal) as progress:
-        if out.exists() and not force:
-            raise CliError(f"{out} appeared while solving; use --force to overwrite it")
-        progress.start(f"writing {out}")
-        write_result_workbook(result, case, out, input_path=path, command_line=command)
-        progress.done("wrote", str(out), progress.elapsed())
-    console.print(rc.kpi_table(result, title=f"{result.case_name}: headline results"))
+    con.print(rc.kpi_table(result, title=f"{result.case_name}: headline results"))
     if info.status == "time_limit":
-        say("stopped at the time limit: the plan is feasible but not proven optimal (marked so in the workbook); "
-            "raise --time-limit or the Settings time_limit_s for a proven optimum", markup="[yellow]note:[/] ")
+        con.print("[yellow]note:[/] " + escape(
+            "stopped at the time limit: the plan is feasible but not proven optimal (marked so in the workbook); "
+            "raise --time-limit or the Settings time_limit_s for a proven optimum"), soft_wrap=True)
         return EXIT_TIME_LIMIT
     return EXIT_OK
 

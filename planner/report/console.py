@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 from rich.console import Console, Group
@@ -25,6 +28,34 @@ HEADLINE_KPIS = (
     "renewable_export_share", "curtailment_mwh_per_yr", "sites_opened", "it_capacity_mw", "pv_capacity_mw",
     "wind_capacity_mw", "battery_power_mw", "battery_energy_mwh", "grid_connection_mw",
 )
+
+
+@contextmanager
+def direct_console(base: Console) -> Iterator[Console]:
+    """A console on a duplicate of the stdout file descriptor, for use around a solve.
+
+    Pyomo captures file descriptors 1 and 2 while HiGHS runs (to collect its log), so anything printed to
+    sys.stdout meanwhile - the spinner, the progress line, the solver log - would vanish into that capture.
+    A duplicate descriptor made before the solve still reaches the terminal. Falls back to ``base`` where
+    stdout has no descriptor (e.g. under pytest's capture).
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield base
+        return
+    sys.stdout.flush()
+    stream = os.fdopen(os.dup(fd), "w", buffering=1, encoding=getattr(sys.stdout, "encoding", None) or "utf-8",
+                       errors="replace")
+    try:
+        yield Console(file=stream, highlight=False, width=None if stream.isatty() else base.width)
+    finally:
+        stream.flush()
+        stream.close()
+
+
+def _finite(v) -> bool:
+    return isinstance(v, (int, float)) and math.isfinite(v)
 
 
 def _money(v: float | None) -> str:
@@ -49,20 +80,22 @@ class SolveProgress:
     # -- live status ---------------------------------------------------------------------------------
     def __rich__(self) -> Text:
         elapsed = time.perf_counter() - self._stage_start
-        text = Text(f"{self._stage} ", style="bold")
+        text = Text()
+        text.append(f"{self._stage} ", style="bold")
         text.append(f"{elapsed:,.0f} s", style="cyan")
         if self._stage.startswith("solving") and self._solve:
             parts = []
-            if self._solve.get("incumbent") is not None:
-                parts.append(f"incumbent {_money(self._solve['incumbent'])}")
-            if self._solve.get("bound") is not None:
-                parts.append(f"bound {_money(self._solve['bound'])}")
-            if self._solve.get("gap") is not None:
-                parts.append(f"gap {self._solve['gap']:.2%}")
-            if self._solve.get("elapsed_s") is not None:
-                parts.append(f"HiGHS {self._solve['elapsed_s']:,.0f} s")
+            inc, bound, gap = (self._solve.get(k) for k in ("incumbent", "bound", "gap"))
+            if _finite(inc):
+                parts.append(f"incumbent {inc / 1e6:,.1f}")
+            if _finite(bound):
+                parts.append(f"bound {bound / 1e6:,.1f}")
             if parts:
-                text.append("  " + ", ".join(parts))
+                parts[-1] += " M CNY/yr"
+            if _finite(gap):
+                parts.append(f"gap {gap:.2%}")
+            if parts:
+                text.append("  " + "  ".join(parts))
         return text
 
     def __enter__(self) -> "SolveProgress":
