@@ -23,9 +23,14 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.utils import get_column_letter
 
 from planner.schema import FIRST_DATA_ROW, HEADER_ROW, UNIT_ROW
+
+
+class WorkbookError(ValueError):
+    """The file cannot be read as an .xlsx workbook at all."""
 
 
 @dataclass
@@ -123,9 +128,13 @@ def build_table(sheet: str, grid: Iterable[tuple[int, Iterable[Any]]], *, has_un
 # ----------------------------------------------------------------------------------------------------------
 def _open(path: Path, *, data_only: bool):
     """Open a workbook read-only; openpyxl's warnings (e.g. unsupported extensions) are not for users."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
+        raise WorkbookError(f"{path} is not an .xlsx workbook ({exc}); open it in Excel and save it as "
+                            f"'Excel Workbook (*.xlsx)'") from exc
 
 
 def _sheet_rows(ws, min_row: int = 1, max_row: int | None = None):

@@ -86,4 +86,5 @@ def test_broken_file_exit_4_and_debug_shows_traceback(tmp_path):
     path.write_text("not a workbook")
     result = planner("validate", path)
     assert result.returncode == 4 and result.stdout.startswith("error:") and "Traceback" not in result.stdout
+    assert "is not an .xlsx workbook" in result.stdout
     assert "Traceback" in planner("--debug", "validate", path).stdout
