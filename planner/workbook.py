@@ -53,11 +53,11 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 # ----------------------------------------------------------------------------------------------------------
 def excel_value(value: Any, col: Column | None = None) -> Any:
     """A Python/numpy/pandas value as written to a cell: blanks -> None, bools -> 'yes'/'no'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+    if value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, bool) and (col is None or col.dtype == "bool"):
         return "yes" if value else "no"
