@@ -94,5 +94,9 @@ class Case:
         days = self.timesteps["day"].nunique()
         span = f"{self.n_hours} h of profiles" if self.is_full_year else (
             f"{days} representative days ({self.n_hours} h) of profiles")
-        return (f"{len(self.sites)} sites in {self.sites['hub_id'].nunique()} hubs, {len(self.demand)} demand "
-                f"regions, {len(self.cooling)} cooling technologies, {span}")
+        def count(n: int, noun: str, plural: str | None = None) -> str:
+            return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+        return (f"{count(len(self.sites), 'site')} in {count(self.sites['hub_id'].nunique(), 'hub')}, "
+                f"{count(len(self.demand), 'demand region')}, {count(len(self.cooling), 'cooling technology', 'cooling technologies')}, "
+                f"{span}")
