@@ -93,7 +93,7 @@ class Case:
     def summary(self) -> str:
         days = self.timesteps["day"].nunique()
         span = f"{self.n_hours} h of profiles" if self.is_full_year else (
-            f"{days} representative days ({self.n_hours} h) of profiles")
+            f"{days} representative day{'s' if days != 1 else ''} ({self.n_hours} h) of profiles")
         def count(n: int, noun: str, plural: str | None = None) -> str:
             return f"{n} {noun if n == 1 else (plural or noun + 's')}"
 
