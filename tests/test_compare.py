@@ -1,0 +1,146 @@
+"""Comparing result workbooks: two real solves of a tiny case (no carbon price / a carbon price)."""
+
+from __future__ import annotations
+
+import math
+
+import openpyxl
+import pytest
+
+from planner.report.compare import compare_results, fmt_delta, fmt_pct, fmt_value, write_comparison_workbook
+from planner.report.read_result import ResultWorkbookError, read_result_workbook
+from planner.report.result_workbook import write_result_workbook
+from report_cases import tiny_case, write_tiny_workbook
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """Two result workbooks of different solves: base (no carbon price) and carbon (300 CNY/tCO2)."""
+    from planner.solve import solve_case
+
+    tmp = tmp_path_factory.mktemp("compare")
+    out = {}
+    for label, price in (("base", 0.0), ("carbon", 300.0)):
+        case = tiny_case(carbon_price=price, case_name=label)
+        result = solve_case(case)
+        assert result.solve.status == "optimal"
+        path = write_result_workbook(result, case, tmp / f"{label}-result.xlsx")
+        out[label] = (result, path)
+    return out
+
+
+def test_deltas_are_the_differences_of_the_solves(results):
+    (base, a), (carbon, b) = results["base"], results["carbon"]
+    c = compare_results([a, b])
+    assert c.labels == ["base", "carbon"]
+    kb = dict(zip(base.kpis["kpi"], base.kpis["value"].astype(float)))
+    kc = dict(zip(carbon.kpis["kpi"], carbon.kpis["value"].astype(float)))
+    for k in ("total_cost_cny_per_yr", "emissions_tco2_per_yr", "green_share", "wind_capacity_mw",
+              "battery_energy_mwh", "cost_energy_cny_per_yr"):
+        assert c.value(k, "base") == pytest.approx(kb[k])
+        assert c.value(k, "carbon") == pytest.approx(kc[k])
+        assert c.delta(k, "carbon") == pytest.approx(kc[k] - kb[k], rel=1e-9, abs=1e-6)
+        assert c.pct(k, "carbon") == pytest.approx((kc[k] - kb[k]) / abs(kb[k]), rel=1e-9, abs=1e-12)
+    # a carbon price makes emissions fall and cost rise, and the carbon cost goes from 0 to > 0
+    assert c.delta("emissions_tco2_per_yr", "carbon") < 0 < c.delta("total_cost_cny_per_yr", "carbon")
+    assert c.value("cost_carbon_cny_per_yr", "base") == 0 and math.isnan(c.pct("cost_carbon_cny_per_yr", "carbon"))
+    assert not c.missing and not c.extra
+
+
+def test_site_and_assignment_changes(results):
+    (base, a), (carbon, b) = results["base"], results["carbon"]
+    c = compare_results([a, b])
+    bs, cs = base.sites.set_index("site_id"), carbon.sites.set_index("site_id")
+    expected = {(s, item) for s in bs.index for item in ("pv_mw", "wind_mw", "battery_mw", "grid_mw")
+                if abs(bs.at[s, item] - cs.at[s, item]) > 1e-6 * max(1.0, abs(bs.at[s, item]))}
+    got = set(zip(c.site_changes["site_id"], c.site_changes["item"]))
+    assert expected and expected <= got
+    row = c.site_changes[(c.site_changes["item"] == "wind_mw")].iloc[0]
+    assert row["delta"] == pytest.approx(row["value"] - row["base"])
+    assert set(c.assignment_changes.columns) >= {"demand_id", "site_id", "base_it_mw", "it_mw", "delta_mw"}
+
+
+def test_a_result_compared_with_itself_has_all_zero_deltas(results):
+    _, a = results["base"]
+    c = compare_results([a, a])
+    assert c.labels == ["base", "base (2)"]
+    assert (c.deltas["base (2)"].fillna(0.0) == 0.0).all()
+    assert (c.pcts["base (2)"].dropna() == 0.0).all()
+    assert c.site_changes.empty and c.assignment_changes.empty
+    assert not c.notes
+
+
+def test_three_results_compare_against_the_first(results, tmp_path):
+    (_, a), (_, b) = results["base"], results["carbon"]
+    c = compare_results([a, b, a])
+    assert c.others == ["carbon", "base (2)"]
+    assert c.delta("total_cost_cny_per_yr", "base (2)") == 0.0
+    assert c.delta("total_cost_cny_per_yr", "carbon") > 0
+    table = c.kpi_table()
+    assert {"base", "carbon", "carbon delta", "carbon delta %", "base (2) delta"} <= set(table.columns)
+
+
+def test_comparison_workbook(results, tmp_path):
+    (_, a), (_, b) = results["base"], results["carbon"]
+    out = write_comparison_workbook(compare_results([a, b]), tmp_path / "cmp" / "comparison.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["KPIs", "Site changes", "Assignment changes", "Chart", "Files"]
+    ws = wb["KPIs"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r and "kpi" in r)
+    cols = rows[header]
+    assert {"base", "carbon", "carbon Δ", "carbon Δ%", "unit", "description"} <= set(cols)
+    kpi_rows = {r[cols.index("kpi")]: r for r in rows[header + 1:]}
+    total = kpi_rows["total_cost_cny_per_yr"]
+    assert total[cols.index("carbon Δ")] == pytest.approx(total[cols.index("carbon")] - total[cols.index("base")])
+    assert ws.freeze_panes
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        assert [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert [c.value for c in wb["Site changes"][1]][:4] == ["site_id", "name", "scenario", "change"]
+
+
+def test_older_result_compares_on_the_kpis_both_have(results, tmp_path):
+    (_, a), (_, b) = results["base"], results["carbon"]
+    old = tmp_path / "old-result.xlsx"
+    wb = openpyxl.load_workbook(b)
+    ws = wb["Summary"]
+    kpi_col = [c.value for c in ws[next(r for r in range(1, 10) if "kpi" in [c.value for c in ws[r]])]].index("kpi")
+    dropped = {"cue_kgco2_per_kwh_it", "curtailment_share"}
+    for row in range(ws.max_row, 0, -1):
+        if ws.cell(row, kpi_col + 1).value in dropped:
+            ws.delete_rows(row)
+    for name in ("Run", "Assignments"):
+        del wb[name]
+    wb.save(old)
+    c = compare_results([a, old])
+    assert set(c.missing["old"]) == dropped
+    assert any("old lacks 2 KPI(s)" in n for n in c.notes)
+    assert any("no 'Assignments' sheet" in n for n in c.notes)
+    assert math.isnan(c.value("cue_kgco2_per_kwh_it", "old"))
+    assert c.delta("total_cost_cny_per_yr", "old") > 0
+    assert c.assignment_changes.empty
+
+
+def test_anything_else_is_refused_naming_the_file(results, tmp_path):
+    _, a = results["base"]
+    inputs = write_tiny_workbook(tmp_path / "tiny.xlsx")
+    with pytest.raises(ResultWorkbookError) as err:
+        compare_results([a, inputs])
+    assert "tiny.xlsx" in str(err.value) and "Summary" in str(err.value)
+
+
+def test_reader_labels_and_provenance(results):
+    _, a = results["base"]
+    back = read_result_workbook(a)
+    assert back.label == "base" and back.format_version == 1 and back.planner_version
+
+
+def test_console_formatting():
+    assert fmt_value(957_089_885.0, "CNY/yr", "total_cost_cny_per_yr") == "957.1"
+    assert fmt_value(0.6805, "%", "green_share") == "68.0"
+    assert fmt_delta(0.1936, "%", "green_share") == "+19.4 pp"
+    assert fmt_delta(-110_986.0, "tCO2/yr", "emissions_tco2_per_yr") == "-110,986"
+    assert fmt_delta(0.0, "MW", "it_capacity_mw") == "0"
+    assert fmt_pct(0.0444) == "+4.4%" and fmt_pct(float("nan")) == "n/a" and fmt_pct(0.0) == "0.0%"
