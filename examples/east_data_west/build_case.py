@@ -1,0 +1,414 @@
+"""Generate the built-in East Data, West Computing (东数西算) example case.
+
+Writes
+  case.xlsx           the case: every input sheet, Profiles = 12 representative days (tsam) weighted to 365
+                      days, plus Sources (where every number comes from) and Notes (calibration results);
+  profiles_8760.xlsx  the same case with the full 8760-hour Profiles (for the full-year check);
+and refreshes the package-data copy planner/data/east_data_west.xlsx (unless --no-package-copy).
+
+Usage:  python examples/east_data_west/build_case.py [--seed 20240601] [--out DIR] [--no-package-copy]
+
+Needs the examples extra (pvlib, tsam): pip install -e .[examples]. Deterministic: the same seed gives the
+same workbook values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import _common as X  # noqa: E402
+from _common import Site  # noqa: E402
+
+X.ensure_importable()
+
+HERE = Path(__file__).resolve().parent
+CASE_NAME = "east-data-west"
+N_REP_DAYS = 12
+PACKAGE_NAME = "east_data_west.xlsx"
+
+# ---------------------------------------------------------------------------------------------------------
+# Hubs: the 8 national hub nodes + 2 extra western candidate groups (not hub nodes)
+# ---------------------------------------------------------------------------------------------------------
+EAST_PUE_CAP, WEST_PUE_CAP, HUB_GREEN = 1.25, 1.20, 0.80
+HUBS = pd.DataFrame([
+    {"hub_id": "jjj", "name": "Beijing-Tianjin-Hebei 京津冀 (Zhangjiakou)", "region": "east"},
+    {"hub_id": "yrd", "name": "Yangtze River Delta 长三角 (demonstration zone, Wuhu)", "region": "east"},
+    {"hub_id": "gba", "name": "Guangdong-HK-Macao 粤港澳 (Shaoguan)", "region": "east"},
+    {"hub_id": "cy", "name": "Chengdu-Chongqing 成渝 (Tianfu, Chongqing)", "region": "east"},
+    {"hub_id": "nmg", "name": "Inner Mongolia 内蒙古 (Horinger, Ulanqab)", "region": "west"},
+    {"hub_id": "gz", "name": "Guizhou 贵州 (Gui'an)", "region": "west"},
+    {"hub_id": "gs", "name": "Gansu 甘肃 (Qingyang)", "region": "west"},
+    {"hub_id": "nx", "name": "Ningxia 宁夏 (Zhongwei)", "region": "west"},
+    {"hub_id": "sx", "name": "Shanxi Datong 大同 (extra western candidate, not a hub node)", "region": "west"},
+    {"hub_id": "qh", "name": "Qinghai Xining 西宁 (extra western candidate, not a hub node)", "region": "west"},
+])
+HUBS["pue_cap"] = HUBS["region"].map({"east": EAST_PUE_CAP, "west": WEST_PUE_CAP})
+NOT_HUB_NODES = ("sx", "qh")
+HUBS["min_green_share"] = [None if h in NOT_HUB_NODES else HUB_GREEN for h in HUBS["hub_id"]]
+
+# ---------------------------------------------------------------------------------------------------------
+# Candidate sites. Columns of Site: id, hub, climate (profile), name, province, lat, lon, max IT MW,
+# module MW, fixed opening cost (M CNY), IT capex (M CNY/MW), grid price (CNY/MWh), grid green share,
+# connection charge (k CNY/MW-yr), max PV MW, max wind MW, export price (CNY/MWh).
+# ---------------------------------------------------------------------------------------------------------
+E_GREEN = 0.80  # eastern hubs: green-power trading + GECs for 80 % of grid purchases (assumption)
+W_GREEN = 0.50  # NMG, Gansu, Ningxia: provincial green-power trading (assumption)
+GZ_GREEN = 0.52  # Gui'an: 52 % clean supply reported [facts]
+SX_GREEN = 0.30  # Shanxi: coal-heavy grid, 56 % renewable *capacity* in Datong (assumption)
+QH_GREEN = 0.80  # Qinghai: hydro + solar grid, EF 0.1796 (assumption)
+E_CONN, W_CONN = 280.0, 180.0  # k CNY per MW-yr (assumption from 1192号 capacity pricing)
+E_EXPORT, W_EXPORT = 300.0, 200.0  # CNY/MWh paid for exported renewables (assumption)
+
+SITES = [
+    # --- jjj: Zhangjiakou cluster (Hebei) ---
+    Site("zjk-huailai", "jjj", "huailai", "Zhangjiakou Huailai", "Hebei", 40.40, 115.52, 240, 30, 450, 42.0,
+         580, E_GREEN, E_CONN),
+    Site("zjk-xuanhua", "jjj", "huailai", "Zhangjiakou Xuanhua", "Hebei", 40.61, 115.06, 180, 30, 300, 40.0,
+         570, E_GREEN, E_CONN, 250, 150, E_EXPORT),
+    Site("zjk-zhangbei", "jjj", "zhangbei", "Zhangjiakou Zhangbei", "Hebei", 41.15, 114.70, 360, 40, 500, 38.0,
+         560, E_GREEN, E_CONN, 800, 1000, E_EXPORT),
+    # --- yrd: demonstration zone (Shanghai/Jiangsu/Zhejiang) and Wuhu (Anhui) ---
+    Site("yrd-qingpu", "yrd", "yrd", "Demonstration zone Qingpu", "Shanghai", 31.15, 121.12, 160, 20, 400, 45.0,
+         720, E_GREEN, E_CONN),
+    Site("yrd-wujiang", "yrd", "yrd", "Demonstration zone Wujiang", "Jiangsu", 31.16, 120.64, 240, 30, 420, 43.0,
+         690, E_GREEN, E_CONN, 150, 0, E_EXPORT),
+    Site("yrd-jiashan", "yrd", "yrd", "Demonstration zone Jiashan", "Zhejiang", 30.84, 120.92, 200, 20, 350,
+         43.0, 700, E_GREEN, E_CONN),
+    Site("wuhu-1", "yrd", "wuhu", "Wuhu cluster A", "Anhui", 31.33, 118.38, 300, 30, 400, 40.0, 640, E_GREEN,
+         E_CONN, 300, 150, E_EXPORT),
+    Site("wuhu-2", "yrd", "wuhu", "Wuhu cluster B", "Anhui", 31.14, 118.20, 120, 20, 200, 41.0, 640, E_GREEN,
+         E_CONN),
+    # --- gba: Shaoguan (Guangdong) ---
+    Site("shaoguan-1", "gba", "shaoguan", "Shaoguan A", "Guangdong", 24.81, 113.60, 300, 30, 450, 41.0, 670,
+         E_GREEN, E_CONN),
+    Site("shaoguan-2", "gba", "shaoguan", "Shaoguan B (Qujiang)", "Guangdong", 24.68, 113.75, 200, 20, 320,
+         40.0, 670, E_GREEN, E_CONN, 250, 150, E_EXPORT),
+    Site("shaoguan-3", "gba", "shaoguan", "Shaoguan C", "Guangdong", 25.12, 113.35, 120, 20, 200, 40.0, 670,
+         E_GREEN, E_CONN),
+    # --- cy: Tianfu (Sichuan) and Chongqing clusters ---
+    Site("tianfu-1", "cy", "tianfu", "Tianfu cluster A", "Sichuan", 30.42, 104.07, 240, 30, 380, 40.0, 540,
+         E_GREEN, E_CONN),
+    Site("tianfu-2", "cy", "tianfu", "Tianfu cluster B (Jianyang)", "Sichuan", 30.39, 104.55, 160, 20, 260, 39.0,
+         540, E_GREEN, E_CONN, 150, 50, E_EXPORT),
+    Site("chongqing-1", "cy", "chongqing", "Chongqing Liangjiang", "Chongqing", 29.78, 106.50, 240, 30, 380, 40.0,
+         590, E_GREEN, E_CONN),
+    Site("chongqing-2", "cy", "chongqing", "Chongqing B", "Chongqing", 29.59, 106.22, 120, 20, 220, 39.0, 590,
+         E_GREEN, E_CONN, 120, 60, E_EXPORT),
+    # --- nmg: Horinger and Ulanqab (Inner Mongolia) ---
+    Site("horinger-1", "nmg", "horinger", "Horinger A", "Inner Mongolia", 40.38, 111.82, 600, 50, 600, 33.0, 300,
+         W_GREEN, W_CONN, 1500, 1500, W_EXPORT),
+    Site("horinger-2", "nmg", "horinger", "Horinger B", "Inner Mongolia", 40.25, 111.60, 300, 30, 380, 34.0, 300,
+         W_GREEN, W_CONN, 800, 800, W_EXPORT),
+    Site("ulanqab-1", "nmg", "ulanqab", "Ulanqab Jining", "Inner Mongolia", 41.03, 113.13, 400, 40, 480, 33.0,
+         300, W_GREEN, W_CONN, 1000, 1200, W_EXPORT),
+    # --- gz: Gui'an (Guizhou) ---
+    Site("guian-1", "gz", "guian", "Gui'an A", "Guizhou", 26.40, 106.40, 500, 50, 550, 34.0, 380, GZ_GREEN,
+         W_CONN, 500, 400, W_EXPORT),
+    Site("guian-2", "gz", "guian", "Gui'an B", "Guizhou", 26.56, 106.24, 240, 30, 300, 35.0, 380, GZ_GREEN,
+         W_CONN, 300, 250, W_EXPORT),
+    # --- gs: Qingyang (Gansu) ---
+    Site("qingyang-1", "gs", "qingyang", "Qingyang A", "Gansu", 35.71, 107.64, 500, 50, 550, 33.0, 398, W_GREEN,
+         W_CONN, 1000, 800, W_EXPORT),
+    Site("qingyang-2", "gs", "qingyang", "Qingyang B", "Gansu", 35.95, 107.90, 240, 30, 300, 34.0, 398, W_GREEN,
+         W_CONN, 600, 600, W_EXPORT),
+    # --- nx: Zhongwei (Ningxia) ---
+    Site("zhongwei-1", "nx", "zhongwei", "Zhongwei A", "Ningxia", 37.51, 105.19, 600, 50, 600, 32.0, 360, W_GREEN,
+         W_CONN, 1500, 1000, W_EXPORT),
+    Site("zhongwei-2", "nx", "zhongwei", "Zhongwei B (Shapotou)", "Ningxia", 37.45, 105.00, 300, 30, 360, 33.0,
+         360, W_GREEN, W_CONN, 800, 600, W_EXPORT),
+    Site("zhongwei-3", "nx", "zhongwei", "Zhongwei C (Zhongning)", "Ningxia", 37.30, 105.65, 120, 20, 180, 34.0,
+         360, W_GREEN, W_CONN, 300, 200, W_EXPORT),
+    # --- sx: Datong (Shanxi), extra western candidate ---
+    Site("datong-1", "sx", "datong", "Datong A", "Shanxi", 40.08, 113.30, 400, 40, 480, 34.0, 380, SX_GREEN,
+         W_CONN, 600, 600, W_EXPORT),
+    Site("datong-2", "sx", "datong", "Datong B (grid only)", "Shanxi", 39.95, 113.55, 200, 20, 260, 35.0, 380,
+         SX_GREEN, W_CONN),
+    # --- qh: Xining (Qinghai), extra western candidate ---
+    Site("xining-1", "qh", "xining", "Xining A", "Qinghai", 36.62, 101.78, 300, 30, 400, 35.0, 330, QH_GREEN,
+         W_CONN, 800, 300, W_EXPORT),
+    Site("xining-2", "qh", "xining", "Xining B (Haidong)", "Qinghai", 36.50, 102.10, 160, 20, 240, 36.0, 330,
+         QH_GREEN, W_CONN, 400, 200, W_EXPORT),
+]
+
+# ---------------------------------------------------------------------------------------------------------
+# Demand: IT capacity (peak IT MW) by city and service class
+# ---------------------------------------------------------------------------------------------------------
+CITIES = {  # city centre, approx
+    "beijing": (39.90, 116.40), "shanghai": (31.23, 121.47), "hangzhou": (30.27, 120.15),
+    "gzsz": (22.90, 113.70),  # between Guangzhou and Shenzhen (Dongguan)
+    "chengdu": (30.66, 104.07), "chongqing": (29.56, 106.55), "wuhan": (30.59, 114.31), "xian": (34.34, 108.94),
+}
+CITY_NAMES = {"beijing": "Beijing", "shanghai": "Shanghai", "hangzhou": "Hangzhou",
+              "gzsz": "Guangzhou/Shenzhen", "chengdu": "Chengdu", "chongqing": "Chongqing", "wuhan": "Wuhan",
+              "xian": "Xi'an"}
+CLASSES = {  # latency cap (ms), load profile, display
+    "realtime": (5.0, "load_inference", "real-time (finance, edge AI), 5 ms"),
+    "inference": (10.0, "load_inference", "interactive / inference, 10 ms"),
+    "training": (40.0, "load_training", "training / batch, 40 ms"),
+}
+DEMANDS = [  # (city, class, IT MW, max share per site)
+    ("shanghai", "realtime", 80, None), ("gzsz", "realtime", 80, None),
+    ("beijing", "inference", 200, 0.5), ("shanghai", "inference", 180, 0.5), ("hangzhou", "inference", 100, None),
+    ("gzsz", "inference", 180, 0.5), ("chengdu", "inference", 80, None), ("chongqing", "inference", 60, None),
+    ("wuhan", "inference", 80, None), ("xian", "inference", 60, None),
+    ("beijing", "training", 300, None), ("shanghai", "training", 300, None), ("gzsz", "training", 200, None),
+]
+
+
+def demand_frame() -> pd.DataFrame:
+    rows = []
+    for city, cls, mw, share in DEMANDS:
+        cap, prof, label = CLASSES[cls]
+        lat, lon = CITIES[city]
+        rows.append({"demand_id": f"{city}-{cls}", "name": f"{CITY_NAMES[city]} {label}", "lat": lat, "lon": lon,
+                     "it_load_mw": float(mw), "latency_cap_ms": cap, "max_share_per_site": share,
+                     "load_profile": prof})
+    return pd.DataFrame(rows, columns=list(X.DEMAND_COLUMNS))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------------------------------------
+def sources_frame(fit: X.LatencyFit, demand: pd.DataFrame, rep_method: str) -> pd.DataFrame:
+    a, b = X.battery_cost_split()
+    total = demand["it_load_mw"].sum()
+    rows = [
+        ("Hubs and clusters", "8 hubs, 10 clusters", "-", X.SRC_HUBS, "sourced"),
+        ("Chengdu-Chongqing region", "east", "-", "grouped with the demand-side hubs [" + X.FACTS + "]", "sourced"),
+        ("Datong, Xining", "hubs sx, qh (west)", "-", "extra western candidates named in the seed material "
+         "(Datong PUE < 1.2, 3 ms to the capital; Xining PUE < 1.2) [" + X.FACTS + "]; modelled as their own "
+         "groups because they are not national hub nodes", "assumption"),
+        ("Site coordinates", "cluster centres +- 0.1-0.5 deg", "deg", "cluster centres are approximate city "
+         "centres [" + X.FACTS + "]; individual candidate sites are illustrative offsets", "assumption"),
+        ("PUE cap east hubs", EAST_PUE_CAP, "-", "Yangtze Delta cluster approval <= 1.25; new large DCs <= 1.25 "
+         "(" + X.SRC_970 + ")", "sourced"),
+        ("PUE cap west hubs", WEST_PUE_CAP, "-", "Qingyang approval < 1.2; new DCs at hub nodes <= 1.2 "
+         "(" + X.SRC_970 + ")", "sourced"),
+        ("PUE cap Datong, Xining", WEST_PUE_CAP, "-", "local claims PUE < 1.2 [" + X.FACTS + "]", "sourced"),
+        ("Hub minimum green share", HUB_GREEN, "-", "new DCs at hub nodes > 80 % green electricity (" + X.SRC_970
+         + ")", "sourced"),
+        ("Green share Datong, Xining", "none", "-", "the 80 % rule applies to hub nodes; sx and qh are not hub "
+         "nodes (carbon price and green-connection rules still apply). Set min_green_share 0.8 to test.",
+         "assumption"),
+        ("Green connection: self-use >= share of generation", 0.60, "-", X.SRC_650, "sourced"),
+        ("Green connection: self-use >= share of consumption", 0.30, "-", X.SRC_650 + "; 0.35 from 2030",
+         "sourced"),
+        ("Green connection: export <= share of generation", 0.20, "-", X.SRC_650 + " (provinces, generally <= 20 %)",
+         "sourced"),
+        ("Export allowed", "yes", "-", "assumes continuous spot markets; 'no' where none runs (" + X.SRC_650 + ")",
+         "assumption"),
+        ("Minimum storage ratio", "none", "-", "no numeric storage ratio in the national text (" + X.SRC_650 + ")",
+         "sourced"),
+        ("Grid emission factors", "by province", "tCO2/MWh", X.SRC_EF, "sourced"),
+        ("Grid green share east hubs", E_GREEN, "-", "eastern sites meet the 80 % hub rule mainly through "
+         "green-power trading and green certificates (GECs); on-site potential is small", "assumption"),
+        ("Grid green share NMG, Gansu, Ningxia", W_GREEN, "-", "provincial green-power trading; the rest must come "
+         "from green direct connection (reported hub supply: Horinger 86 % renewable, Qingyang > 85 % green "
+         "[" + X.FACTS + "])", "assumption"),
+        ("Grid green share Guizhou", GZ_GREEN, "-", "Gui'an 52 % clean supply [" + X.FACTS + "]", "sourced"),
+        ("Grid green share Qinghai", QH_GREEN, "-", "hydro + solar dominated grid (EF 0.1796) [" + X.FACTS + "]",
+         "assumption"),
+        ("Grid green share Shanxi", SX_GREEN, "-", "coal-heavy grid (EF 0.6634); Datong 56 % renewable capacity "
+         "[" + X.FACTS + "]", "assumption"),
+        ("Grid price Ulanqab/Horinger", 300, "CNY/MWh", "Ulanqab ~0.30 CNY/kWh [" + X.FACTS + "]", "sourced"),
+        ("Grid price Qingyang", 398, "CNY/MWh", "Qingyang DC 0.398 CNY/kWh with green aggregation [" + X.FACTS
+         + "]", "sourced"),
+        ("Grid price Zhongwei", 360, "CNY/MWh", "Zhongwei ~0.36 CNY/kWh (2020) [" + X.FACTS + "]", "sourced"),
+        ("Grid price Gui'an, Datong", 380, "CNY/MWh", "western industrial power ~30 % below eastern [" + X.FACTS
+         + "]", "assumption"),
+        ("Grid price Xining", 330, "CNY/MWh", "low-cost hydro/solar province", "assumption"),
+        ("Grid price east", "540-720", "CNY/MWh", "eastern large-industry 0.55-0.75 CNY/kWh (unverified range) "
+         "[" + X.FACTS + "] incl. ~30 CNY/MWh green-power/GEC premium; Sichuan hydro lowest (540), Shanghai "
+         "highest (720)", "assumption"),
+        ("Grid connection charge west / east", f"{W_CONN * 1e3:.0f} / {E_CONN * 1e3:.0f}", "CNY/(MW*yr)",
+         "order of magnitude of capacity-based T&D charges (" + X.SRC_1192 + "); no provincial tariff looked up",
+         "assumption"),
+        ("Export price west / east", f"{W_EXPORT:.0f} / {E_EXPORT:.0f}", "CNY/MWh", "below provincial coal "
+         "benchmark prices (~260-450 CNY/MWh), reflecting midday market prices for renewable exports",
+         "assumption"),
+        ("IT capex (building + power chain, excl. cooling and servers)", "32-45 M", "CNY/MW",
+         "no Chinese source; global benchmark USD 7-12 M/MW all-in (unverified for China) [" + X.FACTS + "]; "
+         "west ~33 M, east ~40-45 M; servers excluded (same for every site)", "assumption"),
+        ("Fixed site opening cost", "180-600 M", "CNY", "land, shell core, substation, fibre; scales with site "
+         "size", "assumption"),
+        ("Site sizes", "120-600 MW IT, modules 20-50 MW", "MW", "illustrative", "assumption"),
+        ("Site lifetime", 20, "yr", "DC shell 20 y (placeholder) [" + X.FACTS + "]", "sourced"),
+        ("IT lifetime", 15, "yr", "building shell 20 y / electrical 10 y mix (IT capex here excludes servers) "
+         "[" + X.FACTS + "]", "assumption"),
+        ("Discount rate", 0.08, "1/yr", "national project-appraisal parameters [" + X.FACTS + "]", "sourced"),
+        ("Carbon price", 90, "CNY/tCO2", "order of the national ETS (CEA) price in 2024; not in the reference "
+         "facts; set 0 to exclude", "assumption"),
+        ("Service (network) cost", 5000, "CNY/(MW*ms*yr)", "long-haul bandwidth proxy per MW served per ms; a "
+         "tie-breaker only (~1-2 % of energy cost at 10 ms)", "assumption"),
+        ("PV capex", 3300, "CNY/kW", "2024 EPC average bid 3.30 CNY/W [" + X.FACTS + "]", "sourced"),
+        ("PV lifetime", 25, "yr", "placeholder [" + X.FACTS + "]", "sourced"),
+        ("PV fixed O&M", 0.015, "1/yr", "share of capex", "assumption"),
+        ("Wind capex", 5500, "CNY/kW", "all-in onshore 5,000-7,000 CNY/kW (unverified range); turbines 1,350 "
+         "CNY/kW [" + X.FACTS + "]", "assumption"),
+        ("Wind lifetime", 20, "yr", "20-25 y placeholder [" + X.FACTS + "]", "sourced"),
+        ("Wind fixed O&M", 0.02, "1/yr", "share of capex", "assumption"),
+        ("Battery power capex", a, "CNY/kW", "fit a + b*h to LFP EPC bids 0.77 CNY/Wh (4 h) and 1.19 CNY/Wh (2 h), "
+         "Nov 2024 [" + X.FACTS + "]", "calibrated"),
+        ("Battery energy capex", b, "CNY/kWh", "same fit (system prices 0.42-0.46 CNY/Wh exclude EPC)",
+         "calibrated"),
+        ("Battery lifetime", 12, "yr", "10-15 y placeholder [" + X.FACTS + "]", "sourced"),
+        ("Battery round-trip efficiency", 0.88, "-", "typical LFP system AC-AC", "assumption"),
+        ("Battery duration", "1-6", "h", "tender range 2-4 h widened", "assumption"),
+        ("Cooling PUE air / evaporative / cold plate / immersion", "1.38 / 1.20 / 1.17 / 1.07 at 15 degC", "-",
+         "air 1.3-1.5 (hot south > 1.6); indirect evaporative 1.1-1.25 in the cold dry west (Zhongwei ~1.1); "
+         "cold plate 1.15-1.25 (Hohhot 1.15); immersion 1.04-1.1 (Qingyang ~1.07) [" + X.FACTS + "]",
+         "sourced"),
+        ("Cooling PUE temperature slopes", "0.012 / 0.010 / 0.004 / 0.0015", "1/degC", "chosen so the annual PUE "
+         "moves ~0.1 between the cold west (5-10 degC) and the hot south (20 degC) for air and evaporative "
+         "cooling, little for liquid cooling", "assumption"),
+        ("Cooling capex air / evaporative / cold plate / immersion", "2.5 / 3.5 / 5.0 / 7.5 M", "CNY/MW IT",
+         "no source; ordered by complexity", "assumption"),
+        ("Evaporative cooling at hot-humid sites", "not allowed (Shaoguan, Chongqing); +0.03 PUE (YRD, Wuhu, "
+         "Tianfu, Gui'an)", "-", "high summer wet-bulb temperatures (SiteCooling sheet)", "assumption"),
+        ("Latency proxy ms per km", X.LATENCY_MS_PER_KM, "ms/km", "light in fibre ~0.005 ms/km [" + X.FACTS + "]",
+         "sourced"),
+        ("Latency route factor", fit.route_factor, "-", "least-squares fit through the origin to " + X.SRC_LAT
+         + "; equals " + f"{fit.route_factor * X.LATENCY_MS_PER_KM:.4f} ms per great-circle km (reported fit "
+         "0.010-0.013)", "calibrated"),
+        ("Latency caps", "5 / 10 / 40", "ms", "latency circles: 5 ms cluster to nearby cities, 20 ms between "
+         "hubs [" + X.FACTS + "]; inference 10 ms, training/batch 40 ms", "assumption"),
+        ("Demand (peak IT load)", f"{total:.0f}", "MW IT", "illustrative: eastern and central demand of roughly "
+         "the size of the new hub capacity under construction; inference utilisation 0.5-0.9 diurnal (trough "
+         "04:00, peak 21:00), training/batch flat 0.9", "assumption"),
+        ("PV profiles", "clear sky x cloudiness", "cf per MWp", "pvlib Ineichen clear sky (Linke turbidity "
+         "climatology), Erbs decomposition, Hay-Davies transposition, fixed tilt latitude - 5 deg facing south, "
+         "-0.4 %/degC, 14 % losses, DC/AC 1.2; seeded daily AR(1) cloudiness whose level is bisected to the "
+         "target full-load hours", "calibrated"),
+        ("PV full-load hours Zhongwei", 1930, "h/yr", "Ningxia PV design yields ~1,930-1,940 h [" + X.FACTS + "]",
+         "sourced"),
+        ("PV full-load hours other west", "1600-1800 (Gui'an 1000)", "h/yr", "~1,500-1,950 h west; Guizhou is "
+         "cloudy", "assumption"),
+        ("PV full-load hours east", "950-1650", "h/yr", "lower in the cloudy east and Sichuan basin; Zhangbei "
+         "plateau high", "assumption"),
+        ("Wind profiles", "AR(1) -> Weibull -> power curve", "cf", "seeded hourly AR(1) Gaussian (synoptic + "
+         "mesoscale), Weibull k 2-2.2, spring maximum, night (plains) or afternoon (mountains) maximum; generic "
+         "power curve cut-in 3 / rated 12 / cut-out 25 m/s; speed scale bisected to the target full-load hours",
+         "calibrated"),
+        ("Wind full-load hours Zhongwei", 2200, "h/yr", "Ningxia wind ~2,200 h [" + X.FACTS + "]", "sourced"),
+        ("Wind full-load hours other", "1600-2200", "h/yr", "west ~2,000-2,200 h, weaker in the south and the "
+         "Sichuan basin", "assumption"),
+        ("Temperature profiles", "annual means 3.5-20.5", "degC", "seasonal + diurnal cosines, synoptic AR(1) "
+         "noise, smaller diurnal range on cloudy days; annual mean met exactly (Zhongwei 9.5, Horinger 6.5, "
+         "Gui'an 15, Shaoguan 20.5)", "assumption"),
+        ("Representative days", N_REP_DAYS, "days", rep_method, "calibrated"),
+        ("Random seed", "see Notes", "-", "numpy default_rng per (seed, location, variable)", "calibrated"),
+    ]
+    return pd.DataFrame(rows, columns=X.SOURCES_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Build
+# ---------------------------------------------------------------------------------------------------------
+@dataclass
+class Built:
+    tables: dict[str, pd.DataFrame]  # case sheets, Profiles = representative days
+    full_year_profiles: pd.DataFrame  # Profiles sheet with 8760 rows
+    units: dict[str, str]
+    extra: dict[str, pd.DataFrame]  # Sources, Notes
+    profiles: X.ProfileSet
+    fit: X.LatencyFit
+
+
+def notes_frame(seed: int, ps: X.ProfileSet, fit: X.LatencyFit) -> pd.DataFrame:
+    rows = [("seed", seed, ""), ("generator", "examples/east_data_west/build_case.py", ""),
+            ("latency route factor", fit.route_factor, "least squares on the Gui'an figures")]
+    for r in fit.rows.itertuples(index=False):
+        rows.append((f"latency {r.use}: {r.label}", round(r.proxy_ms, 2), f"reported {r.reported_ms:g} ms, "
+                     f"{r.km:.0f} km great circle"))
+    for i, (date, w) in enumerate(zip(ps.rep.medoid_dates, ps.rep.profiles.groupby("day")["weight_days"].first()),
+                                  start=1):
+        rows.append((f"representative day {i}", date, f"weight {w:g} days"))
+    cal = ps.calibration_table()
+    for r in cal.to_dict("records"):
+        n = r["location"]
+        rows.append((f"pv_{n} full-load hours", r["pv_full_year_flh_h"],
+                     f"target {r['pv_target_flh_h']}, representative days {r['pv_rep_days_flh_h']}, clear sky "
+                     f"{r['pv_clear_sky_flh_h']}"))
+        rows.append((f"wind_{n} full-load hours", r["wind_full_year_flh_h"],
+                     f"target {r['wind_target_flh_h']}, representative days {r['wind_rep_days_flh_h']}, mean "
+                     f"speed {r['wind_mean_speed_m_s']} m/s"))
+        rows.append((f"temp_{n} annual mean", r["temp_full_year_mean_c"],
+                     f"target {r['temp_target_mean_c']}, representative days {r['temp_rep_days_mean_c']}, range "
+                     f"{r['temp_min_c']} to {r['temp_max_c']} degC"))
+    return pd.DataFrame(rows, columns=["item", "value", "note"])
+
+
+def build(seed: int = X.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built:
+    sites = X.sites_frame(SITES)
+    demand = demand_frame()
+    fit = X.fit_latency()
+    problems = X.check_reachability(demand, sites, fit.route_factor)
+    if problems:
+        raise RuntimeError("demand not reachable: " + "; ".join(problems))
+    climates = list(dict.fromkeys(s.climate for s in SITES))
+    ps = X.build_profiles(climates, seed, n_days)
+    tables = {
+        "Settings": X.settings_frame(CASE_NAME, fit.route_factor),
+        "Hubs": HUBS.copy(),
+        "Sites": sites,
+        "Cooling": X.COOLING.copy(),
+        "SiteCooling": X.site_cooling_frame(SITES),
+        "Demand": demand,
+        "Technologies": X.technologies(),
+        "Profiles": ps.rep.profiles,
+    }
+    units = X.profile_units(ps.full_year.columns)
+    extra = {"Sources": sources_frame(fit, demand, ps.rep.method), "Notes": notes_frame(seed, ps, fit)}
+    return Built(tables, P_full(ps), units, extra, ps, fit)
+
+
+def P_full(ps: X.ProfileSet) -> pd.DataFrame:
+    return X.P.full_year_profiles_sheet(ps.full_year)
+
+
+def write(built: Built, out_dir: Path, *, full_year: bool = True) -> list[Path]:
+    out_dir = Path(out_dir)
+    paths = [X.write_workbook(out_dir / "case.xlsx", built.tables, built.units, built.extra)]
+    if full_year:
+        tables = dict(built.tables)
+        tables["Profiles"] = built.full_year_profiles
+        tables["Settings"] = X.settings_frame(CASE_NAME + "-8760", built.fit.route_factor)
+        paths.append(X.write_workbook(out_dir / "profiles_8760.xlsx", tables, built.units, built.extra))
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed", type=int, default=X.DEFAULT_SEED, help="random seed (default %(default)s)")
+    ap.add_argument("--out", type=Path, default=HERE, help="output directory (default: next to this script)")
+    ap.add_argument("--days", type=int, default=N_REP_DAYS, help="representative days (default %(default)s)")
+    ap.add_argument("--no-full-year", action="store_true", help="skip profiles_8760.xlsx")
+    ap.add_argument("--no-package-copy", action="store_true",
+                    help="do not refresh planner/data/" + PACKAGE_NAME)
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    built = build(args.seed, n_days=args.days)
+    print(built.fit.text())
+    cal = built.profiles.calibration_table()
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(cal.to_string(index=False))
+    print(f"demand: {built.tables['Demand']['it_load_mw'].sum():.0f} MW IT in {len(built.tables['Demand'])} rows; "
+          f"{len(built.tables['Sites'])} sites in {len(built.tables['Hubs'])} hubs")
+    paths = write(built, args.out, full_year=not args.no_full_year)
+    if not args.no_package_copy and args.out.resolve() == HERE:
+        paths.append(X.copy_to_package(paths[0], PACKAGE_NAME))
+    for p in paths:
+        print(f"wrote {p}")
+    print(f"done in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
