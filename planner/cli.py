@@ -231,33 +231,18 @@ EXAMPLE_HELP = (
 
 def _example_names() -> list[tuple[str, str]]:
     """(name, description) of the built-in examples."""
-    from planner import examples
+    from planner.examples import EXAMPLES
 
-    listing = getattr(examples, "EXAMPLES", None)
-    if isinstance(listing, dict):
-        return [(str(k), str(getattr(v, "description", v) if not isinstance(v, str) else v))
-                for k, v in listing.items()]
-    if callable(getattr(examples, "list_examples", None)):
-        out = []
-        for item in examples.list_examples():
-            if isinstance(item, str):
-                out.append((item, ""))
-            else:
-                out.append((str(getattr(item, "name", item[0])), str(getattr(item, "description", item[1]))))
-        return out
-    return [("east-data-west", ""), ("quickstart", "")]
+    return [(name, example.description) for name, example in EXAMPLES.items()]
 
 
 def _example_path(name: str) -> Path:
     from planner.examples import example_path
 
-    names = [n for n, _ in _example_names()]
-    if name not in names:
-        raise CliError(f"no example named {name!r}; examples: {', '.join(names)}")
-    path = Path(example_path(name))
-    if not path.is_file():
-        raise CliError(f"the {name} example workbook is missing from this installation ({path})")
-    return path
+    try:
+        return Path(example_path(name))
+    except (ValueError, FileNotFoundError) as exc:
+        raise CliError(str(exc)) from None
 
 
 def _quoted_command() -> str:
@@ -434,11 +419,22 @@ def example(
     if _same_file(source, target):
         raise CliError(f"{target} is the built-in example itself: choose another PATH")
     writable_target(target, force)
-    from openpyxl import load_workbook
+    import os
+    import shutil
+    import tempfile
 
-    from planner.workbook import save_atomic
-
-    save_atomic(load_workbook(source), target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".xlsx", dir=target.parent)
+    os.close(fd)
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; a copied example is an ordinary file
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     say(f"wrote {target}")
     say(f"next: planner validate {target}, then planner solve {target}")
 
