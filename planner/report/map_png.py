@@ -47,16 +47,31 @@ def site_map_png(sites: pd.DataFrame, demand: pd.DataFrame, assignments: pd.Data
         ax.scatter(opened["lon"], opened["lat"], s=60 + 540 * opened["it_mw"].astype(float) / it_max,
                    c=[colour[str(h)] for h in opened["hub_id"]], edgecolors="black", linewidths=0.8, alpha=0.9,
                    zorder=3)
-        for sid, r in opened.iterrows():
-            ax.annotate(f"{r['name']}\n{float(r['it_mw']):.0f} MW", (r["lon"], r["lat"]), xytext=(7, 5),
-                        textcoords="offset points", fontsize=8, zorder=5)
+        placed: list[tuple[float, float]] = []
 
-        load_max = max(float(d["it_load_mw"].max()) if len(d) else 0.0, 1e-9)
-        ax.scatter(d["lon"], d["lat"], marker="^", s=50 + 300 * d["it_load_mw"].astype(float) / load_max,
-                   c="#D62728", edgecolors="black", linewidths=0.6, zorder=4)
-        for did, r in d.iterrows():
-            ax.annotate(str(r["name"]), (r["lon"], r["lat"]), xytext=(6, -11), textcoords="offset points",
-                        fontsize=8, color="#A50F15", zorder=5)
+        def label(text: str, lon: float, lat: float, colour: str, below: bool) -> None:
+            """Annotate a point, stepping the label down past labels already placed nearby."""
+            near = sum(1 for x, y in placed if abs(x - lon) < 2.0 and abs(y - lat) < 1.0)
+            placed.append((lon, lat))
+            lines = text.count("\n") + 1
+            dy = (-11 if below else 5) - 12 * near - (12 * (lines - 1) if below else 0)
+            ax.annotate(text, (lon, lat), xytext=(7, dy), textcoords="offset points", fontsize=8,
+                        color=colour, zorder=5)
+
+        for sid, r in opened.sort_values("it_mw", ascending=False).iterrows():
+            label(f"{r['name']} ({float(r['it_mw']):.0f} MW)", float(r["lon"]), float(r["lat"]), "black", False)
+
+        # demands at the same place (e.g. inference and training in one city) share a marker and a label
+        groups = d.assign(_lon=d["lon"].astype(float).round(2), _lat=d["lat"].astype(float).round(2)).groupby(
+            ["_lon", "_lat"], sort=False)
+        points = pd.DataFrame([{"lon": lon, "lat": lat, "mw": float(g["it_load_mw"].astype(float).sum()),
+                                "name": "\n".join(str(n) for n in g["name"])} for (lon, lat), g in groups])
+        if not points.empty:
+            load_max = max(float(points["mw"].max()), 1e-9)
+            ax.scatter(points["lon"], points["lat"], marker="^", s=50 + 300 * points["mw"] / load_max,
+                       c="#D62728", edgecolors="black", linewidths=0.6, zorder=4)
+            for _, r in points.iterrows():
+                label(str(r["name"]), float(r["lon"]), float(r["lat"]), "#A50F15", True)
 
         lats = np.concatenate([s["lat"].to_numpy(float), d["lat"].to_numpy(float)]) if len(s) + len(d) else \
             np.array([0.0])
@@ -74,10 +89,10 @@ def site_map_png(sites: pd.DataFrame, demand: pd.DataFrame, assignments: pd.Data
         ax.set_title(title or "Sites, demands and assignments")
 
         handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=colour[h], markeredgecolor="black",
-                          markersize=8, label=f"open site, hub {h}") for h in hubs]
+                          markersize=8, label=f"site of hub {h} (open; size ~ IT MW)") for h in hubs]
         handles += [
             Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#555555",
-                   markersize=6, label="candidate site, not opened"),
+                   markersize=6, label="hollow: candidate site, not opened"),
             Line2D([], [], marker="^", linestyle="", markerfacecolor="#D62728", markeredgecolor="black",
                    markersize=8, label="demand region"),
             Line2D([], [], color="#555555", linewidth=2.5, alpha=0.6, label="assignment (width ~ MW)"),
