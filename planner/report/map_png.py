@@ -8,7 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 
-HUB_COLOURS = ("#1F77B4", "#2CA02C", "#9467BD", "#8C564B", "#17BECF", "#BCBD22", "#E377C2", "#FF7F0E")
+HUB_COLOURS = ("#1F77B4", "#2CA02C", "#9467BD", "#8C564B", "#17BECF", "#BCBD22", "#E377C2", "#FF7F0E",
+               "#7F7F7F", "#AEC7E8", "#98DF8A", "#C5B0D5", "#C49C94", "#9EDAE5", "#DBDB8D", "#F7B6D2")
 
 
 def site_map_png(sites: pd.DataFrame, demand: pd.DataFrame, assignments: pd.DataFrame, *, title: str = "",
@@ -24,7 +25,7 @@ def site_map_png(sites: pd.DataFrame, demand: pd.DataFrame, assignments: pd.Data
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    fig, ax = plt.subplots(figsize=(9.0, 6.5), dpi=dpi)
+    fig, ax = plt.subplots(figsize=(10.0, 6.5), dpi=dpi)
     try:
         s = sites.set_index("site_id")
         d = demand.set_index("demand_id")
@@ -79,7 +80,7 @@ def site_map_png(sites: pd.DataFrame, demand: pd.DataFrame, assignments: pd.Data
             np.array([0.0])
         pad_x = max(1.0, 0.08 * float(np.ptp(lons)))
         pad_y = max(1.0, 0.08 * float(np.ptp(lats)))
-        ax.set_xlim(float(lons.min()) - pad_x, float(lons.max()) + 2.5 * pad_x)
+        ax.set_xlim(float(lons.min()) - pad_x, float(lons.max()) + 3.0 * pad_x)
         ax.set_ylim(float(lats.min()) - pad_y, float(lats.max()) + pad_y)
         mid = math.radians(float(np.clip(lats.mean(), -80, 80)))
         ax.set_aspect(1.0 / max(math.cos(mid), 0.2))
@@ -89,15 +90,16 @@ def site_map_png(sites: pd.DataFrame, demand: pd.DataFrame, assignments: pd.Data
         ax.set_title(title or "Sites, demands and assignments")
 
         handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=colour[h], markeredgecolor="black",
-                          markersize=8, label=f"site of hub {h} (open; size ~ IT MW)") for h in hubs]
+                          markersize=8, label=f"hub {h}") for h in hubs]
         handles += [
             Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#555555",
-                   markersize=6, label="hollow: candidate site, not opened"),
+                   markersize=6, label="candidate site, not opened"),
             Line2D([], [], marker="^", linestyle="", markerfacecolor="#D62728", markeredgecolor="black",
                    markersize=8, label="demand region"),
             Line2D([], [], color="#555555", linewidth=2.5, alpha=0.6, label="assignment (width ~ MW)"),
         ]
-        ax.legend(handles=handles, loc="upper right", fontsize=7.5, framealpha=0.9)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, framealpha=0.9,
+                  title="open sites (size ~ IT MW)", title_fontsize=8)
         fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi)

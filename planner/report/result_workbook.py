@@ -438,7 +438,7 @@ def _write_charts(wb: Workbook, result: Result, case: Case) -> None:
         png = site_map_png(sites, demand, result.assignments,
                            title=f"{result.case_name}: sites, demands and assignments")
         img = XLImage(io.BytesIO(png))
-        img.width, img.height = 840, 607
+        img.width, img.height = 900, round(900 * img.height / img.width)
         ws.cell(row=chart_row, column=2, value="Map: sites (size ~ IT MW), demands and assignments "
                 "(longitude/latitude axes)").font = styles.SECTION_FONT
         ws.add_image(img, f"B{chart_row + 1}")
