@@ -78,11 +78,11 @@ CLIMATES: dict[str, P.Climate] = {c.name: c for c in (
 # Cooling technologies (PUE at 15 degC reference; hourly PUE = max(floor, PUE + slope x (T - 15)))
 # ---------------------------------------------------------------------------------------------------------
 COOLING = pd.DataFrame([
-    {"cooling_id": "air", "name": "Air cooling, mechanical chillers (limited free cooling)", "pue_annual": 1.38,
-     "capex_cny_per_mw_it": 2.5e6, "lifetime_yr": 10, "pue_temp_slope_per_degc": 0.012, "pue_floor": 1.22,
+    {"cooling_id": "air", "name": "Air cooling, mechanical chillers (limited free cooling)", "pue_annual": 1.42,
+     "capex_cny_per_mw_it": 2.5e6, "lifetime_yr": 10, "pue_temp_slope_per_degc": 0.018, "pue_floor": 1.25,
      "pue_ref_temp_c": 15.0},
-    {"cooling_id": "evaporative", "name": "Indirect evaporative / free-air cooling", "pue_annual": 1.20,
-     "capex_cny_per_mw_it": 3.5e6, "lifetime_yr": 10, "pue_temp_slope_per_degc": 0.010, "pue_floor": 1.10,
+    {"cooling_id": "evaporative", "name": "Indirect evaporative / free-air cooling", "pue_annual": 1.15,
+     "capex_cny_per_mw_it": 3.5e6, "lifetime_yr": 10, "pue_temp_slope_per_degc": 0.010, "pue_floor": 1.08,
      "pue_ref_temp_c": 15.0},
     {"cooling_id": "cold_plate", "name": "Cold-plate liquid cooling", "pue_annual": 1.17,
      "capex_cny_per_mw_it": 5.0e6, "lifetime_yr": 10, "pue_temp_slope_per_degc": 0.004, "pue_floor": 1.10,
@@ -92,11 +92,12 @@ COOLING = pd.DataFrame([
      "pue_ref_temp_c": 15.0},
 ])
 
-# Hot-humid sites: indirect evaporative cooling not allowed (summer wet-bulb too high); humid-summer
-# sites: evaporative allowed with a +0.03 PUE penalty (less evaporative headroom).
+# Hot-humid sites: indirect evaporative cooling not allowed (summer wet-bulb too high); hot humid-summer
+# sites: evaporative allowed with a +0.05 PUE penalty (little evaporative headroom in July-August).
+# Gui'an (cool summers, July mean ~24 degC) gets no penalty.
 HOT_HUMID_CLIMATES = ("shaoguan", "chongqing")
-HUMID_SUMMER_CLIMATES = ("yrd", "wuhu", "tianfu", "guian")
-HUMID_PUE_PENALTY = 0.03
+HUMID_SUMMER_CLIMATES = ("yrd", "wuhu", "tianfu")
+HUMID_PUE_PENALTY = 0.05
 
 # ---------------------------------------------------------------------------------------------------------
 # PV, wind, battery

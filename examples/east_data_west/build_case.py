@@ -149,7 +149,7 @@ CITY_NAMES = {"beijing": "Beijing", "shanghai": "Shanghai", "hangzhou": "Hangzho
               "gzsz": "Guangzhou/Shenzhen", "chengdu": "Chengdu", "chongqing": "Chongqing", "wuhan": "Wuhan",
               "xian": "Xi'an"}
 CLASSES = {  # latency cap (ms), load profile, display
-    "realtime": (5.0, "load_inference", "real-time (finance, edge AI), 5 ms"),
+    "realtime": (3.0, "load_inference", "real-time (finance, edge AI), 3 ms"),
     "inference": (10.0, "load_inference", "interactive / inference, 10 ms"),
     "training": (40.0, "load_training", "training / batch, 40 ms"),
 }
@@ -261,24 +261,28 @@ def sources_frame(fit: X.LatencyFit, demand: pd.DataFrame, rep_method: str) -> p
         ("Battery lifetime", 12, "yr", "10-15 y placeholder [" + X.FACTS + "]", "sourced"),
         ("Battery round-trip efficiency", 0.88, "-", "typical LFP system AC-AC", "assumption"),
         ("Battery duration", "1-6", "h", "tender range 2-4 h widened", "assumption"),
-        ("Cooling PUE air / evaporative / cold plate / immersion", "1.38 / 1.20 / 1.17 / 1.07 at 15 degC", "-",
+        ("Cooling PUE air / evaporative / cold plate / immersion", "1.42 / 1.15 / 1.17 / 1.07 at 15 degC", "-",
          "air 1.3-1.5 (hot south > 1.6); indirect evaporative 1.1-1.25 in the cold dry west (Zhongwei ~1.1); "
          "cold plate 1.15-1.25 (Hohhot 1.15); immersion 1.04-1.1 (Qingyang ~1.07) [" + X.FACTS + "]",
          "sourced"),
-        ("Cooling PUE temperature slopes", "0.012 / 0.010 / 0.004 / 0.0015", "1/degC", "chosen so the annual PUE "
-         "moves ~0.1 between the cold west (5-10 degC) and the hot south (20 degC) for air and evaporative "
-         "cooling, little for liquid cooling", "assumption"),
+        ("Cooling PUE temperature slopes", "0.018 / 0.010 / 0.004 / 0.0015", "1/degC", "with the hourly "
+         "temperatures the annual PUE becomes: air ~1.30-1.35 west, ~1.45 Yangtze Delta, ~1.52 Shaoguan; "
+         "evaporative ~1.10-1.13 west (Zhongwei ~1.1 reported), ~1.22 Yangtze Delta incl. humidity penalty; "
+         "cold plate 1.14-1.19; immersion 1.05-1.08", "assumption"),
+        ("Cooling PUE floors", "1.25 / 1.08 / 1.10 / 1.04", "-", "fans, pumps, power-chain losses", "assumption"),
         ("Cooling capex air / evaporative / cold plate / immersion", "2.5 / 3.5 / 5.0 / 7.5 M", "CNY/MW IT",
          "no source; ordered by complexity", "assumption"),
-        ("Evaporative cooling at hot-humid sites", "not allowed (Shaoguan, Chongqing); +0.03 PUE (YRD, Wuhu, "
-         "Tianfu, Gui'an)", "-", "high summer wet-bulb temperatures (SiteCooling sheet)", "assumption"),
+        ("Evaporative cooling at hot-humid sites", "not allowed (Shaoguan, Chongqing); +0.05 PUE (Yangtze Delta, "
+         "Wuhu, Tianfu)", "-", "high summer wet-bulb temperatures (SiteCooling sheet); Gui'an has cool summers, "
+         "no penalty", "assumption"),
         ("Latency proxy ms per km", X.LATENCY_MS_PER_KM, "ms/km", "light in fibre ~0.005 ms/km [" + X.FACTS + "]",
          "sourced"),
         ("Latency route factor", fit.route_factor, "-", "least-squares fit through the origin to " + X.SRC_LAT
          + "; equals " + f"{fit.route_factor * X.LATENCY_MS_PER_KM:.4f} ms per great-circle km (reported fit "
          "0.010-0.013)", "calibrated"),
-        ("Latency caps", "5 / 10 / 40", "ms", "latency circles: 5 ms cluster to nearby cities, 20 ms between "
-         "hubs [" + X.FACTS + "]; inference 10 ms, training/batch 40 ms", "assumption"),
+        ("Latency caps", "3 / 10 / 40", "ms", "latency circles: 1 ms within a city/region, 5 ms cluster to "
+         "nearby cities, 20 ms between hubs [" + X.FACTS + "]; real-time 3 ms (Shanghai: only the demonstration "
+         "zone; Guangzhou/Shenzhen: Shaoguan), inference 10 ms, training/batch 40 ms", "assumption"),
         ("Demand (peak IT load)", f"{total:.0f}", "MW IT", "illustrative: eastern and central demand of roughly "
          "the size of the new hub capacity under construction; inference utilisation 0.5-0.9 diurnal (trough "
          "04:00, peak 21:00), training/batch flat 0.9", "assumption"),
@@ -366,11 +370,7 @@ def build(seed: int = X.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built:
     }
     units = X.profile_units(ps.full_year.columns)
     extra = {"Sources": sources_frame(fit, demand, ps.rep.method), "Notes": notes_frame(seed, ps, fit)}
-    return Built(tables, P_full(ps), units, extra, ps, fit)
-
-
-def P_full(ps: X.ProfileSet) -> pd.DataFrame:
-    return X.P.full_year_profiles_sheet(ps.full_year)
+    return Built(tables, X.P.full_year_profiles_sheet(ps.full_year), units, extra, ps, fit)
 
 
 def write(built: Built, out_dir: Path, *, full_year: bool = True) -> list[Path]:
