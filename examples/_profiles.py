@@ -426,7 +426,6 @@ def representative_days(year: pd.DataFrame, n_days: int) -> RepresentativeDays:
 
     daily = year.to_numpy().reshape(DAYS, 24, year.shape[1])
     varying = [c for i, c in enumerate(year.columns) if np.ptp(daily[:, :, i], axis=0).max() > 1e-9]
-    fixed = [c for c in year.columns if c not in varying]
     data = year[varying]
     res = tsam.aggregate(
         data,

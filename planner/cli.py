@@ -419,22 +419,12 @@ def example(
     if _same_file(source, target):
         raise CliError(f"{target} is the built-in example itself: choose another PATH")
     writable_target(target, force)
-    import os
     import shutil
-    import tempfile
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; a copied example is an ordinary file
+    from planner.atomic import atomic_path
+
+    with atomic_path(target) as tmp:
         shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     say(f"wrote {target}")
     say(f"next: planner validate {target}, then planner solve {target}")
 

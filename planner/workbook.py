@@ -11,9 +11,7 @@ ids, which follow the user's edits). A README sheet generated from the schema co
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.docs import LAYOUT, REFERENCE_HEADERS, WORKFLOW_STEPS, column_reference, requirement, sheet_notes
+from planner.atomic import atomic_path
 from planner.schema import (
     FIRST_DATA_ROW, HEADER_ROW, PROFILE_UNIT_HINT, PROFILES, README_SHEET, SETTINGS, SHEETS, SHEETS_BY_NAME,
     UNIT_ROW, Column, Sheet,
@@ -267,17 +266,9 @@ def write_readme_sheet(ws: Worksheet) -> None:
 # ----------------------------------------------------------------------------------------------------------
 def save_atomic(wb: Workbook, path: str | Path) -> Path:
     """Save via a temporary file in the same directory and os.replace, so a crash never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)
 
 
 def _write(path: str | Path, tables: Mapping[str, Any], *, profile_units: Mapping[str, str] | None = None,

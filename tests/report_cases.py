@@ -6,36 +6,19 @@ two different real solves (compare) stay fast. `quickstart_workbook()` is the sh
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def quickstart_workbook(tmp_dir: Path | None = None) -> Path:
-    """The quickstart input workbook: the packaged copy, else examples/quickstart/case.xlsx, else built."""
-    try:
-        from planner.examples import example_path
+    """The quickstart input workbook shipped with the package (`tmp_dir` is accepted and unused)."""
+    from planner.examples import example_path
 
-        path = Path(example_path("quickstart"))
-        if path.is_file():
-            return path
-    except Exception:  # noqa: BLE001 - examples module not there yet, or no such example
-        pass
-    path = ROOT / "examples" / "quickstart" / "case.xlsx"
-    if path.is_file():
-        return path
-    script = ROOT / "examples" / "quickstart" / "build_case.py"
-    if tmp_dir is None or not script.is_file():
-        pytest.skip("the quickstart example workbook is not available")
-    subprocess.run([sys.executable, str(script), "--out", str(tmp_dir), "--no-package-copy"], check=True,
-                   capture_output=True, cwd=ROOT)
-    return tmp_dir / "case.xlsx"
+    return Path(example_path("quickstart"))
 
 
 def tiny_tables(*, carbon_price: float = 0.0, case_name: str = "tiny", pue_cap: float = 1.25) -> dict:

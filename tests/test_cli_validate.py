@@ -42,8 +42,8 @@ def test_template_then_validate(tmp_path):
     assert (tmp_path / "inputs" / "my-case.xlsx").exists()
     result = planner("validate", "inputs/my-case.xlsx", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.strip() == ("valid: 1 sites in 1 hubs, 1 demand regions, 2 cooling technologies, "
-                                     "1 representative days (24 h) of profiles")
+    assert result.stdout.strip() == ("valid: 1 site in 1 hub, 1 demand region, 2 cooling technologies, "
+                                     "1 representative day (24 h) of profiles")
 
 
 def test_template_does_not_overwrite_without_force(tmp_path):

@@ -227,3 +227,22 @@ def test_east_data_west_generator_matches_committed(tmp_path):
     values = np.array([[np.nan if v is None else v for v in r] for r in committed[2:]], dtype=float)
     assert values.shape == full.shape
     assert np.allclose(values, full.to_numpy(dtype=float), rtol=0, atol=2e-6)
+
+
+def test_quickstart_solves_and_meets_every_policy():
+    """The quickstart solves with real HiGHS, and every row of its Policy table is satisfied."""
+    from planner.solve import solve_case
+
+    result = solve_case(load_case(example_path("quickstart")))
+    assert result.solve.status == "optimal", result.messages
+    policy = result.policy
+    assert set(policy["policy"]) >= {"hub_pue_cap", "hub_green_share", "green_selfuse_of_generation",
+                                     "green_selfuse_of_consumption", "green_export_limit", "latency_cap",
+                                     "demand_served"}
+    unmet = policy[~policy["satisfied"]]
+    assert unmet.empty, unmet.to_string()
+    # satisfied means within tolerance of the requirement, checked here independently of the flag
+    le, ge = policy["sense"] == "<=", policy["sense"] == ">="
+    tol = 1e-5 * policy["required"].abs().clip(lower=1.0)
+    assert (policy.loc[le, "achieved"] <= policy.loc[le, "required"] + tol[le]).all()
+    assert (policy.loc[ge, "achieved"] >= policy.loc[ge, "required"] - tol[ge]).all()

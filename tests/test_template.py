@@ -31,8 +31,8 @@ def validations(ws) -> dict[str, str]:
 
 def test_template_reads_back_valid(template):
     case = load_case(template)
-    assert case.summary() == ("1 sites in 1 hubs, 1 demand regions, 2 cooling technologies, "
-                              "1 representative days (24 h) of profiles")
+    assert case.summary() == ("1 site in 1 hub, 1 demand region, 2 cooling technologies, "
+                              "1 representative day (24 h) of profiles")
     assert case.warnings == []
     assert case.settings.case_name == "my-case"
 
@@ -158,3 +158,17 @@ def test_unknown_columns_are_refused(tmp_path):
     with pytest.raises(ValueError, match="colour"):
         write_case_workbook(tmp_path / "x.xlsx", tables)
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_written_workbook_has_ordinary_permissions(tmp_path):
+    """Atomic writes go through mkstemp (0600); the result must be readable like any new file."""
+    import os
+    import stat
+
+    from planner.workbook import write_template
+
+    path = write_template(tmp_path / "t.xlsx")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]

@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-import pandas as pd
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table

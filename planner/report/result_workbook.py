@@ -14,7 +14,6 @@ import hashlib
 import io
 import platform
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
