@@ -6,6 +6,7 @@ Every numeric column name carries its unit.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -60,6 +61,18 @@ class SolveInfo:
     solver_version: str = ""
     mip_gap_setting: float | None = None
     time_limit_s_setting: float | None = None
+
+    @property
+    def gap_text(self) -> str:
+        return f"{self.gap:.2%}" if self.gap is not None and math.isfinite(self.gap) else "n/a"
+
+    def status_text(self) -> str:
+        """One line for people: optimal, or feasible but not proven optimal, with the gap."""
+        if self.status == "optimal":
+            return f"optimal (within the MIP gap setting; final gap {self.gap_text})"
+        if self.status == "time_limit":
+            return f"NOT PROVEN OPTIMAL: stopped at the time limit with a feasible plan (gap {self.gap_text})"
+        return self.status
 
 
 @dataclass

@@ -153,13 +153,8 @@ def model_size_text(size: dict) -> str:
 
 def solved_text(result: Result) -> str:
     info = result.solve
-    gap = f"gap {info.gap:.2%}" if info.gap is not None and math.isfinite(info.gap) else "gap n/a"
-    if info.status == "optimal":
-        return f"optimal ({gap}, objective {_money(info.objective_cny)})"
-    if info.status == "time_limit":
-        return f"stopped at the time limit: feasible plan, NOT proven optimal ({gap}, objective " \
-               f"{_money(info.objective_cny)})"
-    return info.status
+    return f"{info.status_text()}, objective {_money(info.objective_cny)}" if info.objective_cny is not None \
+        else info.status_text()
 
 
 def kpi_table(result: Result, title: str | None = None) -> Table:

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as XLImage
@@ -119,13 +118,7 @@ def has_plan(result: Result) -> bool:
 
 
 def status_text(result: Result) -> str:
-    info = result.solve
-    gap = f"{info.gap:.2%}" if info.gap is not None and np.isfinite(info.gap) else "n/a"
-    if info.status == "optimal":
-        return f"optimal (within the MIP gap setting; final gap {gap})"
-    if info.status == "time_limit":
-        return f"NOT PROVEN OPTIMAL: stopped at the time limit with a feasible plan (gap {gap})"
-    return info.status
+    return result.solve.status_text()
 
 
 def sha256_of(path: str | Path) -> str:
