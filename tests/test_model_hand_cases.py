@@ -214,3 +214,10 @@ def test_previous_step_is_cyclic_within_each_day():
     case = make_case(profile_table=profiles(n_days=2))
     prev = prepare(case).prev_t
     assert prev[0] == 23 and prev[24] == 47 and prev[25] == 24
+
+
+def test_previous_step_is_cyclic_over_a_full_year():
+    case = make_case(profile_table=profiles(n_days=365))
+    assert case.is_full_year
+    prev = prepare(case).prev_t
+    assert prev[0] == 8759 and prev[24] == 23 and prev[8759] == 8758
