@@ -19,7 +19,7 @@ from planner.schema import (
 
 START_MARKER = "<!-- workbook-reference:start -->"
 END_MARKER = "<!-- workbook-reference:end -->"
-README_PATH = Path(__file__).resolve().parent.parent / "README.md"
+README_PATH = Path("README.md")  # the repository's README, relative to where the command runs
 
 REFERENCE_HEADERS = ("column", "type", "unit", "required / default", "allowed values / reference", "description")
 
