@@ -17,9 +17,24 @@ from planner.model.build import build_model
 from planner.model.data import ModelData, prepare
 from planner.model.diagnose import explain_infeasibility
 from planner.model.postprocess import postprocess
-from planner.model.solver import HighsSolver, LogCallback, ProgressCallback, SolveOutcome
-from planner.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, KPI_COLUMNS, POLICY_COLUMNS, SITE_COLUMNS,
-                            Result, SolveInfo)
+from planner.model.solver import (
+    HighsSolver,
+    LogCallback,
+    ProgressCallback,
+    SolveOutcome,
+)
+from planner.model.warmstart import set_mip_start
+from planner.result import (
+    ASSIGNMENT_COLUMNS,
+    DISPATCH_COLUMNS,
+    KPI_COLUMNS,
+    POLICY_COLUMNS,
+    SITE_COLUMNS,
+    Result,
+    SolveInfo,
+)
+
+WARM_START_MIN_VARIABLES = 20_000
 
 
 class SolveError(Exception):
@@ -51,6 +66,7 @@ class PlanningModel:
         if progress:
             progress({"stage": "build", "build_s": self.build_s, **self.size})
         self.solver = HighsSolver(self.model)
+        self.warm_start_info: dict | None = None
 
     def set_carbon_price(self, cny_per_tco2: float) -> None:
         self.model.carbon_price.set_value(float(cny_per_tco2))
@@ -69,8 +85,13 @@ class PlanningModel:
 
     def solve(self, *, mip_gap: float | None = None, time_limit_s: float | None = None,
               objective: str | None = None, log: LogCallback | None = None,
-              progress: ProgressCallback | None = None, options: dict | None = None) -> Result:
-        """Solve (again); `options` are passed to HiGHS as they are (e.g. {"threads": 2})."""
+              progress: ProgressCallback | None = None, options: dict | None = None,
+              warm_start: bool | None = None) -> Result:
+        """Solve (again); `options` are passed to HiGHS as they are (e.g. {"threads": 2}).
+
+        `warm_start`: give HiGHS a rounded plan to start from (see `planner.model.warmstart`); default: on
+        for models with at least WARM_START_MIN_VARIABLES variables, where HiGHS' own heuristics are slow.
+        """
         st = self.case.settings
         gap = st.mip_gap if mip_gap is None else mip_gap
         limit = st.time_limit_s if time_limit_s is None else time_limit_s
@@ -84,14 +105,29 @@ class PlanningModel:
             outcome = self._solve_min_emissions_then_cost(gap, limit, log, progress)
         else:
             self._use_objective("total_cost")
-            outcome = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
-                                        options=self._options)
+            remaining = self._warm_start(limit, warm_start, log)
+            outcome = self.solver.solve(mip_gap=gap, time_limit_s=remaining, log=log, progress=progress,
+                                        options=self._options, model_is_current=remaining < limit)
         info = SolveInfo(
             status=outcome.status, termination=outcome.termination, objective_cny=outcome.objective,
             best_bound_cny=outcome.bound, gap=outcome.gap, proven_optimal=outcome.status == "optimal",
             build_s=self.build_s, solve_s=time.perf_counter() - start, highs_s=outcome.highs_s,
             solver_version=HighsSolver.version(), mip_gap_setting=gap, time_limit_s_setting=limit, **self.size)
         return self._result(outcome, info, limit, progress)
+
+    def _warm_start(self, limit: float, warm_start: bool | None, log: LogCallback | None) -> float:
+        """Run the MIP-start heuristic if wanted; returns the time left for HiGHS."""
+        if warm_start is None:
+            warm_start = self.size["n_variables"] >= WARM_START_MIN_VARIABLES
+        if not warm_start:
+            return limit
+        info = set_mip_start(self.solver.solver, self.model, self.data, time_limit_s=0.5 * limit)
+        self.warm_start_info = info
+        if log:
+            found = (f"found a plan of {info['warm_start_objective']:,.0f}" if info["warm_start_objective"]
+                     is not None else "found no plan")
+            log(f"planner warm start ({info['warm_start']}): {found} in {info['warm_start_s']:.1f} s")
+        return max(limit - info["warm_start_s"], 1.0)
 
     def _solve_min_emissions_then_cost(self, gap, limit, log, progress) -> SolveOutcome:
         """Lexicographic: minimal emissions first, then the cheapest plan within that emission level."""

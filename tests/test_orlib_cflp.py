@@ -55,3 +55,19 @@ def test_stopped_early_returns_incumbent_marked_not_optimal():
         result.solve.objective_cny, rel=1e-6)
     assert any("HiGHS" in line for line in lines), "HiGHS' own log reaches the log callback"
     assert any(p["stage"] == "build" for p in progress)
+
+
+def test_warm_start_keeps_the_optimum_and_restores_the_model():
+    """The rounding MIP start is only a start: same optimum, and the HiGHS model is restored afterwards."""
+    from planner.solve import PlanningModel
+
+    planning = PlanningModel(cflp_case(ORLIB / "cap64.txt"))
+    lines = []
+    first = planning.solve(mip_gap=1e-9, warm_start=True, log=lines.append)
+    assert planning.warm_start_info["warm_start"] in ("rounded", "lowest_pue")
+    assert planning.warm_start_info["warm_start_objective"] >= first.solve.objective_cny - 1e-6
+    assert any("planner warm start" in line for line in lines)
+    again = planning.solve(mip_gap=1e-9, warm_start=False)  # same persistent model, no start
+    for result in (first, again):
+        assert result.solve.status == "optimal"
+        assert result.solve.objective_cny == pytest.approx(1045650.25, rel=1e-6)

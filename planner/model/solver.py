@@ -104,11 +104,14 @@ class HighsSolver:
 
     def solve(self, *, mip_gap: float | None = None, time_limit_s: float | None = None,
               log: LogCallback | None = None, progress: ProgressCallback | None = None,
-              options: dict | None = None) -> SolveOutcome:
+              options: dict | None = None, model_is_current: bool = False) -> SolveOutcome:
+        """Solve; `model_is_current`: the HiGHS model is already up to date (skip Pyomo's change detection,
+        which would also discard a MIP start set on the HiGHS model)."""
         stream = _LineStream(log, progress)
         start = time.perf_counter()
+        skip = {name: False for name in _AUTO_UPDATES} if model_is_current else {}
         results = self.solver.solve(self.model, tee=[stream], rel_gap=mip_gap, time_limit=time_limit_s,
-                                    solver_options=dict(options or {}))
+                                    solver_options=dict(options or {}), auto_updates=skip)
         stream.flush()
         wall = time.perf_counter() - start
         has_solution = results.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
@@ -122,6 +125,11 @@ class HighsSolver:
         return SolveOutcome(status=status, termination=results.termination_condition.name,
                             has_solution=has_solution, objective=obj, bound=bound, gap=gap, wall_s=wall,
                             highs_s=results.timing_info.highs_time, log=results.solver_log or "")
+
+
+_AUTO_UPDATES = ("check_for_new_or_removed_constraints", "check_for_new_or_removed_vars",
+                 "check_for_new_or_removed_params", "check_for_new_objective", "update_constraints", "update_vars",
+                 "update_parameters", "update_named_expressions", "update_objective")
 
 
 def _status(tc: TerminationCondition, has_solution: bool) -> str:
