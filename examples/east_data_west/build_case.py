@@ -23,10 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import _common as X  # noqa: E402
+import _common as common  # noqa: E402
 from _common import Site  # noqa: E402
 
-X.ensure_importable()
+common.ensure_importable()
 
 HERE = Path(__file__).resolve().parent
 CASE_NAME = "east-data-west"
@@ -170,100 +170,100 @@ def demand_frame() -> pd.DataFrame:
         rows.append({"demand_id": f"{city}-{cls}", "name": f"{CITY_NAMES[city]} {label}", "lat": lat, "lon": lon,
                      "it_load_mw": float(mw), "latency_cap_ms": cap, "max_share_per_site": share,
                      "load_profile": prof})
-    return pd.DataFrame(rows, columns=list(X.DEMAND_COLUMNS))
+    return pd.DataFrame(rows, columns=list(common.DEMAND_COLUMNS))
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Sources
 # ---------------------------------------------------------------------------------------------------------
-def sources_frame(fit: X.LatencyFit, demand: pd.DataFrame, rep_method: str) -> pd.DataFrame:
-    a, b = X.battery_cost_split()
+def sources_frame(fit: common.LatencyFit, demand: pd.DataFrame, rep_method: str) -> pd.DataFrame:
+    a, b = common.battery_cost_split()
     total = demand["it_load_mw"].sum()
     rows = [
-        ("Hubs and clusters", "8 hubs, 10 clusters", "-", X.SRC_HUBS, "sourced"),
-        ("Chengdu-Chongqing region", "east", "-", "grouped with the demand-side hubs [" + X.FACTS + "]", "sourced"),
+        ("Hubs and clusters", "8 hubs, 10 clusters", "-", common.SRC_HUBS, "sourced"),
+        ("Chengdu-Chongqing region", "east", "-", "grouped with the demand-side hubs [" + common.FACTS + "]", "sourced"),
         ("Datong, Xining", "hubs sx, qh (west)", "-", "extra western candidates named in the seed material "
-         "(Datong PUE < 1.2, 3 ms to the capital; Xining PUE < 1.2) [" + X.FACTS + "]; modelled as their own "
+         "(Datong PUE < 1.2, 3 ms to the capital; Xining PUE < 1.2) [" + common.FACTS + "]; modelled as their own "
          "groups because they are not national hub nodes", "assumption"),
         ("Site coordinates", "cluster centres +- 0.1-0.5 deg", "deg", "cluster centres are approximate city "
-         "centres [" + X.FACTS + "]; individual candidate sites are illustrative offsets", "assumption"),
+         "centres [" + common.FACTS + "]; individual candidate sites are illustrative offsets", "assumption"),
         ("PUE cap east hubs", EAST_PUE_CAP, "-", "Yangtze Delta cluster approval <= 1.25; new large DCs <= 1.25 "
-         "(" + X.SRC_970 + ")", "sourced"),
+         "(" + common.SRC_970 + ")", "sourced"),
         ("PUE cap west hubs", WEST_PUE_CAP, "-", "Qingyang approval < 1.2; new DCs at hub nodes <= 1.2 "
-         "(" + X.SRC_970 + ")", "sourced"),
-        ("PUE cap Datong, Xining", WEST_PUE_CAP, "-", "local claims PUE < 1.2 [" + X.FACTS + "]", "sourced"),
-        ("Hub minimum green share", HUB_GREEN, "-", "new DCs at hub nodes > 80 % green electricity (" + X.SRC_970
+         "(" + common.SRC_970 + ")", "sourced"),
+        ("PUE cap Datong, Xining", WEST_PUE_CAP, "-", "local claims PUE < 1.2 [" + common.FACTS + "]", "sourced"),
+        ("Hub minimum green share", HUB_GREEN, "-", "new DCs at hub nodes > 80 % green electricity (" + common.SRC_970
          + ")", "sourced"),
         ("Green share Datong, Xining", "none", "-", "the 80 % rule applies to hub nodes; sx and qh are not hub "
          "nodes (carbon price and green-connection rules still apply). Set min_green_share 0.8 to test.",
          "assumption"),
-        ("Green connection: self-use >= share of generation", 0.60, "-", X.SRC_650, "sourced"),
-        ("Green connection: self-use >= share of consumption", 0.30, "-", X.SRC_650 + "; 0.35 from 2030",
+        ("Green connection: self-use >= share of generation", 0.60, "-", common.SRC_650, "sourced"),
+        ("Green connection: self-use >= share of consumption", 0.30, "-", common.SRC_650 + "; 0.35 from 2030",
          "sourced"),
-        ("Green connection: export <= share of generation", 0.20, "-", X.SRC_650 + " (provinces, generally <= 20 %)",
+        ("Green connection: export <= share of generation", 0.20, "-", common.SRC_650 + " (provinces, generally <= 20 %)",
          "sourced"),
-        ("Export allowed", "yes", "-", "assumes continuous spot markets; 'no' where none runs (" + X.SRC_650 + ")",
+        ("Export allowed", "yes", "-", "assumes continuous spot markets; 'no' where none runs (" + common.SRC_650 + ")",
          "assumption"),
-        ("Minimum storage ratio", "none", "-", "no numeric storage ratio in the national text (" + X.SRC_650 + ")",
+        ("Minimum storage ratio", "none", "-", "no numeric storage ratio in the national text (" + common.SRC_650 + ")",
          "sourced"),
-        ("Grid emission factors", "by province", "tCO2/MWh", X.SRC_EF, "sourced"),
+        ("Grid emission factors", "by province", "tCO2/MWh", common.SRC_EF, "sourced"),
         ("Grid green share east hubs", E_GREEN, "-", "eastern sites meet the 80 % hub rule mainly through "
          "green-power trading and green certificates (GECs); on-site potential is small", "assumption"),
         ("Grid green share NMG, Gansu, Ningxia", W_GREEN, "-", "provincial green-power trading; the rest must come "
          "from green direct connection (reported hub supply: Horinger 86 % renewable, Qingyang > 85 % green "
-         "[" + X.FACTS + "])", "assumption"),
-        ("Grid green share Guizhou", GZ_GREEN, "-", "Gui'an 52 % clean supply [" + X.FACTS + "]", "sourced"),
-        ("Grid green share Qinghai", QH_GREEN, "-", "hydro + solar dominated grid (EF 0.1796) [" + X.FACTS + "]",
+         "[" + common.FACTS + "])", "assumption"),
+        ("Grid green share Guizhou", GZ_GREEN, "-", "Gui'an 52 % clean supply [" + common.FACTS + "]", "sourced"),
+        ("Grid green share Qinghai", QH_GREEN, "-", "hydro + solar dominated grid (EF 0.1796) [" + common.FACTS + "]",
          "assumption"),
         ("Grid green share Shanxi", SX_GREEN, "-", "coal-heavy grid (EF 0.6634); Datong 56 % renewable capacity "
-         "[" + X.FACTS + "]", "assumption"),
-        ("Grid price Ulanqab/Horinger", 300, "CNY/MWh", "Ulanqab ~0.30 CNY/kWh [" + X.FACTS + "]", "sourced"),
-        ("Grid price Qingyang", 398, "CNY/MWh", "Qingyang DC 0.398 CNY/kWh with green aggregation [" + X.FACTS
+         "[" + common.FACTS + "]", "assumption"),
+        ("Grid price Ulanqab/Horinger", 300, "CNY/MWh", "Ulanqab ~0.30 CNY/kWh [" + common.FACTS + "]", "sourced"),
+        ("Grid price Qingyang", 398, "CNY/MWh", "Qingyang DC 0.398 CNY/kWh with green aggregation [" + common.FACTS
          + "]", "sourced"),
-        ("Grid price Zhongwei", 360, "CNY/MWh", "Zhongwei ~0.36 CNY/kWh (2020) [" + X.FACTS + "]", "sourced"),
-        ("Grid price Gui'an, Datong", 380, "CNY/MWh", "western industrial power ~30 % below eastern [" + X.FACTS
+        ("Grid price Zhongwei", 360, "CNY/MWh", "Zhongwei ~0.36 CNY/kWh (2020) [" + common.FACTS + "]", "sourced"),
+        ("Grid price Gui'an, Datong", 380, "CNY/MWh", "western industrial power ~30 % below eastern [" + common.FACTS
          + "]", "assumption"),
         ("Grid price Xining", 330, "CNY/MWh", "low-cost hydro/solar province", "assumption"),
         ("Grid price east", "540-720", "CNY/MWh", "eastern large-industry 0.55-0.75 CNY/kWh (unverified range) "
-         "[" + X.FACTS + "] incl. ~30 CNY/MWh green-power/GEC premium; Sichuan hydro lowest (540), Shanghai "
+         "[" + common.FACTS + "] incl. ~30 CNY/MWh green-power/GEC premium; Sichuan hydro lowest (540), Shanghai "
          "highest (720)", "assumption"),
         ("Grid connection charge west / east", f"{W_CONN * 1e3:.0f} / {E_CONN * 1e3:.0f}", "CNY/(MW*yr)",
-         "order of magnitude of capacity-based T&D charges (" + X.SRC_1192 + "); no provincial tariff looked up",
+         "order of magnitude of capacity-based T&D charges (" + common.SRC_1192 + "); no provincial tariff looked up",
          "assumption"),
         ("Export price west / east", f"{W_EXPORT:.0f} / {E_EXPORT:.0f}", "CNY/MWh", "below provincial coal "
          "benchmark prices (~260-450 CNY/MWh), reflecting midday market prices for renewable exports",
          "assumption"),
         ("IT capex (building + power chain, excl. cooling and servers)", "32-45 M", "CNY/MW",
-         "no Chinese source; global benchmark USD 7-12 M/MW all-in (unverified for China) [" + X.FACTS + "]; "
+         "no Chinese source; global benchmark USD 7-12 M/MW all-in (unverified for China) [" + common.FACTS + "]; "
          "west ~33 M, east ~40-45 M; servers excluded (same for every site)", "assumption"),
         ("Fixed site opening cost", "180-600 M", "CNY", "land, shell core, substation, fibre; scales with site "
          "size", "assumption"),
         ("Site sizes", "120-600 MW IT, modules 20-50 MW", "MW", "illustrative", "assumption"),
-        ("Site lifetime", 20, "yr", "DC shell 20 y (placeholder) [" + X.FACTS + "]", "sourced"),
+        ("Site lifetime", 20, "yr", "DC shell 20 y (placeholder) [" + common.FACTS + "]", "sourced"),
         ("IT lifetime", 15, "yr", "building shell 20 y / electrical 10 y mix (IT capex here excludes servers) "
-         "[" + X.FACTS + "]", "assumption"),
-        ("Discount rate", 0.08, "1/yr", "national project-appraisal parameters [" + X.FACTS + "]", "sourced"),
+         "[" + common.FACTS + "]", "assumption"),
+        ("Discount rate", 0.08, "1/yr", "national project-appraisal parameters [" + common.FACTS + "]", "sourced"),
         ("Carbon price", 90, "CNY/tCO2", "order of the national ETS (CEA) price in 2024; not in the reference "
          "facts; set 0 to exclude", "assumption"),
         ("Service (network) cost", 5000, "CNY/(MW*ms*yr)", "long-haul bandwidth proxy per MW served per ms; a "
          "tie-breaker only (~1-2 % of energy cost at 10 ms)", "assumption"),
-        ("PV capex", 3300, "CNY/kW", "2024 EPC average bid 3.30 CNY/W [" + X.FACTS + "]", "sourced"),
-        ("PV lifetime", 25, "yr", "placeholder [" + X.FACTS + "]", "sourced"),
+        ("PV capex", 3300, "CNY/kW", "2024 EPC average bid 3.30 CNY/W [" + common.FACTS + "]", "sourced"),
+        ("PV lifetime", 25, "yr", "placeholder [" + common.FACTS + "]", "sourced"),
         ("PV fixed O&M", 0.015, "1/yr", "share of capex", "assumption"),
         ("Wind capex", 5500, "CNY/kW", "all-in onshore 5,000-7,000 CNY/kW (unverified range); turbines 1,350 "
-         "CNY/kW [" + X.FACTS + "]", "assumption"),
-        ("Wind lifetime", 20, "yr", "20-25 y placeholder [" + X.FACTS + "]", "sourced"),
+         "CNY/kW [" + common.FACTS + "]", "assumption"),
+        ("Wind lifetime", 20, "yr", "20-25 y placeholder [" + common.FACTS + "]", "sourced"),
         ("Wind fixed O&M", 0.02, "1/yr", "share of capex", "assumption"),
         ("Battery power capex", a, "CNY/kW", "fit a + b*h to LFP EPC bids 0.77 CNY/Wh (4 h) and 1.19 CNY/Wh (2 h), "
-         "Nov 2024 [" + X.FACTS + "]", "calibrated"),
+         "Nov 2024 [" + common.FACTS + "]", "calibrated"),
         ("Battery energy capex", b, "CNY/kWh", "same fit (system prices 0.42-0.46 CNY/Wh exclude EPC)",
          "calibrated"),
-        ("Battery lifetime", 12, "yr", "10-15 y placeholder [" + X.FACTS + "]", "sourced"),
+        ("Battery lifetime", 12, "yr", "10-15 y placeholder [" + common.FACTS + "]", "sourced"),
         ("Battery round-trip efficiency", 0.88, "-", "typical LFP system AC-AC", "assumption"),
         ("Battery duration", "1-6", "h", "tender range 2-4 h widened", "assumption"),
         ("Cooling PUE air / evaporative / cold plate / immersion", "1.42 / 1.15 / 1.17 / 1.07 at 15 degC", "-",
          "air 1.3-1.5 (hot south > 1.6); indirect evaporative 1.1-1.25 in the cold dry west (Zhongwei ~1.1); "
-         "cold plate 1.15-1.25 (Hohhot 1.15); immersion 1.04-1.1 (Qingyang ~1.07) [" + X.FACTS + "]",
+         "cold plate 1.15-1.25 (Hohhot 1.15); immersion 1.04-1.1 (Qingyang ~1.07) [" + common.FACTS + "]",
          "sourced"),
         ("Cooling PUE temperature slopes", "0.018 / 0.010 / 0.004 / 0.0015", "1/degC", "with the hourly "
          "temperatures the annual PUE becomes: air ~1.30-1.35 west, ~1.45 Yangtze Delta, ~1.52 Shaoguan; "
@@ -275,13 +275,13 @@ def sources_frame(fit: X.LatencyFit, demand: pd.DataFrame, rep_method: str) -> p
         ("Evaporative cooling at hot-humid sites", "not allowed (Shaoguan, Chongqing); +0.05 PUE (Yangtze Delta, "
          "Wuhu, Tianfu)", "-", "high summer wet-bulb temperatures (SiteCooling sheet); Gui'an has cool summers, "
          "no penalty", "assumption"),
-        ("Latency proxy ms per km", X.LATENCY_MS_PER_KM, "ms/km", "light in fibre ~0.005 ms/km [" + X.FACTS + "]",
+        ("Latency proxy ms per km", common.LATENCY_MS_PER_KM, "ms/km", "light in fibre ~0.005 ms/km [" + common.FACTS + "]",
          "sourced"),
-        ("Latency route factor", fit.route_factor, "-", "least-squares fit through the origin to " + X.SRC_LAT
-         + "; equals " + f"{fit.route_factor * X.LATENCY_MS_PER_KM:.4f} ms per great-circle km (reported fit "
+        ("Latency route factor", fit.route_factor, "-", "least-squares fit through the origin to " + common.SRC_LAT
+         + "; equals " + f"{fit.route_factor * common.LATENCY_MS_PER_KM:.4f} ms per great-circle km (reported fit "
          "0.010-0.013)", "calibrated"),
         ("Latency caps", "3 / 10 / 40", "ms", "latency circles: 1 ms within a city/region, 5 ms cluster to "
-         "nearby cities, 20 ms between hubs [" + X.FACTS + "]; real-time 3 ms (Shanghai: only the demonstration "
+         "nearby cities, 20 ms between hubs [" + common.FACTS + "]; real-time 3 ms (Shanghai: only the demonstration "
          "zone; Guangzhou/Shenzhen: Shaoguan), inference 10 ms, training/batch 40 ms", "assumption"),
         ("Demand (peak IT load)", f"{total:.0f}", "MW IT", "illustrative: eastern and central demand of roughly "
          "the size of the new hub capacity under construction; inference utilisation 0.5-0.9 diurnal (trough "
@@ -290,7 +290,7 @@ def sources_frame(fit: X.LatencyFit, demand: pd.DataFrame, rep_method: str) -> p
          "climatology), Erbs decomposition, Hay-Davies transposition, fixed tilt latitude - 5 deg facing south, "
          "-0.4 %/degC, 14 % losses, DC/AC 1.2; seeded daily AR(1) cloudiness whose level is bisected to the "
          "target full-load hours", "calibrated"),
-        ("PV full-load hours Zhongwei", 1930, "h/yr", "Ningxia PV design yields ~1,930-1,940 h [" + X.FACTS + "]",
+        ("PV full-load hours Zhongwei", 1930, "h/yr", "Ningxia PV design yields ~1,930-1,940 h [" + common.FACTS + "]",
          "sourced"),
         ("PV full-load hours other west", "1600-1800 (Gui'an 1000)", "h/yr", "~1,500-1,950 h west; Guizhou is "
          "cloudy", "assumption"),
@@ -300,7 +300,7 @@ def sources_frame(fit: X.LatencyFit, demand: pd.DataFrame, rep_method: str) -> p
          "mesoscale), Weibull k 2-2.2, spring maximum, night (plains) or afternoon (mountains) maximum; generic "
          "power curve cut-in 3 / rated 12 / cut-out 25 m/s; speed scale bisected to the target full-load hours",
          "calibrated"),
-        ("Wind full-load hours Zhongwei", 2200, "h/yr", "Ningxia wind ~2,200 h [" + X.FACTS + "]", "sourced"),
+        ("Wind full-load hours Zhongwei", 2200, "h/yr", "Ningxia wind ~2,200 h [" + common.FACTS + "]", "sourced"),
         ("Wind full-load hours other", "1600-2200", "h/yr", "west ~2,000-2,200 h, weaker in the south and the "
          "Sichuan basin", "assumption"),
         ("Temperature profiles", "annual means 3.5-20.5", "degC", "seasonal + diurnal cosines, synoptic AR(1) "
@@ -309,7 +309,7 @@ def sources_frame(fit: X.LatencyFit, demand: pd.DataFrame, rep_method: str) -> p
         ("Representative days", N_REP_DAYS, "days", rep_method, "calibrated"),
         ("Random seed", "see Notes", "-", "numpy default_rng per (seed, location, variable)", "calibrated"),
     ]
-    return pd.DataFrame(rows, columns=X.SOURCES_COLUMNS)
+    return pd.DataFrame(rows, columns=common.SOURCES_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -321,11 +321,11 @@ class Built:
     full_year_profiles: pd.DataFrame  # Profiles sheet with 8760 rows
     units: dict[str, str]
     extra: dict[str, pd.DataFrame]  # Sources, Notes
-    profiles: X.ProfileSet
-    fit: X.LatencyFit
+    profiles: common.ProfileSet
+    fit: common.LatencyFit
 
 
-def notes_frame(seed: int, ps: X.ProfileSet, fit: X.LatencyFit) -> pd.DataFrame:
+def notes_frame(seed: int, ps: common.ProfileSet, fit: common.LatencyFit) -> pd.DataFrame:
     rows = [("seed", seed, ""), ("generator", "examples/east_data_west/build_case.py", ""),
             ("latency route factor", fit.route_factor, "least squares on the Gui'an figures")]
     for r in fit.rows.itertuples(index=False):
@@ -349,44 +349,44 @@ def notes_frame(seed: int, ps: X.ProfileSet, fit: X.LatencyFit) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value", "note"])
 
 
-def build(seed: int = X.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built:
-    sites = X.sites_frame(SITES)
+def build(seed: int = common.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built:
+    sites = common.sites_frame(SITES)
     demand = demand_frame()
-    fit = X.fit_latency()
-    problems = X.check_reachability(demand, sites, fit.route_factor)
+    fit = common.fit_latency()
+    problems = common.check_reachability(demand, sites, fit.route_factor)
     if problems:
         raise RuntimeError("demand not reachable: " + "; ".join(problems))
     climates = list(dict.fromkeys(s.climate for s in SITES))
-    ps = X.build_profiles(climates, seed, n_days)
+    ps = common.build_profiles(climates, seed, n_days)
     tables = {
-        "Settings": X.settings_frame(CASE_NAME, fit.route_factor),
+        "Settings": common.settings_frame(CASE_NAME, fit.route_factor),
         "Hubs": HUBS.copy(),
         "Sites": sites,
-        "Cooling": X.COOLING.copy(),
-        "SiteCooling": X.site_cooling_frame(SITES),
+        "Cooling": common.COOLING.copy(),
+        "SiteCooling": common.site_cooling_frame(SITES),
         "Demand": demand,
-        "Technologies": X.technologies(),
+        "Technologies": common.technologies(),
         "Profiles": ps.rep.profiles,
     }
-    units = X.profile_units(ps.full_year.columns)
+    units = common.profile_units(ps.full_year.columns)
     extra = {"Sources": sources_frame(fit, demand, ps.rep.method), "Notes": notes_frame(seed, ps, fit)}
-    return Built(tables, X.P.full_year_profiles_sheet(ps.full_year), units, extra, ps, fit)
+    return Built(tables, common.P.full_year_profiles_sheet(ps.full_year), units, extra, ps, fit)
 
 
 def write(built: Built, out_dir: Path, *, full_year: bool = True) -> list[Path]:
     out_dir = Path(out_dir)
-    paths = [X.write_workbook(out_dir / "case.xlsx", built.tables, built.units, built.extra)]
+    paths = [common.write_workbook(out_dir / "case.xlsx", built.tables, built.units, built.extra)]
     if full_year:
         tables = dict(built.tables)
         tables["Profiles"] = built.full_year_profiles
-        tables["Settings"] = X.settings_frame(CASE_NAME + "-8760", built.fit.route_factor)
-        paths.append(X.write_workbook(out_dir / "profiles_8760.xlsx", tables, built.units, built.extra))
+        tables["Settings"] = common.settings_frame(CASE_NAME + "-8760", built.fit.route_factor)
+        paths.append(common.write_workbook(out_dir / "profiles_8760.xlsx", tables, built.units, built.extra))
     return paths
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seed", type=int, default=X.DEFAULT_SEED, help="random seed (default %(default)s)")
+    ap.add_argument("--seed", type=int, default=common.DEFAULT_SEED, help="random seed (default %(default)s)")
     ap.add_argument("--out", type=Path, default=HERE, help="output directory (default: next to this script)")
     ap.add_argument("--days", type=int, default=N_REP_DAYS, help="representative days (default %(default)s)")
     ap.add_argument("--no-full-year", action="store_true", help="skip profiles_8760.xlsx")
@@ -403,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(built.tables['Sites'])} sites in {len(built.tables['Hubs'])} hubs")
     paths = write(built, args.out, full_year=not args.no_full_year)
     if not args.no_package_copy and args.out.resolve() == HERE:
-        paths.append(X.copy_to_package(paths[0], PACKAGE_NAME))
+        paths.append(common.copy_to_package(paths[0], PACKAGE_NAME))
     for p in paths:
         print(f"wrote {p}")
     print(f"done in {time.perf_counter() - t0:.1f} s")

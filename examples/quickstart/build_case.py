@@ -24,9 +24,9 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import _common as X  # noqa: E402
+import _common as common  # noqa: E402
 
-X.ensure_importable()
+common.ensure_importable()
 
 HERE = Path(__file__).resolve().parent
 CASE_NAME = "quickstart"
@@ -36,7 +36,7 @@ PACKAGE_NAME = "quickstart.xlsx"
 
 def _load_big_case():
     """The East Data, West Computing generator module (its hubs, sites and sources are reused)."""
-    path = X.EXAMPLES_DIR / "east_data_west" / "build_case.py"
+    path = common.EXAMPLES_DIR / "east_data_west" / "build_case.py"
     spec = importlib.util.spec_from_file_location("_edw_build_case", path)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod  # dataclasses need their module registered
@@ -66,10 +66,10 @@ DEMANDS = pd.DataFrame([
     {"demand_id": "chongqing-inference", "name": "Chongqing interactive / inference, 8 ms", "lat": 29.56,
      "lon": 106.55, "it_load_mw": 30.0, "latency_cap_ms": 8.0, "max_share_per_site": None,
      "load_profile": "load_inference"},
-], columns=list(X.DEMAND_COLUMNS))
+], columns=list(common.DEMAND_COLUMNS))
 
 
-def sites() -> list[X.Site]:
+def sites() -> list[common.Site]:
     by_id = {s.site_id: s for s in EDW.SITES}
     out = []
     for src, new, it, module, fixed, pv, wind in SITE_PICKS:
@@ -84,11 +84,11 @@ class Built:
     tables: dict[str, pd.DataFrame]
     units: dict[str, str]
     extra: dict[str, pd.DataFrame]
-    profiles: X.ProfileSet
-    fit: X.LatencyFit
+    profiles: common.ProfileSet
+    fit: common.LatencyFit
 
 
-def sources_frame(fit: X.LatencyFit, rep_method: str) -> pd.DataFrame:
+def sources_frame(fit: common.LatencyFit, rep_method: str) -> pd.DataFrame:
     src = EDW.sources_frame(fit, DEMANDS, rep_method)
     src = src[~src["item"].isin(["Datong, Xining", "PUE cap Datong, Xining", "Green share Datong, Xining",
                                  "Grid green share Qinghai", "Grid green share Shanxi", "Grid price Xining",
@@ -96,7 +96,7 @@ def sources_frame(fit: X.LatencyFit, rep_method: str) -> pd.DataFrame:
                                  "Representative days", "Demand (peak IT load)"])].copy()
     src.loc[src["item"] == "Latency caps", ["value", "source"]] = [
         "10 / 8 / 40", "Shanghai inference 10 ms, Chongqing inference 8 ms (only Gui'an reaches it), training 40 "
-        "ms; latency circles 5 ms cluster to nearby cities, 20 ms between hubs [" + X.FACTS + "]"]
+        "ms; latency circles 5 ms cluster to nearby cities, 20 ms between hubs [" + common.FACTS + "]"]
     extra = pd.DataFrame([
         ("Quickstart scope", "3 hubs, 6 sites, 3 demands", "-", "subset of examples/east_data_west with smaller "
          "sites (tens of MW) so it solves in seconds", "assumption"),
@@ -104,31 +104,31 @@ def sources_frame(fit: X.LatencyFit, rep_method: str) -> pd.DataFrame:
         ("Demand (peak IT load)", f"{DEMANDS['it_load_mw'].sum():.0f}", "MW IT", "illustrative; inference "
          "utilisation 0.5-0.9 diurnal, training flat 0.9", "assumption"),
         ("Representative days", N_REP_DAYS, "days", rep_method, "calibrated"),
-    ], columns=X.SOURCES_COLUMNS)
+    ], columns=common.SOURCES_COLUMNS)
     return pd.concat([extra, src], ignore_index=True)
 
 
-def build(seed: int = X.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built:
+def build(seed: int = common.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built:
     site_list = sites()
-    site_tab = X.sites_frame(site_list)
-    fit = X.fit_latency()
-    problems = X.check_reachability(DEMANDS, site_tab, fit.route_factor)
+    site_tab = common.sites_frame(site_list)
+    fit = common.fit_latency()
+    problems = common.check_reachability(DEMANDS, site_tab, fit.route_factor)
     if problems:
         raise RuntimeError("demand not reachable: " + "; ".join(problems))
     climates = list(dict.fromkeys(s.climate for s in site_list))
-    ps = X.build_profiles(climates, seed, n_days)
+    ps = common.build_profiles(climates, seed, n_days)
     hubs = EDW.HUBS[EDW.HUBS["hub_id"].isin(HUB_IDS)].reset_index(drop=True)
     tables = {
-        "Settings": X.settings_frame(CASE_NAME, fit.route_factor, time_limit_s=120.0),
+        "Settings": common.settings_frame(CASE_NAME, fit.route_factor, time_limit_s=120.0),
         "Hubs": hubs,
         "Sites": site_tab,
-        "Cooling": X.COOLING.copy(),
-        "SiteCooling": X.site_cooling_frame(site_list),
+        "Cooling": common.COOLING.copy(),
+        "SiteCooling": common.site_cooling_frame(site_list),
         "Demand": DEMANDS.copy(),
-        "Technologies": X.technologies(),
+        "Technologies": common.technologies(),
         "Profiles": ps.rep.profiles,
     }
-    units = X.profile_units(ps.full_year.columns)
+    units = common.profile_units(ps.full_year.columns)
     notes = EDW.notes_frame(seed, ps, fit)
     notes.loc[notes["item"] == "generator", "value"] = "examples/quickstart/build_case.py"
     extra = {"Sources": sources_frame(fit, ps.rep.method), "Notes": notes}
@@ -136,12 +136,12 @@ def build(seed: int = X.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built:
 
 
 def write(built: Built, out_dir: Path) -> Path:
-    return X.write_workbook(Path(out_dir) / "case.xlsx", built.tables, built.units, built.extra)
+    return common.write_workbook(Path(out_dir) / "case.xlsx", built.tables, built.units, built.extra)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seed", type=int, default=X.DEFAULT_SEED, help="random seed (default %(default)s)")
+    ap.add_argument("--seed", type=int, default=common.DEFAULT_SEED, help="random seed (default %(default)s)")
     ap.add_argument("--out", type=Path, default=HERE, help="output directory (default: next to this script)")
     ap.add_argument("--days", type=int, default=N_REP_DAYS, help="representative days (default %(default)s)")
     ap.add_argument("--no-package-copy", action="store_true", help="do not refresh planner/data/" + PACKAGE_NAME)
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     path = write(built, args.out)
     print(f"wrote {path}")
     if not args.no_package_copy and args.out.resolve() == HERE:
-        print(f"wrote {X.copy_to_package(path, PACKAGE_NAME)}")
+        print(f"wrote {common.copy_to_package(path, PACKAGE_NAME)}")
     print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
 
