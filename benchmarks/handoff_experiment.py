@@ -110,6 +110,8 @@ def relaxation(h: highspy.Highs) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", nargs="+", default=["S", "M"], choices=list(CASES))
+    parser.add_argument("--variants", nargs="+", default=["stock", "batched", "matrix"],
+                        choices=["stock", "batched", "matrix"])
     parser.add_argument("--solve", action="store_true", help="solve each variant's LP relaxation")
     args = parser.parse_args()
     for name in args.cases:
@@ -117,6 +119,8 @@ def main() -> None:
         pm = PlanningModel(case)
         print(f"{name}: build {pm.build_s:.2f} s, {pm.size}")
         for label, fn in (("stock", load_stock), ("batched", load_batched), ("matrix", load_matrix)):
+            if label not in args.variants:
+                continue
             gc.collect()
             seconds, h = fn(pm.model)
             line = f"  {name} {label:8s} hand-off {seconds:7.2f} s  ({h.getNumCol()} cols, {h.getNumRow()} rows, " \

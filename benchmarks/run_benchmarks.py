@@ -18,6 +18,7 @@ import argparse
 import cProfile
 import csv
 import gc
+import inspect
 import io
 import math
 import multiprocessing as mp
@@ -25,6 +26,7 @@ import os
 import platform
 import pstats
 import re
+import subprocess
 import sys
 import time
 import traceback
@@ -62,14 +64,15 @@ TARGETS = {"M": "<= 30 s total at 0.5 % gap; outside-HiGHS <= 10 % of total", "L
 COLUMNS = (  # (key, header, format)
     ("case", "case", "{}"), ("vars", "vars", "{:,}"), ("cons", "cons", "{:,}"), ("bins", "bins", "{:,}"),
     ("ints", "ints", "{:,}"), ("case_s", "case s", "{:.2f}"), ("build_s", "build s", "{:.2f}"),
-    ("handoff_s", "hand-off s", "{:.2f}"), ("handoff_in_s", "(in) s", "{:.2f}"), ("highs_s", "HiGHS s", "{:.2f}"), ("post_s", "post s", "{:.2f}"),
+    ("handoff_s", "hand-off s", "{:.2f}"), ("set_instance_s", "(set_inst) s", "{:.2f}"),
+    ("warm_s", "warm s", "{:.2f}"), ("highs_s", "HiGHS s", "{:.2f}"), ("post_s", "post s", "{:.2f}"),
     ("total_s", "total s", "{:.2f}"), ("outside_pct", "outside %", "{:.1f}"),
     ("alone_s", "alone s", "{:.2f}"), ("alone_wall_s", "alone wall", "{:.2f}"), ("ratio", "ratio", "{:.2f}"),
     ("status", "status", "{}"), ("gap_pct", "gap %", "{:.3f}"), ("objective", "objective", "{:,.0f}"),
     ("alone_status", "alone status", "{}"), ("alone_gap_pct", "alone gap %", "{:.3f}"),
     ("alone_objective", "alone objective", "{:,.0f}"),
 )
-EXTRA_COLUMNS = ("stage", "time_limit_s", "mip_gap", "mps_write_s", "mps_read_s", "solve_call_s", "bound",
+EXTRA_COLUMNS = ("warm_start", "warm_start_objective", "highs_banner_s", "planner_commit", "stage", "time_limit_s", "mip_gap", "mps_write_s", "mps_read_s", "solve_call_s", "bound",
                  "handwritten_s", "handwritten_wall_s", "handwritten_build_s", "handwritten_objective",
                  "handwritten_status", "ratio_vs_handwritten", "highs_ratio_vs_handwritten", "reference_objective",
                  "objective_error", "threads", "timestamp")
@@ -164,7 +167,7 @@ def write_mps(pm: PlanningModel, path: Path) -> float:
 # The planner on one case
 # ----------------------------------------------------------------------------------------------------------
 def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: bool = True,
-                profile: bool = False) -> Row:
+                profile: bool = False, warm_start: str = "auto") -> Row:
     row = Row({"case": name, "mip_gap": gap, "time_limit_s": limit})
     log(f"{name}: {case.summary()}")
     plog = open(out / f"{name}-planner-highs.log", "w")
@@ -172,11 +175,10 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
     first_line: list[float] = []
 
     def highs_log(line: str) -> None:
-        # HiGHS prints "MIP <name> has N rows; M cols; ..." when run() starts: the model has been handed over
-        # (its banner comes earlier, when Pyomo creates the highspy object)
+        # HiGHS prints "MIP <name> has N rows; M cols; ..." when the MIP run() starts (after any warm start)
         if not first_line and RUN_STARTED.match(line):
             first_line.append(time.perf_counter() - start)
-            row.update({"stage": "HiGHS running", "handoff_in_s": first_line[0]})
+            row.update({"stage": "HiGHS running", "highs_banner_s": first_line[0]})
         plog.write(line + "\n")
 
     try:
@@ -188,10 +190,16 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
         row.update({"vars": pm.size["n_variables"], "cons": pm.size["n_constraints"],
                     "bins": pm.size["n_binaries"], "ints": pm.size["n_integers"], "stage": "hand-off"})
         log(f"{name}: built in {pm.build_s:.2f} s: {pm.size}")
+        _time_set_instance(pm, row)
+        solve_kw = {}
+        if warm_start != "auto":
+            if "warm_start" not in inspect.signature(pm.solve).parameters:
+                raise SystemExit("--warm-start: this planner version has no warm start")
+            solve_kw["warm_start"] = warm_start == "on"
         start = time.perf_counter()
         row["solve_started"] = time.time()
         try:
-            res = pm.solve(mip_gap=gap, time_limit_s=limit, log=highs_log)
+            res = pm.solve(mip_gap=gap, time_limit_s=limit, log=highs_log, **solve_kw)
             info = res.solve
         except SolveError as err:  # e.g. no incumbent within the time limit: keep the timings
             res, info = None, None
@@ -201,6 +209,9 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
             prof.disable()
     finally:
         plog.close()
+    warm = getattr(pm, "warm_start_info", None) or {}
+    row.update({"warm_start": warm.get("warm_start"), "warm_s": warm.get("warm_start_s"),
+                "warm_start_objective": warm.get("warm_start_objective")})
     if info is None:
         h = pm.solver.solver._solver_model
         highs_s = h.getRunTime()
@@ -219,7 +230,8 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
     row["outside_pct"] = 100 * (row["total_s"] - highs_s) / row["total_s"]
     row["stage"] = "planner done"
     log(f"{name}: planner {row['status']} obj {row['objective']} gap {row['gap_pct']} | build {pm.build_s:.2f} "
-        f"hand-off {row['handoff_s']:.2f} HiGHS {highs_s:.2f} post {row['post_s']:.2f} total {row['total_s']:.2f}")
+        f"hand-off {row['handoff_s']:.2f} (set_instance {row['set_instance_s'] or 0:.2f}) warm start "
+        f"{row['warm_start']} {row['warm_s'] or 0:.2f} s HiGHS {highs_s:.2f} post {row['post_s']:.2f} total {row['total_s']:.2f}")
     if prof:
         _write_profile(prof, out / f"profile-{name}.txt", name)
 
@@ -242,6 +254,21 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
             mps.unlink(missing_ok=True)
     row["stage"] = "done"
     return row
+
+
+def _time_set_instance(pm: PlanningModel, row: Row) -> None:
+    """Time Pyomo's set_instance (the model -> HiGHS transfer) by wrapping it on this solver object only."""
+    interface = pm.solver.solver
+    original = interface.set_instance
+
+    def timed(model, *args, **kw):
+        start = time.perf_counter()
+        row["stage"] = "hand-off (set_instance)"
+        out = original(model, *args, **kw)
+        row.update({"set_instance_s": time.perf_counter() - start, "stage": "warm start / HiGHS"})
+        return out
+
+    interface.set_instance = timed
 
 
 def _write_profile(prof: cProfile.Profile, path: Path, name: str) -> None:
@@ -453,14 +480,26 @@ def _budget_exceeded(row: Row, start: float) -> None:
     row["status"] = f"budget_exceeded ({stage})"
     if row["solve_started"] is not None and row["total_s"] is None:
         elapsed = now - row["solve_started"]
-        if row["handoff_in_s"] is None:  # still handing the model over: hand-off >= elapsed
+        if row["set_instance_s"] is None:  # still handing the model over: hand-off >= elapsed
             row["handoff_s"] = elapsed
-        else:
-            row["handoff_s"] = row["handoff_in_s"]
-            row["highs_s"] = elapsed - row["handoff_in_s"]
+        else:  # HiGHS (warm start LPs, then the MIP) has been running since: attribute the rest to it
+            row["handoff_s"] = row["set_instance_s"]
+            row["highs_s"] = elapsed - row["set_instance_s"]
         row["total_s"] = (row["build_s"] or 0.0) + elapsed
         if row["highs_s"] is not None:
             row["outside_pct"] = 100 * (row["total_s"] - row["highs_s"]) / row["total_s"]
+
+
+def _planner_commit() -> str:
+    """HEAD of the checkout, with '+dirty' if planner/ has uncommitted changes (others work in it too)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "planner"], cwd=ROOT, capture_output=True,
+                               text=True, check=True).stdout.strip()
+        return head + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -479,20 +518,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=None,
                         help=f"wall-clock budget per case in s (default 2 x time limit + {BUDGET_SLACK_S:g}); "
                         "a case still running then is stopped and reported as budget_exceeded")
+    parser.add_argument("--warm-start", choices=["auto", "on", "off"], default="auto",
+                        help="the planner's MIP-start heuristic: its own default (auto), forced on or off")
     args = parser.parse_args(argv)
 
     out = args.out.parent
     out.mkdir(parents=True, exist_ok=True)
     log(f"planner benchmark on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}, "
         f"HiGHS {highspy.Highs().version()}), cases {args.cases}, gap {args.gap}")
+    commit = _planner_commit()
+    log(f"planner code: {commit}")
     rows: list[Row] = []
     for name in args.cases:
         limit = args.time_limit if args.time_limit is not None else DEFAULT_LIMITS[name]
         budget = args.budget if args.budget is not None else 2 * limit + BUDGET_SLACK_S
-        kw = {"alone": not args.no_alone, "profile": args.profile}
+        kw = {"alone": not args.no_alone, "profile": args.profile, "warm_start": args.warm_start}
         started = time.perf_counter()
         row = run_case_bounded(name, args.gap, limit, out, budget, kw)
         row["timestamp"] = datetime.now().isoformat(timespec="seconds")
+        row["planner_commit"] = commit
         rows.append(row)
         write_csv(rows, args.out)
         log(f"{name}: done in {time.perf_counter() - started:.1f} s")

@@ -1,0 +1,11 @@
+#!/bin/sh
+# The full measurement behind benchmarks/README.md (about 1.5 h on 2 cores). Run from the repository root:
+#   nohup sh benchmarks/run_all.sh > benchmarks/out/log.txt 2>&1 &
+PY=${PY:-/tmp/venv/bin/python}
+set -x
+$PY benchmarks/run_benchmarks.py                                                  # all cases, default limits
+$PY benchmarks/run_benchmarks.py --cases M --time-limit 600 --out benchmarks/out/results-M600.csv
+$PY benchmarks/run_benchmarks.py --cases M --time-limit 1 --no-alone --profile --out benchmarks/out/profile-M.csv
+$PY benchmarks/handoff_experiment.py --cases S M --solve
+$PY benchmarks/handoff_experiment.py --cases L
+$PY benchmarks/handoff_experiment.py --cases Y --variants batched matrix
