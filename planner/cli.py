@@ -272,6 +272,9 @@ def solve(
                                      "Settings mip_gap."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
     solver_log: bool = typer.Option(False, "--solver-log", help="Print HiGHS' own log lines while solving."),
+    warm_start: bool = typer.Option(False, "--warm-start", help="Start HiGHS from a plan made by rounding the "
+                                    "LP relaxation. Costs one extra LP solve; use it when a large case finds no "
+                                    "plan within the time limit."),
 ) -> None:
     """Solve a case."""
     if time_limit is not None and not time_limit > 0:
@@ -287,7 +290,8 @@ def solve(
         raise CliError(f"{out} is the input workbook: choose another OUTPUT with -o")
     writable_target(out, force)
     try:
-        code = _run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log)
+        code = _run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
+                          warm_start=warm_start)
     except KeyboardInterrupt:
         err_console.print(f"[red]interrupted:[/] stopped, no result written to {escape(str(out))}", soft_wrap=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -296,16 +300,17 @@ def solve(
 
 
 def _run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | None, force: bool,
-               solver_log: bool) -> int:
+               solver_log: bool, warm_start: bool = False) -> int:
     from planner.report import console as rc
 
     # Pyomo captures stdout's file descriptor while HiGHS runs: print through a duplicate of it.
     with rc.direct_console(console) as con:
-        return _solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log)
+        return _solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
+                             warm_start=warm_start)
 
 
 def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | None, gap: float | None,
-                  force: bool, solver_log: bool) -> int:
+                  force: bool, solver_log: bool, warm_start: bool = False) -> int:
     from planner.reader import read_workbook
     from planner.report import console as rc
     from planner.report.result_workbook import write_infeasibility_workbook, write_result_workbook
@@ -325,7 +330,8 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
         if case.warnings:
             con.print(problem_table(case.warnings))
         progress.start("building the model")
-        result = solve_case(case, mip_gap=gap, time_limit_s=time_limit, log=log, progress=progress.progress)
+        result = solve_case(case, mip_gap=gap, time_limit_s=time_limit, log=log, progress=progress.progress,
+                            warm_start=warm_start)
         info = result.solve
         progress.done("solved", rc.solved_text(result), info.solve_s)
 

@@ -34,9 +34,6 @@ from planner.result import (
     SolveInfo,
 )
 
-WARM_START_MIN_VARIABLES = 20_000
-
-
 class SolveError(Exception):
     """The solver could not produce a plan; the message says why in input terms."""
 
@@ -86,11 +83,11 @@ class PlanningModel:
     def solve(self, *, mip_gap: float | None = None, time_limit_s: float | None = None,
               objective: str | None = None, log: LogCallback | None = None,
               progress: ProgressCallback | None = None, options: dict | None = None,
-              warm_start: bool | None = None) -> Result:
+              warm_start: bool = False) -> Result:
         """Solve (again); `options` are passed to HiGHS as they are (e.g. {"threads": 2}).
 
-        `warm_start`: give HiGHS a rounded plan to start from (see `planner.model.warmstart`); default: on
-        for models with at least WARM_START_MIN_VARIABLES variables, where HiGHS' own heuristics are slow.
+        `warm_start`: first give HiGHS a rounded plan to start from (`planner.model.warmstart`). It costs an
+        extra LP relaxation, so it is off by default; it helps when HiGHS finds no plan within the time limit.
         """
         st = self.case.settings
         gap = st.mip_gap if mip_gap is None else mip_gap
@@ -115,10 +112,8 @@ class PlanningModel:
             solver_version=HighsSolver.version(), mip_gap_setting=gap, time_limit_s_setting=limit, **self.size)
         return self._result(outcome, info, limit, progress)
 
-    def _warm_start(self, limit: float, warm_start: bool | None, log: LogCallback | None) -> float:
+    def _warm_start(self, limit: float, warm_start: bool, log: LogCallback | None) -> float:
         """Run the MIP-start heuristic if wanted; returns the time left for HiGHS."""
-        if warm_start is None:
-            warm_start = self.size["n_variables"] >= WARM_START_MIN_VARIABLES
         if not warm_start:
             return limit
         info = set_mip_start(self.solver.solver, self.model, self.data, time_limit_s=0.5 * limit)
@@ -162,7 +157,8 @@ class PlanningModel:
             raise KeyboardInterrupt
         if outcome.status == "no_solution":
             raise SolveError(f"no feasible plan found within the time limit of {limit:g} s: raise the time limit "
-                             f"(--time-limit or Settings time_limit_s) or loosen mip_gap")
+                             f"(--time-limit or Settings time_limit_s), or start HiGHS from a rounded plan "
+                             f"(--warm-start)")
         if outcome.status == "unbounded":
             raise SolveError("the case is unbounded: some cost is negative without a limit (check negative "
                              "prices or export prices against grid limits)")
@@ -180,7 +176,7 @@ def _empty_result(name: str, info: SolveInfo, infeasibility, messages: list[str]
 
 def solve_case(case: Case, *, mip_gap: float | None = None, time_limit_s: float | None = None,
                log: Callable[[str], None] | None = None, progress: Callable[[dict], None] | None = None,
-               options: dict | None = None) -> Result:
+               options: dict | None = None, warm_start: bool = False) -> Result:
     """Build and solve the planning MILP of a validated case; an infeasible case comes back explained."""
     return PlanningModel(case, progress=progress).solve(mip_gap=mip_gap, time_limit_s=time_limit_s, log=log,
-                                                        progress=progress, options=options)
+                                                        progress=progress, options=options, warm_start=warm_start)

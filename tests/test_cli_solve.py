@@ -216,3 +216,13 @@ def test_example_list_and_copy(tmp_path):
     unknown = planner("example", "nope", cwd=tmp_path)
     assert unknown.returncode == 4 and "quickstart" in unknown.stdout and "Traceback" not in unknown.stdout
     assert planner("validate", "inputs/qs.xlsx", cwd=tmp_path).returncode == 0
+
+
+def test_warm_start_option_starts_from_a_rounded_plan(project, tmp_path):
+    """--warm-start: the rounded plan is announced in the solver log and the solve still ends optimal."""
+    out = tmp_path / "warm.xlsx"
+    result = planner("solve", project / "inputs" / "case.xlsx", "-o", out, "--warm-start", "--solver-log",
+                     cwd=project)
+    assert result.returncode == 0, result.stdout
+    assert "planner warm start (rounded)" in result.stdout or "planner warm start (lowest_pue)" in result.stdout
+    assert out.is_file() and "Traceback" not in result.stdout
