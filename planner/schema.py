@@ -396,6 +396,11 @@ class Problem:
         return f"{text} - {self.fix}" if self.fix else text
 
 
+def by_severity(problems: list[Problem], severity: str) -> list[Problem]:
+    """The problems of one severity ('error' or 'warning'), in order."""
+    return [p for p in problems if p.severity == severity]
+
+
 @dataclass
 class ProblemList:
     items: list[Problem] = field(default_factory=list)
@@ -408,8 +413,8 @@ class ProblemList:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "error"]
+        return by_severity(self.items, "error")
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "warning"]
+        return by_severity(self.items, "warning")

@@ -30,7 +30,7 @@ from planner.latency import unreachable_demands
 from planner.reader import RawTable, RawWorkbook, raw_from_frame, raw_from_settings, read_workbook
 from planner.schema import (
     FIRST_DATA_ROW, HEADER_ROW, INFO_SHEETS, PROFILE_UNITS, PROFILES, SETTINGS, SHEETS, SHEETS_BY_NAME,
-    TECHNOLOGY_IDS, UNIT_ROW, Column, Problem, ProblemList, Sheet,
+    TECHNOLOGY_IDS, UNIT_ROW, Column, Problem, ProblemList, Sheet, by_severity,
 )
 
 WEIGHT_TOL = 1e-6
@@ -53,11 +53,11 @@ class CaseInvalid(Exception):
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return by_severity(self.problems, "error")
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return by_severity(self.problems, "warning")
 
     def _text(self) -> str:
         head = f"{self.source}: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
