@@ -75,7 +75,7 @@ COLUMNS = (  # (key, header, format)
 EXTRA_COLUMNS = ("warm_start", "warm_start_objective", "highs_banner_s", "planner_commit", "stage", "time_limit_s", "mip_gap", "mps_write_s", "mps_read_s", "solve_call_s", "bound",
                  "handwritten_s", "handwritten_wall_s", "handwritten_build_s", "handwritten_objective",
                  "handwritten_status", "ratio_vs_handwritten", "highs_ratio_vs_handwritten", "reference_objective",
-                 "objective_error", "threads", "timestamp")
+                 "objective_error", "timestamp")
 
 
 class Row(dict):
