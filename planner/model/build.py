@@ -305,6 +305,7 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
         return crf[t] + float(tech.at[t, "fixed_om_share"])
 
     new_sites = [s for s in d.sites if not sites.at[s, "existing_it_mw"] > 0]
+    export_price = sites["export_price_cny_per_mwh"].astype(float).to_dict()
     m.carbon_price = pyo.Param(mutable=True, initialize=case.settings.carbon_price_cny_per_tco2)
     e = {
         "site_opening": sum(crf["site"] * float(sites.at[s, "fixed_cost_cny"]) * m.open[s] for s in new_sites),
@@ -326,9 +327,8 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
         "service": sum(float(c) * m.assign_mw[i, s] for i, s, c in zip(
             d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]) if c != 0),
         "carbon": m.carbon_price * m.emissions_tco2,
-        "export_revenue": -sum(float(w[t] * sites.at[s, "export_price_cny_per_mwh"]) * m.export_mw[s, t]
-                               for s in d.export_sites for t in d.times
-                               if sites.at[s, "export_price_cny_per_mwh"] != 0),
+        "export_revenue": -sum(float(w[t]) * export_price[s] * m.export_mw[s, t]
+                               for s in d.export_sites if export_price[s] != 0 for t in d.times),
     }
     m.cost = pyo.Expression(list(COST_COMPONENTS), initialize=lambda m, c: e[c], doc="annualised cost (CNY/yr)")
     m.total_cost = pyo.Objective(expr=sum(m.cost[c] for c in COST_COMPONENTS), sense=pyo.minimize)

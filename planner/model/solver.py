@@ -85,12 +85,24 @@ class SolveOutcome:
     log: str
 
 
+class _BatchedHighs(Highs):
+    """Pyomo's persistent HiGHS interface, handing all variables over in one call before the constraints.
+
+    The stock interface adds the variables of each constraint as it meets them (one highspy call per
+    constraint); adding them in one batch first cuts the hand-off by about 40 % (benchmarks/README.md).
+    """
+
+    def add_block(self, block):
+        self.add_variables(list(block.component_data_objects(pyo.Var, descend_into=True)))
+        super().add_block(block)
+
+
 class HighsSolver:
     """A persistent HiGHS solver for one Pyomo model."""
 
     def __init__(self, model: pyo.ConcreteModel):
         self.model = model
-        self.solver = Highs()
+        self.solver = _BatchedHighs()
         self.solver.config.load_solutions = False
         self.solver.config.raise_exception_on_nonoptimal_result = False
 
