@@ -65,14 +65,14 @@ COLUMNS = (  # (key, header, format)
     ("case", "case", "{}"), ("vars", "vars", "{:,}"), ("cons", "cons", "{:,}"), ("bins", "bins", "{:,}"),
     ("ints", "ints", "{:,}"), ("case_s", "case s", "{:.2f}"), ("build_s", "build s", "{:.2f}"),
     ("handoff_s", "hand-off s", "{:.2f}"), ("set_instance_s", "(set_inst) s", "{:.2f}"),
-    ("warm_s", "warm s", "{:.2f}"), ("highs_s", "HiGHS s", "{:.2f}"), ("post_s", "post s", "{:.2f}"),
+("highs_s", "HiGHS s", "{:.2f}"), ("post_s", "post s", "{:.2f}"),
     ("total_s", "total s", "{:.2f}"), ("outside_pct", "outside %", "{:.1f}"),
     ("alone_s", "alone s", "{:.2f}"), ("alone_wall_s", "alone wall", "{:.2f}"), ("ratio", "ratio", "{:.2f}"),
     ("status", "status", "{}"), ("gap_pct", "gap %", "{:.3f}"), ("objective", "objective", "{:,.0f}"),
     ("alone_status", "alone status", "{}"), ("alone_gap_pct", "alone gap %", "{:.3f}"),
     ("alone_objective", "alone objective", "{:,.0f}"),
 )
-EXTRA_COLUMNS = ("warm_start", "warm_start_objective", "highs_banner_s", "planner_commit", "stage", "time_limit_s", "mip_gap", "mps_write_s", "mps_read_s", "solve_call_s", "bound",
+EXTRA_COLUMNS = ("strategy", "highs_banner_s", "planner_commit", "stage", "time_limit_s", "mip_gap", "mps_write_s", "mps_read_s", "solve_call_s", "bound",
                  "handwritten_s", "handwritten_wall_s", "handwritten_build_s", "handwritten_objective",
                  "handwritten_status", "ratio_vs_handwritten", "highs_ratio_vs_handwritten", "reference_objective",
                  "objective_error", "timestamp")
@@ -167,7 +167,7 @@ def write_mps(pm: PlanningModel, path: Path) -> float:
 # The planner on one case
 # ----------------------------------------------------------------------------------------------------------
 def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: bool = True,
-                profile: bool = False, warm_start: str = "auto") -> Row:
+                profile: bool = False, strategy: str = "auto") -> Row:
     row = Row({"case": name, "mip_gap": gap, "time_limit_s": limit})
     log(f"{name}: {case.summary()}")
     plog = open(out / f"{name}-planner-highs.log", "w")
@@ -192,10 +192,10 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
         log(f"{name}: built in {pm.build_s:.2f} s: {pm.size}")
         _time_set_instance(pm, row)
         solve_kw = {}
-        if warm_start != "auto":
-            if "warm_start" not in inspect.signature(pm.solve).parameters:
-                raise SystemExit("--warm-start: this planner version has no warm start")
-            solve_kw["warm_start"] = warm_start == "on"
+        if "strategy" in inspect.signature(pm.solve).parameters:
+            solve_kw["strategy"] = strategy
+        elif strategy != "auto":
+            raise SystemExit("--strategy: this planner version has no solve strategies")
         start = time.perf_counter()
         row["solve_started"] = time.time()
         try:
@@ -209,9 +209,7 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
             prof.disable()
     finally:
         plog.close()
-    warm = getattr(pm, "warm_start_info", None) or {}
-    row.update({"warm_start": warm.get("warm_start"), "warm_s": warm.get("warm_start_s"),
-                "warm_start_objective": warm.get("warm_start_objective")})
+    row["strategy"] = getattr(pm, "strategy_used", "direct")
     if info is None:
         h = pm.solver.solver._solver_model
         highs_s = h.getRunTime()
@@ -230,8 +228,8 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
     row["outside_pct"] = 100 * (row["total_s"] - highs_s) / row["total_s"]
     row["stage"] = "planner done"
     log(f"{name}: planner {row['status']} obj {row['objective']} gap {row['gap_pct']} | build {pm.build_s:.2f} "
-        f"hand-off {row['handoff_s']:.2f} (set_instance {row['set_instance_s'] or 0:.2f}) warm start "
-        f"{row['warm_start']} {row['warm_s'] or 0:.2f} s HiGHS {highs_s:.2f} post {row['post_s']:.2f} total {row['total_s']:.2f}")
+        f"hand-off {row['handoff_s']:.2f} (set_instance {row['set_instance_s'] or 0:.2f}) strategy "
+        f"{row['strategy']} HiGHS {highs_s:.2f} post {row['post_s']:.2f} total {row['total_s']:.2f}")
     if prof:
         _write_profile(prof, out / f"profile-{name}.txt", name)
 
@@ -518,8 +516,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=None,
                         help=f"wall-clock budget per case in s (default 2 x time limit + {BUDGET_SLACK_S:g}); "
                         "a case still running then is stopped and reported as budget_exceeded")
-    parser.add_argument("--warm-start", choices=["auto", "on", "off"], default="auto",
-                        help="the planner's MIP-start heuristic: its own default (auto), forced on or off")
+    parser.add_argument("--strategy", choices=["auto", "direct", "sites"], default="auto",
+                        help="the planner's solve strategy (PlanningModel.solve): its own choice (auto), the whole "
+                        "MILP to HiGHS (direct) or site decomposition (sites)")
     args = parser.parse_args(argv)
 
     out = args.out.parent
@@ -532,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.cases:
         limit = args.time_limit if args.time_limit is not None else DEFAULT_LIMITS[name]
         budget = args.budget if args.budget is not None else 2 * limit + BUDGET_SLACK_S
-        kw = {"alone": not args.no_alone, "profile": args.profile, "warm_start": args.warm_start}
+        kw = {"alone": not args.no_alone, "profile": args.profile, "strategy": args.strategy}
         started = time.perf_counter()
         row = run_case_bounded(name, args.gap, limit, out, budget, kw)
         row["timestamp"] = datetime.now().isoformat(timespec="seconds")

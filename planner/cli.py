@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,12 @@ EXIT_ERROR = 4
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 _state = {"debug": False}
+
+
+class Strategy(str, Enum):
+    auto = "auto"
+    direct = "direct"
+    sites = "sites"
 
 
 class CliError(Exception):
@@ -272,9 +279,11 @@ def solve(
                                      "Settings mip_gap."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
     solver_log: bool = typer.Option(False, "--solver-log", help="Print HiGHS' own log lines while solving."),
-    warm_start: bool = typer.Option(False, "--warm-start", help="Start HiGHS from a plan made by rounding the "
-                                    "LP relaxation. Costs one extra LP solve; use it when a large case finds no "
-                                    "plan within the time limit."),
+    strategy: Strategy = typer.Option(
+        Strategy.auto, "--strategy", case_sensitive=False,
+        help="How to solve. 'direct': the whole MILP to HiGHS. 'sites': site decomposition (a lower bound from "
+        "candidate sites and a Lagrangian bound on the others, a rounded plan; HiGHS' branch and bound only if "
+        "that plan is not yet within the gap). 'auto': 'sites' from 20 candidate sites on."),
 ) -> None:
     """Solve a case."""
     if time_limit is not None and not time_limit > 0:
@@ -291,7 +300,7 @@ def solve(
     writable_target(out, force)
     try:
         code = _run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                          warm_start=warm_start)
+                          strategy=strategy.value)
     except KeyboardInterrupt:
         err_console.print(f"[red]interrupted:[/] stopped, no result written to {escape(str(out))}", soft_wrap=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -300,17 +309,17 @@ def solve(
 
 
 def _run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | None, force: bool,
-               solver_log: bool, warm_start: bool = False) -> int:
+               solver_log: bool, strategy: str = "auto") -> int:
     from planner.report import console as rc
 
     # Pyomo captures stdout's file descriptor while HiGHS runs: print through a duplicate of it.
     with rc.direct_console(console) as con:
         return _solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                             warm_start=warm_start)
+                             strategy=strategy)
 
 
 def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | None, gap: float | None,
-                  force: bool, solver_log: bool, warm_start: bool = False) -> int:
+                  force: bool, solver_log: bool, strategy: str = "auto") -> int:
     from planner.reader import read_workbook
     from planner.report import console as rc
     from planner.report.result_workbook import write_infeasibility_workbook, write_result_workbook
@@ -331,7 +340,7 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
             con.print(problem_table(case.warnings))
         progress.start("building the model")
         result = solve_case(case, mip_gap=gap, time_limit_s=time_limit, log=log, progress=progress.progress,
-                            warm_start=warm_start)
+                            strategy=strategy)
         info = result.solve
         progress.done("solved", rc.solved_text(result), info.solve_s)
 

@@ -15,6 +15,7 @@ import pyomo.environ as pyo
 from planner.case import Case
 from planner.model.build import build_model
 from planner.model.data import ModelData, prepare
+from planner.model.decompose import solve_by_sites
 from planner.model.diagnose import explain_infeasibility
 from planner.model.postprocess import postprocess
 from planner.model.solver import (
@@ -23,7 +24,6 @@ from planner.model.solver import (
     ProgressCallback,
     SolveOutcome,
 )
-from planner.model.warmstart import set_mip_start
 from planner.result import (
     ASSIGNMENT_COLUMNS,
     DISPATCH_COLUMNS,
@@ -33,6 +33,14 @@ from planner.result import (
     Result,
     SolveInfo,
 )
+
+STRATEGIES = ("auto", "direct", "sites")
+# 'auto' decomposes by site when there are many sites, each with an hourly block of at least two days, and
+# few enough demands for the small master LP (benchmarks/README.md)
+AUTO_SITES_MIN_SITES = 20
+AUTO_SITES_MIN_TIME_STEPS = 48
+AUTO_SITES_MAX_DEMANDS = 200
+
 
 class SolveError(Exception):
     """The solver could not produce a plan; the message says why in input terms."""
@@ -63,7 +71,6 @@ class PlanningModel:
         if progress:
             progress({"stage": "build", "build_s": self.build_s, **self.size})
         self.solver = HighsSolver(self.model)
-        self.warm_start_info: dict | None = None
 
     def set_carbon_price(self, cny_per_tco2: float) -> None:
         self.model.carbon_price.set_value(float(cny_per_tco2))
@@ -83,12 +90,15 @@ class PlanningModel:
     def solve(self, *, mip_gap: float | None = None, time_limit_s: float | None = None,
               objective: str | None = None, log: LogCallback | None = None,
               progress: ProgressCallback | None = None, options: dict | None = None,
-              warm_start: bool = False) -> Result:
+              strategy: str = "auto") -> Result:
         """Solve (again); `options` are passed to HiGHS as they are (e.g. {"threads": 2}).
 
-        `warm_start`: first give HiGHS a rounded plan to start from (`planner.model.warmstart`). It costs an
-        extra LP relaxation, so it is off by default; it helps when HiGHS finds no plan within the time limit.
+        `strategy`: "direct" hands the whole MILP to HiGHS; "sites" solves it by site decomposition
+        (`planner.model.decompose`: candidate sites, a Lagrangian lower bound, a rounded plan, and HiGHS only if
+        that plan is not yet proven within the gap); "auto" picks "sites" for cases with many candidate sites.
         """
+        if strategy not in STRATEGIES:
+            raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, not {strategy!r}")
         st = self.case.settings
         gap = st.mip_gap if mip_gap is None else mip_gap
         limit = st.time_limit_s if time_limit_s is None else time_limit_s
@@ -102,9 +112,13 @@ class PlanningModel:
             outcome = self._solve_min_emissions_then_cost(gap, limit, log, progress)
         else:
             self._use_objective("total_cost")
-            remaining = self._warm_start(limit, warm_start, log)
-            outcome = self.solver.solve(mip_gap=gap, time_limit_s=remaining, log=log, progress=progress,
-                                        options=self._options, model_is_current=remaining < limit)
+            self.strategy_used = self._pick(strategy)
+            if self.strategy_used == "sites":
+                outcome = solve_by_sites(self.solver, self.model, self.data, mip_gap=gap, time_limit_s=limit,
+                                         log=log, progress=progress, options=self._options)
+            else:
+                outcome = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
+                                            options=self._options)
         info = SolveInfo(
             status=outcome.status, termination=outcome.termination, objective_cny=outcome.objective,
             best_bound_cny=outcome.bound, gap=outcome.gap, proven_optimal=outcome.status == "optimal",
@@ -112,17 +126,14 @@ class PlanningModel:
             solver_version=HighsSolver.version(), mip_gap_setting=gap, time_limit_s_setting=limit, **self.size)
         return self._result(outcome, info, limit, progress)
 
-    def _warm_start(self, limit: float, warm_start: bool, log: LogCallback | None) -> float:
-        """Run the MIP-start heuristic if wanted; returns the time left for HiGHS."""
-        if not warm_start:
-            return limit
-        info = set_mip_start(self.solver.solver, self.model, self.data, time_limit_s=0.5 * limit)
-        self.warm_start_info = info
-        if log:
-            found = (f"found a plan of {info['warm_start_objective']:,.0f}" if info["warm_start_objective"]
-                     is not None else "found no plan")
-            log(f"planner warm start ({info['warm_start']}): {found} in {info['warm_start_s']:.1f} s")
-        return max(limit - info["warm_start_s"], 1.0)
+    def _pick(self, strategy: str) -> str:
+        """'auto': 'sites' for many candidate sites with hourly blocks of two days or more, else 'direct'."""
+        if strategy != "auto":
+            return strategy
+        d = self.data
+        large = (len(d.sites) >= AUTO_SITES_MIN_SITES and d.n_t >= AUTO_SITES_MIN_TIME_STEPS
+                 and len(d.demands) <= AUTO_SITES_MAX_DEMANDS)
+        return "sites" if large else "direct"
 
     def _solve_min_emissions_then_cost(self, gap, limit, log, progress) -> SolveOutcome:
         """Lexicographic: minimal emissions first, then the cheapest plan within that emission level."""
@@ -157,8 +168,7 @@ class PlanningModel:
             raise KeyboardInterrupt
         if outcome.status == "no_solution":
             raise SolveError(f"no feasible plan found within the time limit of {limit:g} s: raise the time limit "
-                             f"(--time-limit or Settings time_limit_s), or start HiGHS from a rounded plan "
-                             f"(--warm-start)")
+                             f"(--time-limit or Settings time_limit_s)")
         if outcome.status == "unbounded":
             raise SolveError("the case is unbounded: some cost is negative without a limit (check negative "
                              "prices or export prices against grid limits)")
@@ -176,7 +186,7 @@ def _empty_result(name: str, info: SolveInfo, infeasibility, messages: list[str]
 
 def solve_case(case: Case, *, mip_gap: float | None = None, time_limit_s: float | None = None,
                log: Callable[[str], None] | None = None, progress: Callable[[dict], None] | None = None,
-               options: dict | None = None, warm_start: bool = False) -> Result:
+               options: dict | None = None, strategy: str = "auto") -> Result:
     """Build and solve the planning MILP of a validated case; an infeasible case comes back explained."""
     return PlanningModel(case, progress=progress).solve(mip_gap=mip_gap, time_limit_s=time_limit_s, log=log,
-                                                        progress=progress, options=options, warm_start=warm_start)
+                                                        progress=progress, options=options, strategy=strategy)

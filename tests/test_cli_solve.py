@@ -218,11 +218,17 @@ def test_example_list_and_copy(tmp_path):
     assert planner("validate", "inputs/qs.xlsx", cwd=tmp_path).returncode == 0
 
 
-def test_warm_start_option_starts_from_a_rounded_plan(project, tmp_path):
-    """--warm-start: the rounded plan is announced in the solver log and the solve still ends optimal."""
-    out = tmp_path / "warm.xlsx"
-    result = planner("solve", project / "inputs" / "case.xlsx", "-o", out, "--warm-start", "--solver-log",
+def test_strategy_option_solves_by_site_decomposition(project, tmp_path):
+    """--strategy sites: the decomposition reports in the solver log and the plan is written; a wrong value is
+    a usage error that lists the choices."""
+    out = tmp_path / "sites.xlsx"
+    result = planner("solve", project / "inputs" / "case.xlsx", "-o", out, "--strategy", "sites", "--solver-log",
                      cwd=project)
     assert result.returncode == 0, result.stdout
-    assert "planner warm start (rounded)" in result.stdout or "planner warm start (lowest_pue)" in result.stdout
+    assert "planner decomposition" in result.stdout and "lower bound" in result.stdout
     assert out.is_file() and "Traceback" not in result.stdout
+    wrong = planner("solve", project / "inputs" / "case.xlsx", "-o", tmp_path / "x.xlsx", "--strategy", "fast",
+                    cwd=project)
+    assert wrong.returncode == 2
+    assert "auto" in wrong.stdout and "sites" in wrong.stdout and "Traceback" not in wrong.stdout
+    assert not (tmp_path / "x.xlsx").exists()

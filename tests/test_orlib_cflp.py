@@ -57,17 +57,18 @@ def test_stopped_early_returns_incumbent_marked_not_optimal():
     assert any(p["stage"] == "build" for p in progress)
 
 
-def test_warm_start_keeps_the_optimum_and_restores_the_model():
-    """The rounding MIP start is only a start: same optimum, and the HiGHS model is restored afterwards."""
+def test_site_decomposition_reproduces_the_optimum_and_restores_the_model():
+    """Strategy 'sites' on a published instance: its Lagrangian bound and rounded plan, then HiGHS from that
+    plan, reach the published optimum; the persistent model is left as it was (a direct re-solve agrees)."""
     from planner.solve import PlanningModel
 
     planning = PlanningModel(cflp_case(ORLIB / "cap64.txt"))
     lines = []
-    first = planning.solve(mip_gap=1e-9, warm_start=True, log=lines.append)
-    assert planning.warm_start_info["warm_start"] in ("rounded", "lowest_pue")
-    assert planning.warm_start_info["warm_start_objective"] >= first.solve.objective_cny - 1e-6
-    assert any("planner warm start" in line for line in lines)
-    again = planning.solve(mip_gap=1e-9, warm_start=False)  # same persistent model, no start
+    first = planning.solve(mip_gap=1e-9, strategy="sites", log=lines.append)
+    assert planning.strategy_used == "sites"
+    assert any(line.startswith("planner decomposition") for line in lines)
+    again = planning.solve(mip_gap=1e-9, strategy="direct")  # same persistent model
     for result in (first, again):
         assert result.solve.status == "optimal"
         assert result.solve.objective_cny == pytest.approx(1045650.25, rel=1e-6)
+    assert first.solve.best_bound_cny <= 1045650.25 * (1 + 1e-9)

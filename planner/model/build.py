@@ -95,12 +95,16 @@ def define_cooling(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def define_assignment(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """assign_mw[d,s] on latency-feasible pairs; every demand fully served; IT load by cooling and group."""
-    load_mw = d.case.demand["it_load_mw"].astype(float).to_dict()
-    ub = dict(zip(zip(d.pairs["demand_id"], d.pairs["site_id"]), d.pairs["assign_ub_mw"].astype(float)))
+    """assign_share[d,s] on latency-feasible pairs; every demand fully served; IT load by cooling and group.
 
-    m.assign_mw = pyo.Var(m.DS, domain=pyo.NonNegativeReals, bounds=lambda _, i, s: (0, ub[i, s]),
-                          doc="IT load of demand d served at site s (MW)")
+    Assignments are shares of the demand (0-1), not MW: columns of one scale solve markedly faster
+    (benchmarks/README.md, capa)."""
+    load_mw = d.case.demand["it_load_mw"].astype(float).to_dict()
+    ub = {(i, s): (u / load_mw[i] if load_mw[i] > 0 else 0.0) for i, s, u in zip(
+        d.pairs["demand_id"], d.pairs["site_id"], d.pairs["assign_ub_mw"].astype(float))}
+
+    m.assign_share = pyo.Var(m.DS, domain=pyo.NonNegativeReals, bounds=lambda _, i, s: (0, ub[i, s]),
+                             doc="share of demand d's IT load served at site s (0-1)")
     m.it_load_mw = pyo.Var(m.SKP, domain=pyo.NonNegativeReals, doc="IT load of group p at site s, cooling k")
 
     sites_of_demand: dict[str, list[str]] = {}
@@ -114,13 +118,13 @@ def define_assignment(m: pyo.ConcreteModel, d: ModelData) -> None:
     p_of_sk = {(s, k): d.site_groups.get(s, []) for s, k in d.site_tech}
 
     m.demand_served = pyo.Constraint(m.D, rule=lambda m, i: (
-        sum(m.assign_mw[i, s] for s in sites_of_demand.get(i, [])) + _relax(m, "demand_served", i)
-        == load_mw[i]))
+        sum(m.assign_share[i, s] for s in sites_of_demand.get(i, []))
+        + _relax(m, "demand_served", i) / max(load_mw[i], 1e-9) == 1.0))
     m.assign_only_if_open = pyo.Constraint(m.DS, rule=lambda m, i, s: (
-        m.assign_mw[i, s] <= ub[i, s] * m.open[s]))
+        m.assign_share[i, s] <= ub[i, s] * m.open[s]))
     m.it_load_by_group = pyo.Constraint(m.SP, rule=lambda m, s, p: (
         sum(m.it_load_mw[s, k, p] for k in k_of_site.get(s, []))
-        == sum(m.assign_mw[i, s] for i in demands_of_site_group[s, p])))
+        == sum(load_mw[i] * m.assign_share[i, s] for i in demands_of_site_group[s, p])))
     m.it_load_within_capacity = pyo.Constraint(m.SK, rule=lambda m, s, k: (
         sum(m.it_load_mw[s, k, p] for p in p_of_sk[s, k]) <= m.it_mw[s, k]))
 
@@ -300,6 +304,7 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Annualised cost components (CNY/yr) as named expressions; objective = their sum (or emissions)."""
     case, crf, w = d.case, d.crf, d.weight_h
     sites, tech, sc = case.sites, case.technologies, case.site_cooling
+    load_mw = case.demand["it_load_mw"].astype(float).to_dict()
 
     def annual_factor(t: str) -> float:
         return crf[t] + float(tech.at[t, "fixed_om_share"])
@@ -324,7 +329,7 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
                                for s in d.sites),
         "energy": sum(float(w[t] * d.price[s][t]) * m.grid_import_mw[s, t] for s in d.sites for t in d.times
                       if d.price[s][t] != 0),
-        "service": sum(float(c) * m.assign_mw[i, s] for i, s, c in zip(
+        "service": sum(float(c) * load_mw[i] * m.assign_share[i, s] for i, s, c in zip(
             d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]) if c != 0),
         "carbon": m.carbon_price * m.emissions_tco2,
         "export_revenue": -sum(float(w[t]) * export_price[s] * m.export_mw[s, t]

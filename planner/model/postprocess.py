@@ -27,10 +27,12 @@ class _Solution:
 
     def __init__(self, m: pyo.ConcreteModel, d: ModelData):
         self.d = d
-        for name in ("open", "modules", "cool", "it_mw", "assign_mw", "it_load_mw", "pv_mw", "wind_mw",
+        for name in ("open", "modules", "cool", "it_mw", "assign_share", "it_load_mw", "pv_mw", "wind_mw",
                      "grid_mw", "battery_mw", "battery_mwh", "it_mwh", "facility_mwh", "import_mwh",
                      "generation_mwh", "selfuse_mwh", "export_mwh"):
             setattr(self, name, _values(getattr(m, name)))
+        load = d.case.demand["it_load_mw"].astype(float)
+        self.assign_mw = {(i, s): load[i] * v for (i, s), v in self.assign_share.items()}
         self.emissions_tco2 = float(pyo.value(m.emissions_tco2))
         self.costs = {c: float(pyo.value(m.cost[c])) for c in COST_COMPONENTS}
         self.hourly = {name: self._hourly(getattr(m, name)) for name in

@@ -1,0 +1,824 @@
+"""Site decomposition for large cases: a Lagrangian lower bound and a rounded plan, without the big LP.
+
+The planning MILP is block-angular: every site owns its columns and rows (capacity, cooling, hourly
+dispatch, storage, green-connection rules); only a few rows link sites (demand served, hub PUE cap, hub
+green share, the emission total). Most candidate sites stay closed, yet a direct solve carries every site's
+hourly block through every LP HiGHS solves, and on large cases the root LP alone does not finish in time.
+
+1. **Bound (Dantzig-Wolfe column generation).** A small master LP chooses a convex combination of site
+   proposals (plus a "closed" proposal) that satisfies the linking rows; each site's LP over its own block,
+   priced with the master's duals y (costs c - A_link' y), proposes a new column. Each round gives the
+   Lagrangian lower bound  LB = z_master + sum_s min(0, v_s - sigma_s)  on the full MILP (v_s: the site's
+   priced optimum, sigma_s: the dual of its convexity row). Site LPs are small and re-solved warm.
+2. **Plan.** Sites open in the master's solution (share >= 0.5) are opened, the LP over them is solved on
+   the full model held by HiGHS, cooling is set to the technology with the most IT capacity and module
+   counts are fixed by diving (least fractional first, down before up). Local moves (other cooling where
+   the LP blends, closing or opening a site) improve it; a small MIP over the open sites' cooling and
+   modules is the last resort.
+
+If plan and bound are within the MIP gap, the plan is proven and HiGHS' branch and bound is not needed;
+otherwise HiGHS starts from the plan on the full model and stops as soon as the bound proves its incumbent.
+Everything runs on the highspy model the persistent Pyomo interface holds; its bounds, integrality and
+options are restored before returning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+import scipy.sparse as sp
+
+from planner.model.data import ModelData
+from planner.model.solver import HighsSolver, SolveOutcome
+
+# Position of the site in the index of site-owned variables; variables not listed and not global are
+# indexed by site first.
+SITE_INDEX_POSITION = {"assign_share": 1}
+GLOBAL_VARIABLES = ("emissions_tco2", "violation")
+_EPS = 1e-6
+# beyond this many time steps (e.g. 8760 h) the per-site LPs are too large for column generation: the design
+# comes from DESIGN_DAYS evenly spread days, and only the final LP sees every hour
+FULL_DETAIL_MAX_TIME_STEPS = 24 * 60
+DESIGN_DAYS = 12
+PENALTY_SCALE = 1.0  # artificial penalty per unit of linking-row violation, times the largest cost coefficient
+DIVE_ROUNDS = 6  # column-generation rounds after each diving step (the master need not converge there)
+
+
+@dataclass
+class SiteBlocks:
+    """Which column and row of the HiGHS model belongs to which site (-1: global / linking)."""
+
+    sites: list[str]
+    col_site: np.ndarray
+    site_cols: list[np.ndarray]
+    site_rows: list[np.ndarray]
+    linking_rows: np.ndarray  # rows that are not one site's own: they link sites or hold global columns
+    a_csc: sp.csc_matrix
+    a_csr: sp.csr_matrix
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    integrality: np.ndarray
+    open_col: np.ndarray
+    modules_col: np.ndarray
+    cool_cols: list[dict[str, int]]  # per site: cooling -> column
+    it_cols: list[dict[str, int]]  # per site: cooling -> column of it_mw
+    cool_by_pue: list[list[str]]  # per site: allowed cooling, lowest annual PUE first
+    offset: float = 0.0  # objective constant
+
+
+def column_of(interface):
+    """Column index of a Pyomo variable in the HiGHS model held by the persistent interface."""
+    mapping = interface._pyomo_var_to_solver_var_map  # noqa: SLF001 - Pyomo keeps no public accessor
+    return lambda var: mapping[id(var)]
+
+
+def site_blocks(m: pyo.ConcreteModel, d: ModelData, h: highspy.Highs, col) -> SiteBlocks:
+    """Partition the HiGHS model's columns and rows by site."""
+    lp = h.getLp()
+    n, n_rows = h.getNumCol(), h.getNumRow()
+    site_no = {s: i for i, s in enumerate(d.sites)}
+    col_site = np.full(n, -1, dtype=np.int64)
+    for var in m.component_objects(pyo.Var, active=True):
+        if var.local_name in GLOBAL_VARIABLES:
+            continue
+        pos = SITE_INDEX_POSITION.get(var.local_name, 0)
+        for idx, v in var.items():
+            key = idx if isinstance(idx, tuple) else (idx,)
+            col_site[col(v)] = site_no[key[pos]]
+    a = lp.a_matrix_
+    parts = (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_))
+    if a.format_ == highspy.MatrixFormat.kRowwise:
+        a_csr = sp.csr_matrix(parts, shape=(n_rows, n))
+        a_csc = a_csr.tocsc()
+    else:
+        a_csc = sp.csc_matrix(parts, shape=(n_rows, n))
+        a_csr = a_csc.tocsr()
+    # a row belongs to a site when all its columns do; otherwise it links sites (or is global)
+    row_of_nz = np.repeat(np.arange(n_rows), np.diff(a_csr.indptr))
+    owner = col_site[a_csr.indices]
+    lo = np.full(n_rows, np.iinfo(np.int64).max)
+    hi = np.full(n_rows, np.iinfo(np.int64).min)
+    np.minimum.at(lo, row_of_nz, owner)
+    np.maximum.at(hi, row_of_nz, owner)
+    row_site = np.where((lo == hi) & (lo >= 0), lo, -1)
+    linking = np.flatnonzero((row_site == -1) & (np.diff(a_csr.indptr) > 0))  # incl. rows of global columns
+    integrality = (np.asarray([int(v) for v in lp.integrality_]) if len(lp.integrality_)
+                   else np.zeros(n, dtype=int))
+    by_site_cols = [np.flatnonzero(col_site == i) for i in range(len(d.sites))]
+    by_site_rows = [np.flatnonzero(row_site == i) for i in range(len(d.sites))]
+    cool_cols = [{} for _ in d.sites]
+    it_cols = [{} for _ in d.sites]
+    for s, k in d.site_tech:
+        cool_cols[site_no[s]][k] = col(m.cool[s, k])
+        it_cols[site_no[s]][k] = col(m.it_mw[s, k])
+    return SiteBlocks(
+        sites=list(d.sites), col_site=col_site, site_cols=by_site_cols, site_rows=by_site_rows,
+        linking_rows=linking, a_csc=a_csc, a_csr=a_csr, cost=np.asarray(lp.col_cost_, dtype=float),
+        col_lower=np.asarray(lp.col_lower_, dtype=float), col_upper=np.asarray(lp.col_upper_, dtype=float),
+        row_lower=np.asarray(lp.row_lower_, dtype=float), row_upper=np.asarray(lp.row_upper_, dtype=float),
+        integrality=integrality,
+        open_col=np.array([col(m.open[s]) for s in d.sites]),
+        modules_col=np.array([col(m.modules[s]) for s in d.sites]),
+        cool_cols=cool_cols, it_cols=it_cols, offset=float(lp.offset_),
+        cool_by_pue=[sorted(cool_cols[site_no[s]], key=lambda k, s=s: float(d.pue[s, k].mean())) for s in d.sites])
+
+
+@dataclass
+class DecompositionOutcome:
+    plan: np.ndarray | None = None  # column values of the best plan found
+    plan_objective: float | None = None
+    bound: float = -math.inf  # valid lower bound on the full MILP
+    candidates: list[str] = field(default_factory=list)
+    rounds: int = 0
+    highs_s: float = 0.0  # time in the site LPs and the master (HiGHS objects of their own)
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def gap(self) -> float | None:
+        if self.plan_objective is None or not math.isfinite(self.bound):
+            return None
+        return max(0.0, self.plan_objective - self.bound) / max(abs(self.plan_objective), 1e-9)
+
+
+def target_for(bound: float, mip_gap: float) -> float:
+    """The largest objective proven within `mip_gap` of optimal by `bound`."""
+    return bound / (1.0 - mip_gap) if bound >= 0 else bound * (1.0 - mip_gap)
+
+
+class _Restricted:
+    """The HiGHS model with integrality relaxed and some sites closed; restores everything on exit."""
+
+    def __init__(self, h: highspy.Highs, b: SiteBlocks, out: DecompositionOutcome):
+        self.h, self.b, self.out = h, b, out
+        self.int_cols = np.flatnonzero(b.integrality != 0).astype(np.int32)
+        self.all_cols = np.arange(len(b.cost), dtype=np.int32)
+
+    def __enter__(self):
+        self.h.setOptionValue("output_flag", False)
+        self._integrality(False)
+        return self
+
+    def __exit__(self, *exc):
+        b, h = self.b, self.h
+        h.changeColsBounds(len(self.all_cols), self.all_cols, b.col_lower, b.col_upper)
+        self._integrality(True)
+        h.setOptionValue("objective_target", -math.inf)
+        h.setOptionValue("time_limit", math.inf)
+        h.setOptionValue("output_flag", True)
+        return False
+
+    def _integrality(self, on: bool) -> None:
+        ic = self.int_cols
+        values = self.b.integrality[ic] if on else np.zeros(len(ic))
+        self.h.changeColsIntegrality(len(ic), ic, values.astype(np.uint8))
+
+    def set_bounds(self, fixed: dict[int, float], closed) -> None:
+        """Fix the given columns; every column of a closed site at 0."""
+        b = self.b
+        lower, upper = b.col_lower.copy(), b.col_upper.copy()
+        for i in closed:
+            lower[b.site_cols[i]] = upper[b.site_cols[i]] = 0.0
+        if fixed:
+            cols = np.fromiter(fixed, dtype=np.int64)
+            lower[cols] = upper[cols] = np.fromiter(fixed.values(), dtype=float)
+        self.h.changeColsBounds(len(self.all_cols), self.all_cols, lower, upper)
+
+    def _run(self, time_limit_s: float) -> None:
+        self.h.setOptionValue("time_limit", max(time_limit_s, 0.5))
+        self.h.run()
+
+    def lp(self, time_limit_s: float, solver: str = "choose") -> tuple[np.ndarray, np.ndarray, float] | None:
+        """LP optimum over the current bounds: (column values, row duals, objective), or None."""
+        self.h.setOptionValue("solver", solver)
+        try:
+            self._run(time_limit_s)
+        finally:
+            self.h.setOptionValue("solver", "choose")
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        sol = self.h.getSolution()
+        return np.asarray(sol.col_value), np.asarray(sol.row_dual), float(self.h.getInfo().objective_function_value)
+
+    def mip(self, time_limit_s: float, mip_gap: float, target: float,
+            start: np.ndarray | None) -> tuple[np.ndarray, float] | None:
+        """MIP over the current bounds, stopping at `target`; (column values, objective) or None."""
+        h = self.h
+        self._integrality(True)
+        h.setOptionValue("mip_rel_gap", mip_gap)
+        h.setOptionValue("objective_target", target)
+        try:
+            if start is not None:
+                h.setSolution(_solution(start))
+            self._run(time_limit_s)
+            if h.getInfo().primal_solution_status != 2:  # 2 = feasible
+                return None
+            return np.asarray(h.getSolution().col_value), float(h.getInfo().objective_function_value)
+        finally:
+            h.setOptionValue("objective_target", -math.inf)
+            self._integrality(False)
+
+
+def _position(b: SiteBlocks, i: int, col: int) -> int:
+    """Position of a full-model column within site i's columns."""
+    return int(np.searchsorted(b.site_cols[i], col))
+
+
+def _solution(x: np.ndarray) -> highspy.HighsSolution:
+    solution = highspy.HighsSolution()
+    solution.col_value = list(x)
+    solution.value_valid = True
+    return solution
+
+
+class _SiteLps:
+    """One warm HiGHS LP per site over its own rows and bounds (integrality relaxed); costs change per round."""
+
+    def __init__(self, b: SiteBlocks):
+        self.b = b
+        self.a_link = b.a_csr[b.linking_rows].tocsc()
+        self._lps: dict[int, highspy.Highs] = {}
+
+    def _lp(self, i: int) -> highspy.Highs:
+        if i not in self._lps:
+            b = self.b
+            cols, rows = b.site_cols[i], b.site_rows[i]
+            a = b.a_csr[rows][:, cols].tocsc()
+            lp = highspy.HighsLp()
+            lp.num_col_, lp.num_row_ = len(cols), len(rows)
+            lp.col_cost_ = b.cost[cols]
+            lp.col_lower_, lp.col_upper_ = b.col_lower[cols], b.col_upper[cols]
+            lp.row_lower_, lp.row_upper_ = b.row_lower[rows], b.row_upper[rows]
+            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            h.passModel(lp)
+            self._lps[i] = h
+        return self._lps[i]
+
+    def fix(self, i: int, fixes: dict[int, float]) -> None:
+        """Fix columns (full-model indices) of site i's LP."""
+        h = self._lp(i)
+        for col, value in fixes.items():
+            h.changeColBounds(_position(self.b, i, col), value, value)
+
+    def link_coefficients(self, i: int, x: np.ndarray) -> np.ndarray:
+        return self.a_link[:, self.b.site_cols[i]] @ x
+
+    def price(self, i: int, y_link: np.ndarray) -> tuple[float, np.ndarray | None]:
+        """(v_i, x_i): the site's optimum with costs c - A_link' y (v_i = -inf if it is not solved)."""
+        cols = self.b.site_cols[i]
+        h = self._lp(i)
+        cost = self.b.cost[cols] - self.a_link[:, cols].T @ y_link
+        h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            h.clearSolver()  # a warm start can fail numerically where a cold solve succeeds
+            h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return -math.inf, None
+        return float(h.getInfo().objective_function_value), np.asarray(h.getSolution().col_value)
+
+
+class _Master:
+    """Dantzig-Wolfe master: linking rows, one convexity row per site, global columns, site proposals.
+
+    Penalised artificial columns keep it feasible before enough proposals exist; the Lagrangian bound stays
+    valid with them (they only relax the linking rows)."""
+
+    def __init__(self, b: SiteBlocks, forced: set[int], penalty: float):
+        self.b, self.n_link = b, len(b.linking_rows)
+        n = len(b.sites)
+        h = self.h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        # costs up to ~1e10 CNY make HiGHS' dual simplex fail its ratio test: let HiGHS scale them (by 2^-k)
+        h.setOptionValue("user_objective_scale", -max(0, math.ceil(math.log2(max(penalty, 1.0))) - 10))
+        no_index, no_value = np.zeros(0, dtype=np.int32), np.zeros(0)
+        h.addRows(self.n_link, b.row_lower[b.linking_rows], b.row_upper[b.linking_rows], 0,
+                  np.zeros(self.n_link + 1, dtype=np.int32), no_index, no_value)
+        lower = np.array([1.0 if i in forced else 0.0 for i in range(n)])
+        h.addRows(n, lower, np.ones(n), 0, np.zeros(n + 1, dtype=np.int32), no_index, no_value)
+        a_link = b.a_csr[b.linking_rows].tocsc()
+        self.global_cols = np.flatnonzero(b.col_site == -1)
+        for j in self.global_cols:
+            col = a_link[:, j]
+            h.addCol(b.cost[j], b.col_lower[j], b.col_upper[j], col.nnz, col.indices.astype(np.int32), col.data)
+        for r in range(self.n_link):
+            for sign in (1.0, -1.0):
+                h.addCol(penalty, 0.0, highspy.kHighsInf, 1, np.array([r], dtype=np.int32), np.array([sign]))
+        self.n_fixed_cols = h.getNumCol()
+        self.proposals: list[tuple[int, np.ndarray]] = []
+
+    def add(self, i: int, x: np.ndarray, link: np.ndarray) -> None:
+        nz = np.flatnonzero(np.abs(link) > 1e-12)
+        index = np.r_[nz, self.n_link + i].astype(np.int32)
+        self.h.addCol(float(self.b.cost[self.b.site_cols[i]] @ x), 0.0, highspy.kHighsInf, len(index), index,
+                      np.r_[link[nz], 1.0])
+        self.proposals.append((i, x))
+
+    def set_penalty(self, penalty: float) -> None:
+        n_art = 2 * self.n_link
+        first = len(self.global_cols)
+        cols = np.arange(first, first + n_art, dtype=np.int32)
+        self.h.changeColsCost(n_art, cols, np.full(n_art, penalty))
+
+    def violation(self) -> float:
+        first = len(self.global_cols)
+        return float(np.asarray(self.h.getSolution().col_value)[first:first + 2 * self.n_link].sum())
+
+    def fix(self, i: int, fixes: dict[int, float], closed: bool = False) -> None:
+        """Drop site i's proposals that disagree with `fixes` (full-model columns -> value); `closed`: the site
+        takes no proposal at all; an open fix makes its convexity row an equality."""
+        b = self.b
+        if closed:
+            self.h.changeRowBounds(self.n_link + i, 0.0, 0.0)
+            return
+        if fixes.get(b.open_col[i], 0.0) > 0.5:
+            self.h.changeRowBounds(self.n_link + i, 1.0, 1.0)
+        positions = {_position(b, i, col): value for col, value in fixes.items()}
+        for k, (site, proposal) in enumerate(self.proposals):
+            if site == i and any(abs(proposal[pos] - value) > _EPS for pos, value in positions.items()):
+                self.h.changeColBounds(self.n_fixed_cols + k, 0.0, 0.0)
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray] | None:
+        """(objective, duals of the linking rows, duals of the convexity rows)."""
+        h = self.h
+        h.clearSolver()  # tiny LP: a cold solve is instant and avoids warm-start trouble after added columns
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        y = np.asarray(h.getSolution().row_dual)
+        return float(h.getInfo().objective_function_value) + self.b.offset, y[:self.n_link], y[self.n_link:]
+
+    def columns(self) -> np.ndarray:
+        """The master's solution as values of the full model's columns (site parts: convex combinations)."""
+        b = self.b
+        values = np.asarray(self.h.getSolution().col_value)
+        x = np.zeros(len(b.cost))
+        x[self.global_cols] = values[:len(self.global_cols)]
+        for (i, proposal), weight in zip(self.proposals, values[self.n_fixed_cols:], strict=True):
+            if weight > 0:
+                x[b.site_cols[i]] += weight * proposal
+        return x
+
+
+class _DantzigWolfe:
+    """Column generation over sites; open decisions can be fixed for diving (the bound is then not global)."""
+
+    def __init__(self, b: SiteBlocks, out: DecompositionOutcome, say):
+        self.b, self.out, self.say = b, out, say
+        n = len(b.sites)
+        self.forced = {i for i in range(n) if b.col_lower[b.open_col[i]] > 0.5}
+        self.penalty = PENALTY_SCALE * max(float(np.abs(b.cost).max()), 1.0)
+        self.master, self.sites = _Master(b, self.forced, self.penalty), _SiteLps(b)
+        self.y_link, self.sigma, self.z = np.zeros(len(b.linking_rows)), np.zeros(n), math.inf
+        self.fixed_open: dict[int, float] = {}
+        self.x: np.ndarray | None = None
+
+    def run(self, *, tolerance: float, time_limit_s: float, escalate: bool = True,
+            max_rounds: int | None = None) -> np.ndarray | None:
+        """Rounds until no site proposal improves the master, or the bound is within `tolerance` of it.
+        `escalate`: raise the artificial penalty while the master still violates linking rows at the end."""
+        start = time.perf_counter()
+        out, n = self.out, len(self.b.sites)
+        rounds = 0
+        while True:
+            rounds += 1
+            t0 = time.perf_counter()
+            bound, added = (self.z if math.isfinite(self.z) else 0.0), 0
+            for i in range(n):
+                if self.fixed_open.get(i) == 0.0:
+                    continue
+                if math.isfinite(self.z) and time.perf_counter() - start > time_limit_s:
+                    bound = -math.inf  # out of time within a round: its bound is incomplete
+                    break
+                v, proposal = self.sites.price(i, self.y_link)
+                if proposal is None:
+                    bound = -math.inf
+                    continue
+                reduced = v - self.sigma[i]
+                bound += min(0.0, reduced)
+                if not math.isfinite(self.z) or reduced < -1e-9 * max(abs(self.z), 1.0):
+                    self.master.add(i, proposal, self.sites.link_coefficients(i, proposal))
+                    added += 1
+            global_bound = math.isfinite(self.z) and not self.fixed_open
+            if global_bound:
+                out.bound = max(out.bound, bound)
+            out.rounds += 1
+            solved = self.master.solve()
+            out.highs_s += time.perf_counter() - t0
+            if solved is None:
+                status = self.master.h.modelStatusToString(self.master.h.getModelStatus())
+                self.say(f"round {out.rounds}: the master LP did not solve ({status})")
+                return None
+            self.z, self.y_link, self.sigma = solved
+            self.x = self.master.columns()
+            gap = (self.z - bound) / max(abs(self.z), 1.0)
+            if global_bound and (out.rounds % 5 == 0 or added == 0 or gap <= tolerance):
+                self.say(f"round {out.rounds}: master {self.z:,.0f}, lower bound {out.bound:,.0f} ({gap:.3%}), "
+                         f"{added} new site proposals")
+            if added == 0 or gap <= tolerance:
+                if escalate and self.master.violation() > 1e-6:  # the penalty was too small to force feasibility
+                    self.penalty *= 100.0
+                    self.master.set_penalty(self.penalty)
+                    continue
+                return self.x
+            if time.perf_counter() - start > time_limit_s or (max_rounds is not None and rounds >= max_rounds):
+                return self.x
+
+    def fix(self, i: int, fixes: dict[int, float]) -> None:
+        """Fix columns of site i (open, cooling, modules) in its LP and in the master."""
+        if self.b.open_col[i] in fixes:
+            self.fixed_open[i] = fixes[self.b.open_col[i]]
+        if self.fixed_open.get(i) == 0.0:
+            self.master.fix(i, {}, closed=True)
+            return
+        self.sites.fix(i, fixes)
+        self.master.fix(i, fixes)
+        _, proposal = self.sites.price(i, self.y_link)  # the master needs one proposal that agrees
+        if proposal is not None:
+            self.master.add(i, proposal, self.sites.link_coefficients(i, proposal))
+
+    def fix_open(self, i: int, value: float) -> None:
+        self.fix(i, {self.b.open_col[i]: value})
+
+    def _rerun(self, left) -> np.ndarray | None:
+        """A few rounds after a diving step; to convergence if the master still needs its artificials."""
+        x = self.run(tolerance=0.0, time_limit_s=left(), escalate=False, max_rounds=DIVE_ROUNDS)
+        if x is not None and self.master.violation() > 1e-6:
+            x = self.run(tolerance=0.0, time_limit_s=left(), escalate=False)
+        return x
+
+    def _infeasible(self, x) -> bool:
+        return x is None or self.master.violation() > 1e-6
+
+    def dive_design(self, opened: set[int], *, time_limit_s: float) -> dict[int, float] | None:
+        """Cooling (the technology with the most IT capacity) and whole module counts for the open sites, by
+        diving; returns the integer columns' values."""
+        start = time.perf_counter()
+        b, x = self.b, self.x
+
+        def left() -> float:
+            return time_limit_s - (time.perf_counter() - start)
+
+        design: dict[int, float] = {}
+
+        def cooling(i: int, k: str) -> dict[int, float]:
+            fixes = {c: (1.0 if kk == k else 0.0) for kk, c in b.cool_cols[i].items()}
+            fixes[b.open_col[i]] = 1.0
+            return fixes
+
+        share = {i: {k: x[c] for k, c in b.it_cols[i].items()} for i in opened}
+        clear = {i for i in opened if max(share[i].values()) >= (1 - 1e-3) * max(sum(share[i].values()), _EPS)}
+        for i in clear:  # one technology carries (nearly) all IT capacity: take it
+            design.update(cooling(i, _main_cooling(b, x, i)))
+            self.fix(i, cooling(i, _main_cooling(b, x, i)))
+        x = self._rerun(left)
+        for i in sorted(set(opened) - clear):  # blends: the largest share first, then by PUE, until feasible
+            options = sorted(b.cool_cols[i], key=lambda k: -share[i][k]) if x is not None else []
+            options = [k for k in options if share[i][k] > _EPS] + [k for k in b.cool_by_pue[i]
+                                                                   if share[i][k] <= _EPS]
+            for k in options:
+                self.fix(i, cooling(i, k))
+                x = self._rerun(left)
+                if not self._infeasible(x) or left() <= 0:
+                    break
+            design.update(cooling(i, k))
+        if self._infeasible(x):
+            return None
+        undecided = set(opened)
+        while x is not None and left() > 0:
+            value = {i: x[b.modules_col[i]] for i in undecided}
+            fraction = {i: v - math.floor(v + _EPS) for i, v in value.items()}
+            fractional = {i: f for i, f in fraction.items() if f >= _EPS}
+            if not fractional:
+                for i in undecided:
+                    design[b.modules_col[i]] = float(round(value[i]))
+                return design
+            i = min(fractional, key=lambda i: min(fractional[i], 1 - fractional[i]))
+            down = float(math.floor(value[i]))
+            self.fix(i, {b.modules_col[i]: down})
+            x = self._rerun(left)
+            if x is not None and self.master.violation() > 1e-6:
+                self.fix(i, {b.modules_col[i]: down + 1.0})
+                x = self._rerun(left)
+                design[b.modules_col[i]] = down + 1.0
+            else:
+                design[b.modules_col[i]] = down
+            undecided.discard(i)
+        return None
+
+    def dive_open(self, *, time_limit_s: float) -> set[int] | None:
+        """Whole open decisions by diving: open every site with a share >= 0.5; when none is left, close the
+        site with the smallest share (or open it, if closing it leaves demand unserved); re-solve each time."""
+        start = time.perf_counter()
+        b, x = self.b, self.x
+
+        def left() -> float:
+            return time_limit_s - (time.perf_counter() - start)
+
+        while x is not None and left() > 0:
+            share = {i: x[b.open_col[i]] for i in range(len(b.sites)) if i not in self.fixed_open
+                     and i not in self.forced}
+            fractional = {i: v for i, v in share.items() if _EPS < v < 1 - _EPS}
+            if not fractional:
+                opened = self.forced | {i for i, v in self.fixed_open.items() if v > 0.5} | {
+                    i for i, v in share.items() if v >= 1 - _EPS}
+                for i in set(range(len(b.sites))) - opened - set(self.fixed_open):
+                    self.fix_open(i, 0.0)  # closed for good: the design dive must not reopen it
+                return opened
+            up = ([i for i, v in fractional.items() if v >= 0.9]
+                  or [i for i in [max(fractional, key=fractional.get)] if fractional[i] >= 0.5])
+            if up:
+                for i in up:
+                    self.fix_open(i, 1.0)
+                x = self._rerun(left)
+                continue
+            i = min(fractional, key=fractional.get)
+            self.fix_open(i, 0.0)
+            x = self._rerun(left)
+            if x is not None and self.master.violation() > 1e-6:
+                self.fix_open(i, 1.0)
+                x = self._rerun(left)
+        return None
+
+
+def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: float,
+              log=None) -> DecompositionOutcome:
+    """Bound and plan for the full MILP held in `h` (see the module docstring). `h` is left as it was."""
+    start = time.perf_counter()
+    out = DecompositionOutcome()
+
+    def say(text: str) -> None:
+        line = f"planner decomposition [{time.perf_counter() - start:6.1f} s] {text}"
+        out.log.append(line)
+        if log:
+            log(line)
+
+    def left() -> float:
+        return time_limit_s - (time.perf_counter() - start)
+
+    dw = _DantzigWolfe(b, out, say)
+    x = dw.run(tolerance=0.1 * mip_gap, time_limit_s=0.5 * time_limit_s)
+    if x is None:
+        return out
+    candidates = {i for i in range(len(b.sites)) if x[b.open_col[i]] > _EPS}
+    out.candidates = [b.sites[i] for i in sorted(candidates)]
+    opened = dw.dive_open(time_limit_s=0.5 * left())
+    if opened is None:
+        say("no whole set of open sites found")
+        return out
+    say(f"opening {len(opened)} sites (LP: {len(candidates)} sites with some capacity), rounds {out.rounds}")
+    design = dw.dive_design(opened, time_limit_s=0.5 * left())
+    say(f"cooling and modules dived, rounds {out.rounds}" if design is not None else "cooling and modules: no dive")
+    with _Restricted(h, b, out) as r:
+        _find_plan(r, b, x, opened, design, candidates, out, mip_gap, say, left)
+    say(f"best plan {'none' if out.plan_objective is None else f'{out.plan_objective:,.0f}'}, "
+        f"bound {out.bound:,.0f}" + ("" if out.gap is None else f", gap {out.gap:.3%}"))
+    return out
+
+
+@dataclass
+class _Plan:
+    """Integer decisions of a plan: open sites and their cooling (modules follow by diving)."""
+
+    tech: dict[int, str]
+
+    def with_tech(self, i: int, k: str) -> _Plan:
+        return _Plan({**self.tech, i: k})
+
+    def without(self, i: int) -> _Plan:
+        return _Plan({j: k for j, k in self.tech.items() if j != i})
+
+
+def _main_cooling(b: SiteBlocks, x: np.ndarray, i: int) -> str:
+    cap = {k: x[c] for k, c in b.it_cols[i].items()}
+    return max(cap, key=cap.get)
+
+
+def _moves(b: SiteBlocks, plan: _Plan, lp_x: np.ndarray, candidates: set[int]):
+    """Neighbour plans, the likeliest improvements first: other cooling where the LP blends, close, open."""
+    for i, k in plan.tech.items():
+        for kk, c in b.it_cols[i].items():
+            if kk != k and lp_x[c] > _EPS:
+                yield f"{b.sites[i]}: cooling {kk}", plan.with_tech(i, kk)
+    for i in sorted(plan.tech, key=lambda i: lp_x[b.open_col[i]]):
+        if lp_x[b.open_col[i]] < 1 - _EPS and b.col_lower[b.open_col[i]] < 0.5:
+            yield f"close {b.sites[i]}", plan.without(i)
+    for i in sorted(candidates - set(plan.tech), key=lambda i: -lp_x[b.open_col[i]]):
+        if lp_x[b.open_col[i]] > _EPS:
+            yield f"open {b.sites[i]}", plan.with_tech(i, _main_cooling(b, lp_x, i))
+
+
+def _evaluate(r: _Restricted, plan: _Plan, left) -> tuple[np.ndarray, float] | None:
+    """The best plan with these sites and cooling: module counts by diving (fix the least fractional one,
+    downwards first, re-solve the LP), then the LP over everything continuous."""
+    b = r.b
+    fixed: dict[int, float] = {}
+    for i, k in plan.tech.items():
+        fixed[b.open_col[i]] = 1.0
+        for kk, c in b.cool_cols[i].items():
+            fixed[c] = 1.0 if kk == k else 0.0
+    closed = [i for i in range(len(b.sites)) if i not in plan.tech]
+    undecided = set(plan.tech)
+    while True:
+        r.set_bounds(fixed, closed)
+        got = r.lp(left())
+        if got is None:
+            return None
+        x = got[0]
+        fraction = {i: x[b.modules_col[i]] - math.floor(x[b.modules_col[i]] + _EPS) for i in undecided}
+        open_fractions = {i: f for i, f in fraction.items() if f >= _EPS}
+        if not open_fractions:
+            if not undecided:
+                return x, got[2]
+            for i in undecided:
+                fixed[b.modules_col[i]] = float(round(x[b.modules_col[i]]))
+            undecided.clear()
+            continue
+        i = min(open_fractions, key=lambda i: min(open_fractions[i], 1 - open_fractions[i]))
+        down = math.floor(x[b.modules_col[i]])
+        fixed[b.modules_col[i]] = float(down)
+        r.set_bounds(fixed, closed)
+        if r.lp(left()) is None:
+            fixed[b.modules_col[i]] = float(down + 1)
+        undecided.discard(i)
+        if left() <= 0:
+            return None
+
+
+def _find_plan(r: _Restricted, b: SiteBlocks, lp_x: np.ndarray, opened: set[int], design: dict[int, float] | None,
+               candidates: set[int], out: DecompositionOutcome, mip_gap: float, say, left) -> None:
+    """The dived plan on the full model, improved by local moves, then (if needed) a MIP over its sites'
+    cooling and modules."""
+    target = target_for(out.bound, mip_gap)
+    closed = [i for i in range(len(b.sites)) if i not in opened]
+    best = None
+    if design is not None:
+        r.set_bounds(design, closed)
+        got = r.lp(left())
+        best = None if got is None else (got[0], got[2])
+        plan = _Plan({i: next(k for k, c in b.cool_cols[i].items() if design[c] > 0.5) for i in opened})
+    else:
+        r.set_bounds({b.open_col[i]: 1.0 for i in opened}, closed)
+        got = r.lp(left())
+        if got is None:
+            say(f"opening the {len(opened)} dived sites cannot serve the demand")
+            return
+        plan = _Plan({i: _main_cooling(b, got[0], i) for i in opened})
+        best = _evaluate(r, plan, left)
+    say(f"plan opening {len(opened)} sites: {'infeasible' if best is None else f'{best[1]:,.0f}'}")
+    improved = best is not None
+    while improved and best[1] > target and left() > 0:
+        improved = False
+        for what, p in _moves(b, plan, lp_x, candidates):
+            if left() <= 0:
+                break
+            got = _evaluate(r, p, left)
+            if got is not None and got[1] < best[1] - 1e-9 * abs(best[1]):
+                say(f"{what}: {got[1]:,.0f}")
+                plan, best, improved = p, got, True
+                break
+    if best is not None:
+        out.plan, out.plan_objective = best
+    if (best is None or best[1] > target) and left() > 0:
+        r.set_bounds({b.open_col[i]: 1.0 for i in plan.tech}, [i for i in range(len(b.sites)) if i not in plan.tech])
+        got = r.mip(0.3 * left(), mip_gap, target, None if best is None else best[0])
+        say(f"MIP over cooling and modules of the {len(plan.tech)} open sites: "
+            f"{'no plan' if got is None else f'{got[1]:,.0f}'}")
+        if got is not None and (best is None or got[1] < best[1]):
+            out.plan, out.plan_objective = got
+
+
+def load_plan(m: pyo.ConcreteModel, interface, x: np.ndarray) -> None:
+    """Put a plan's column values into the Pyomo variables (integers rounded)."""
+    col = column_of(interface)
+    for v in m.component_data_objects(pyo.Var, active=True):
+        value = float(x[col(v)])
+        v.set_value(round(value) if v.is_integer() else value, skip_validation=True)
+
+
+def solve_by_sites(solver: HighsSolver, m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float,
+                   time_limit_s: float, log=None, progress=None, options: dict | None = None) -> SolveOutcome:
+    """Solve the MILP by site decomposition; HiGHS' branch and bound runs only if the plan is not yet proven
+    within `mip_gap`, then starting from that plan and stopping as soon as the bound proves it."""
+    start = time.perf_counter()
+    interface = solver.solver
+    if interface._model is not m:  # noqa: SLF001 - first solve: hand the model over once, as solve() would
+        interface.set_instance(m)
+    else:
+        interface.update()
+    h: highspy.Highs = interface._solver_model  # noqa: SLF001
+    blocks = site_blocks(m, d, h, column_of(interface))
+
+    def left() -> float:
+        return time_limit_s - (time.perf_counter() - start)
+
+    clock_before = h.getRunTime()  # HiGHS' clock on the full model is cumulative over its runs
+    if d.n_t > FULL_DETAIL_MAX_TIME_STEPS:
+        dec = decompose_on_days(h, blocks, d, mip_gap=mip_gap, time_limit_s=0.8 * left(), log=log)
+    else:
+        dec = decompose(h, blocks, mip_gap=mip_gap, time_limit_s=0.8 * left(), log=log)
+    if progress and dec.plan_objective is not None:
+        progress({"stage": "solve", "elapsed_s": time.perf_counter() - start, "incumbent": dec.plan_objective,
+                  "bound": dec.bound, "gap": dec.gap})
+    if dec.gap is not None and dec.gap <= mip_gap:
+        load_plan(m, interface, dec.plan)
+        return SolveOutcome(status="optimal", termination="site decomposition: plan within the gap of the bound",
+                            has_solution=True, objective=dec.plan_objective, bound=dec.bound, gap=dec.gap,
+                            wall_s=time.perf_counter() - start, highs_s=dec.highs_s + h.getRunTime() - clock_before,
+                            log="\n".join(dec.log))
+    if dec.plan is not None:
+        h.setSolution(_solution(dec.plan))
+    extra = dict(options or {})
+    if math.isfinite(dec.bound):
+        extra["objective_target"] = target_for(dec.bound, mip_gap)
+    try:
+        outcome = solver.solve(mip_gap=mip_gap, time_limit_s=max(left(), 1.0), log=log, progress=progress,
+                               options=extra, model_is_current=True)
+    finally:
+        h.setOptionValue("objective_target", -math.inf)
+    if not outcome.has_solution and dec.plan is not None:  # HiGHS found nothing better in the time left
+        load_plan(m, interface, dec.plan)
+        outcome.status, outcome.has_solution, outcome.objective = "time_limit", True, dec.plan_objective
+        outcome.bound = outcome.bound if outcome.bound is not None and math.isfinite(outcome.bound) else None
+    outcome.highs_s = dec.highs_s + h.getRunTime() - clock_before
+    outcome.wall_s = time.perf_counter() - start
+    outcome.log = "\n".join(dec.log) + "\n" + outcome.log
+    if outcome.has_solution and outcome.objective is not None:
+        bound = max(outcome.bound if outcome.bound is not None else -math.inf, dec.bound)
+        if math.isfinite(bound):
+            outcome.bound = bound
+            outcome.gap = max(0.0, outcome.objective - bound) / max(abs(outcome.objective), 1e-9)
+            if outcome.gap <= mip_gap and outcome.status == "time_limit":
+                outcome.status = "optimal"
+        else:
+            outcome.bound = outcome.gap = None
+    return outcome
+
+
+def coarse_case(case, n_days: int):
+    """The case on `n_days` of its days, evenly spread, each weighted with the days it stands for."""
+    ts = case.timesteps
+    days = list(dict.fromkeys(ts["day"]))
+    if len(days) <= n_days:
+        return case
+    day_weight = ts.groupby("day", sort=False)["weight_days"].first()
+    keep, weight = [], {}
+    for chunk in np.array_split(np.arange(len(days)), n_days):
+        pick = days[chunk[len(chunk) // 2]]
+        keep.append(pick)
+        weight[pick] = float(sum(day_weight[days[j]] for j in chunk))
+    rows = ts.index[ts["day"].isin(keep)]
+    new_ts = ts.loc[rows].reset_index(drop=True)
+    new_ts["weight_days"] = new_ts["day"].map(weight).astype(float)
+    return dataclasses.replace(case, timesteps=new_ts, profiles=case.profiles.loc[rows].reset_index(drop=True))
+
+
+def decompose_on_days(h: highspy.Highs, b: SiteBlocks, d: ModelData, *, mip_gap: float, time_limit_s: float,
+                      log=None) -> DecompositionOutcome:
+    """Full-year cases: the design (open sites, cooling, modules) by `decompose` on a few evenly spread days of
+    the year, then the year's LP with that design fixed. It gives a plan but no lower bound for the year."""
+    from planner.model.build import build_model
+    from planner.model.data import prepare
+
+    start = time.perf_counter()
+    out = DecompositionOutcome()
+    coarse = prepare(coarse_case(d.case, DESIGN_DAYS))
+    m = build_model(coarse)
+    interface = HighsSolver(m).solver
+    interface.set_instance(m)
+    cb = site_blocks(m, coarse, interface._solver_model, column_of(interface))  # noqa: SLF001
+    design = decompose(interface._solver_model, cb, mip_gap=mip_gap, time_limit_s=0.5 * time_limit_s, log=log)  # noqa: SLF001
+    out.highs_s = design.highs_s + interface._solver_model.getRunTime()  # noqa: SLF001
+    out.rounds = design.rounds
+    if design.plan is None:
+        return out
+    fixed: dict[int, float] = {}
+    opened = [i for i in range(len(b.sites)) if design.plan[cb.open_col[i]] > 0.5]
+    for i in opened:
+        tech = max(cb.cool_cols[i], key=lambda k: design.plan[cb.cool_cols[i][k]])
+        fixed[b.open_col[i]] = 1.0
+        fixed[b.modules_col[i]] = float(round(design.plan[cb.modules_col[i]]))
+        fixed.update({c: (1.0 if k == tech else 0.0) for k, c in b.cool_cols[i].items()})
+    with _Restricted(h, b, out) as r:
+        r.set_bounds(fixed, [i for i in range(len(b.sites)) if i not in opened])
+        got = r.lp(time_limit_s - (time.perf_counter() - start))
+    line = (f"planner decomposition: the year's LP with the design of {DESIGN_DAYS} days fixed "
+            f"({len(opened)} open sites): " + ("no plan" if got is None else f"{got[2]:,.0f}") +
+            f"; no lower bound for the full year ({time.perf_counter() - start:.1f} s)")
+    out.log = design.log + [line]
+    if log:
+        log(line)
+    if got is not None:
+        out.plan, out.plan_objective = got[0], got[2]
+    return out
