@@ -10,11 +10,15 @@ hourly block through every LP HiGHS solves, and on large cases the root LP alone
    priced with the master's duals y (costs c - A_link' y), proposes a new column. Each round gives the
    Lagrangian lower bound  LB = z_master + sum_s min(0, v_s - sigma_s)  on the full MILP (v_s: the site's
    priced optimum, sigma_s: the dual of its convexity row). Site LPs are small and re-solved warm.
-2. **Plan.** Sites open in the master's solution (share >= 0.5) are opened, the LP over them is solved on
-   the full model held by HiGHS, cooling is set to the technology with the most IT capacity and module
-   counts are fixed by diving (least fractional first, down before up). Local moves (other cooling where
-   the LP blends, closing or opening a site) improve it; a small MIP over the open sites' cooling and
+2. **Plan (diving in the master).** Open decisions are rounded (shares >= 0.9 together, else the largest
+   >= 0.5 up; when none reaches 0.5 the smallest share is closed, or opened if closing it leaves demand
+   unserved), then cooling (the technology with the most IT capacity; blends tried in order until feasible)
+   and module counts (least fractional first, down before up), a few rounds after each step. The LP over the
+   continuous variables with those integers fixed runs on the full model; local moves (another cooling
+   where the LP blends, closing or opening a site) improve it; a small MIP over the open sites' cooling and
    modules is the last resort.
+3. **Full-year cases** take their design from a few evenly spread days (`decompose_on_days`): the per-site
+   LPs of 8760 h are too large for column generation. Their plan carries no lower bound for the year.
 
 If plan and bound are within the MIP gap, the plan is proven and HiGHS' branch and bound is not needed;
 otherwise HiGHS starts from the plan on the full model and stops as soon as the bound proves its incumbent.
@@ -725,9 +729,9 @@ def solve_by_sites(solver: HighsSolver, m: pyo.ConcreteModel, d: ModelData, *, m
 
     clock_before = h.getRunTime()  # HiGHS' clock on the full model is cumulative over its runs
     if d.n_t > FULL_DETAIL_MAX_TIME_STEPS:
-        dec = decompose_on_days(h, blocks, d, mip_gap=mip_gap, time_limit_s=0.8 * left(), log=log)
+        dec = decompose_on_days(h, blocks, d, mip_gap=mip_gap, time_limit_s=0.7 * left(), log=log)
     else:
-        dec = decompose(h, blocks, mip_gap=mip_gap, time_limit_s=0.8 * left(), log=log)
+        dec = decompose(h, blocks, mip_gap=mip_gap, time_limit_s=0.7 * left(), log=log)
     if progress and dec.plan_objective is not None:
         progress({"stage": "solve", "elapsed_s": time.perf_counter() - start, "incumbent": dec.plan_objective,
                   "bound": dec.bound, "gap": dec.gap})
