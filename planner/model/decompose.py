@@ -50,7 +50,7 @@ _EPS = 1e-6
 # comes from DESIGN_DAYS evenly spread days, and only the final LP sees every hour
 FULL_DETAIL_MAX_TIME_STEPS = 24 * 60
 DESIGN_DAYS = 12
-PENALTY_SCALE = 1.0  # artificial penalty per unit of linking-row violation, times the largest cost coefficient
+PENALTY_SCALE = 10.0  # artificial penalty per unit of linking-row violation, times the largest cost coefficient
 DIVE_ROUNDS = 6  # column-generation rounds after each diving step (the master need not converge there)
 
 
@@ -487,15 +487,22 @@ class _DantzigWolfe:
             design.update(cooling(i, _main_cooling(b, x, i)))
             self.fix(i, cooling(i, _main_cooling(b, x, i)))
         x = self._rerun(left)
-        for i in sorted(set(opened) - clear):  # blends: the largest share first, then by PUE, until feasible
-            options = sorted(b.cool_cols[i], key=lambda k: -share[i][k]) if x is not None else []
-            options = [k for k in options if share[i][k] > _EPS] + [k for k in b.cool_by_pue[i]
-                                                                   if share[i][k] <= _EPS]
-            for k in options:
+        for i in sorted(set(opened) - clear):  # blends: the cheapest of the blended technologies, else by PUE
+            blended = [k for k in b.cool_cols[i] if share[i][k] > _EPS]
+            others = [k for k in b.cool_by_pue[i] if k not in blended]
+            tried: dict[str, float] = {}
+            last = None
+            for k in blended + others:
+                if k in others and (tried or left() <= 0):
+                    break
+                self.fix(i, cooling(i, k))
+                x, last = self._rerun(left), k
+                if not self._infeasible(x):
+                    tried[k] = self.z
+            k = min(tried, key=tried.get) if tried else b.cool_by_pue[i][0]
+            if k != last:
                 self.fix(i, cooling(i, k))
                 x = self._rerun(left)
-                if not self._infeasible(x) or left() <= 0:
-                    break
             design.update(cooling(i, k))
         if self._infeasible(x):
             return None
@@ -584,6 +591,13 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: 
     say(f"opening {len(opened)} sites (LP: {len(candidates)} sites with some capacity), rounds {out.rounds}")
     design = dw.dive_design(opened, time_limit_s=0.5 * left())
     say(f"cooling and modules dived, rounds {out.rounds}" if design is not None else "cooling and modules: no dive")
+    if design is not None and dw.master.violation() <= 1e-6 and dw.z <= target_for(out.bound, mip_gap):
+        # the master's solution is itself a plan: every proposal holds the fixed integers and satisfies its
+        # site's rows, and the convex combination satisfies the linking rows
+        out.plan, out.plan_objective = dw.x, dw.z
+        say(f"plan from the master, opening {len(opened)} sites: {dw.z:,.0f}, bound {out.bound:,.0f}, "
+            f"gap {out.gap:.3%}")
+        return out
     with _Restricted(h, b, out) as r:
         _find_plan(r, b, x, opened, design, candidates, out, mip_gap, say, left)
     say(f"best plan {'none' if out.plan_objective is None else f'{out.plan_objective:,.0f}'}, "
