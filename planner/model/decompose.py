@@ -50,7 +50,7 @@ _EPS = 1e-6
 # comes from DESIGN_DAYS evenly spread days, and only the final LP sees every hour
 FULL_DETAIL_MAX_TIME_STEPS = 24 * 60
 DESIGN_DAYS = 12
-PENALTY_SCALE = 10.0  # artificial penalty per unit of linking-row violation, times the largest cost coefficient
+PENALTY_SCALE = 100.0  # artificial penalty per unit of linking-row violation, times the largest cost coefficient
 DIVE_ROUNDS = 6  # column-generation rounds after each diving step (the master need not converge there)
 
 
@@ -584,12 +584,14 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: 
         return out
     candidates = {i for i in range(len(b.sites)) if x[b.open_col[i]] > _EPS}
     out.candidates = [b.sites[i] for i in sorted(candidates)]
-    opened = dw.dive_open(time_limit_s=0.5 * left())
-    if opened is None:
-        say("no whole set of open sites found")
-        return out
-    say(f"opening {len(opened)} sites (LP: {len(candidates)} sites with some capacity), rounds {out.rounds}")
-    design = dw.dive_design(opened, time_limit_s=0.5 * left())
+    opened = dw.dive_open(time_limit_s=0.6 * left())
+    design = None
+    if opened is None:  # out of time: every site with some capacity in the LP, which is feasible; moves close
+        opened = candidates | dw.forced
+        say(f"diving ran out of time: opening all {len(opened)} sites with some capacity in the LP")
+    else:
+        say(f"opening {len(opened)} sites (LP: {len(candidates)} sites with some capacity), rounds {out.rounds}")
+        design = dw.dive_design(opened, time_limit_s=0.5 * left())
     say(f"cooling and modules dived, rounds {out.rounds}" if design is not None else "cooling and modules: no dive")
     if design is not None and dw.master.violation() <= 1e-6 and dw.z <= target_for(out.bound, mip_gap):
         # the master's solution is itself a plan: every proposal holds the fixed integers and satisfies its
