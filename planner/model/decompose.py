@@ -231,6 +231,12 @@ class _Restricted:
             self._integrality(False)
 
 
+def _objective_scale(largest_cost: float) -> int:
+    """HiGHS' user_objective_scale (a power of 2) that brings the largest cost to about 1e3: costs of 1e10
+    CNY and more make its dual simplex fail the ratio test ("excessive dual values")."""
+    return -max(0, math.ceil(math.log2(max(largest_cost, 1.0))) - 10)
+
+
 def _position(b: SiteBlocks, i: int, col: int) -> int:
     """Position of a full-model column within site i's columns."""
     return int(np.searchsorted(b.site_cols[i], col))
@@ -284,6 +290,7 @@ class _SiteLps:
         h = self._lp(i)
         cost = self.b.cost[cols] - self.a_link[:, cols].T @ y_link
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
+        h.setOptionValue("user_objective_scale", _objective_scale(float(np.abs(cost).max(initial=1.0))))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             h.clearSolver()  # a warm start can fail numerically where a cold solve succeeds
@@ -304,8 +311,7 @@ class _Master:
         n = len(b.sites)
         h = self.h = highspy.Highs()
         h.setOptionValue("output_flag", False)
-        # costs up to ~1e10 CNY make HiGHS' dual simplex fail its ratio test: let HiGHS scale them (by 2^-k)
-        h.setOptionValue("user_objective_scale", -max(0, math.ceil(math.log2(max(penalty, 1.0))) - 10))
+        h.setOptionValue("user_objective_scale", _objective_scale(penalty))
         no_index, no_value = np.zeros(0, dtype=np.int32), np.zeros(0)
         h.addRows(self.n_link, b.row_lower[b.linking_rows], b.row_upper[b.linking_rows], 0,
                   np.zeros(self.n_link + 1, dtype=np.int32), no_index, no_value)
