@@ -37,7 +37,7 @@ from planner.result import (
 STRATEGIES = ("auto", "direct", "sites")
 # 'auto' decomposes by site when there are many sites, each with an hourly block of at least two days, and
 # few enough demands for the small master LP (benchmarks/README.md)
-AUTO_SITES_MIN_SITES = 20
+AUTO_SITES_MIN_SITES = 30
 AUTO_SITES_MIN_TIME_STEPS = 48
 AUTO_SITES_MAX_DEMANDS = 200
 

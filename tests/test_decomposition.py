@@ -102,7 +102,7 @@ def test_binding_carbon_cap_and_must_open_site_agree_with_the_direct_solve(case,
 
 def test_auto_strategy_decomposes_only_cases_with_many_sites_and_hours():
     small = PlanningModel(synthetic_case(12, 6, 2))
-    large = PlanningModel(synthetic_case(24, 8, 4))
+    large = PlanningModel(synthetic_case(32, 8, 2))
     assert small._pick("auto") == "direct"
     assert large._pick("auto") == "sites"
     assert small._pick("sites") == "sites"
