@@ -201,8 +201,8 @@ EXIT_INTERRUPTED = 130
 DEFAULT_EXAMPLE = "east-data-west"
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 solved (optimal within the MIP gap); 1 stopped at the time limit with a feasible plan (written, "
-    "marked not proven optimal); 2 invalid input (the problem table says where); 3 infeasible (explained; no "
+    "Exit codes: 0 solved (optimal within the MIP gap); 1 a feasible plan not proven optimal: stopped at the time "
+    "limit, or a full-year plan without a bound (written, marked not proven optimal); 2 invalid input (the problem table says where); 3 infeasible (explained; no "
     "result workbook, an <input>-infeasibility.xlsx report instead); 4 other error (e.g. OUTPUT exists without "
     "--force, no plan found within the time limit); 130 interrupted (Ctrl-C)."
 )
@@ -362,6 +362,13 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
         con.print(rc.infeasibility_table(result))
         return EXIT_INFEASIBLE
     con.print(rc.kpi_table(result, title=f"{result.case_name}: headline results"))
+    if info.status == "feasible":
+        con.print("[yellow]note:[/] " + escape(
+            "a full-year plan: its design (sites, cooling, modules, assignments, PV, wind, battery) comes from 12 "
+            "representative days and the year's dispatch runs with it fixed. It is feasible for every hour, but "
+            "there is no bound for the year, so it is not proven optimal (marked so in the workbook); "
+            "--strategy direct with a long --time-limit gives a bound"), soft_wrap=True)
+        return EXIT_TIME_LIMIT
     if info.status == "time_limit":
         con.print("[yellow]note:[/] " + escape(
             "stopped at the time limit: the plan is feasible but not proven optimal (marked so in the workbook); "

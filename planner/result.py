@@ -44,7 +44,9 @@ COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "gr
 
 @dataclass
 class SolveInfo:
-    status: str  # "optimal", "time_limit" (incumbent, not proven optimal), "infeasible", "unbounded", "error"
+    # "optimal", "time_limit" (incumbent, not proven optimal), "feasible" (a plan without a bound: full-year
+    # site decomposition), "infeasible", "unbounded", "error"
+    status: str
     termination: str  # solver's own termination condition text
     objective_cny: float | None
     best_bound_cny: float | None
@@ -72,6 +74,9 @@ class SolveInfo:
             return f"optimal (within the MIP gap setting; final gap {self.gap_text})"
         if self.status == "time_limit":
             return f"NOT PROVEN OPTIMAL: stopped at the time limit with a feasible plan (gap {self.gap_text})"
+        if self.status == "feasible":
+            return ("NOT PROVEN OPTIMAL: a feasible full-year plan, designed on representative days; no bound "
+                    "for the year, so its gap is unknown")
         return self.status
 
 

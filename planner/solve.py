@@ -114,7 +114,7 @@ class PlanningModel:
             self._use_objective("total_cost")
             self.strategy_used = self._pick(strategy)
             if self.strategy_used == "sites":
-                outcome = solve_by_sites(self.solver, self.model, self.data, mip_gap=gap, time_limit_s=limit,
+                outcome = solve_by_sites(self.model, self.data, mip_gap=gap, time_limit_s=limit,
                                          log=log, progress=progress, options=self._options)
             else:
                 outcome = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
@@ -154,7 +154,7 @@ class PlanningModel:
 
     def _result(self, outcome: SolveOutcome, info: SolveInfo, limit: float,
                 progress: ProgressCallback | None) -> Result:
-        if outcome.status in ("optimal", "time_limit") and outcome.has_solution:
+        if outcome.status in ("optimal", "time_limit", "feasible") and outcome.has_solution:
             if progress:
                 progress({"stage": "postprocess"})
             return postprocess(self.model, self.data, info)

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from planner.model.data import KW_PER_MW, ModelData
 
@@ -26,8 +28,34 @@ COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "gr
                    "service", "carbon", "export_revenue")
 
 
-def _w(d: ModelData, t: int) -> float:
-    return float(d.weight_h[t])
+# The hourly families build each sum as one LinearExpression of prebuilt terms, with coefficients as Python
+# floats from whole-array numpy products and Var elements from plain dicts: repeated `+`, `v[index]` and
+# float(numpy scalar) per term dominated the build time. `_term` builds what Pyomo's `c * x` builds (1 * x
+# is x, 0 * x stays a zero term), so the model is term for term the one `sum(...)` built.
+
+
+def _term(c: float, x):
+    """c * x as Pyomo's operator builds it, without the operator dispatch."""
+    return x if c == 1 else MonomialTermExpression((c, x))
+
+
+def _weighted(coefs: list[float], xs: list) -> LinearExpression:
+    """sum_i coefs[i] * xs[i] (`_term` inlined: the hottest loop of the build)."""
+    return LinearExpression([x if c == 1 else MonomialTermExpression((c, x)) for c, x in zip(coefs, xs)])
+
+
+def _elements(v: pyo.Var) -> dict:
+    """{index: element} of an indexed Var: a plain dict lookup is much cheaper than `v[index]`."""
+    return dict(v.items())
+
+
+def _columns(frame, *names: str) -> list[dict]:
+    """Columns of a table as {index: float} dicts, for lookups in loops (`frame.at` is slow per element)."""
+    return [frame[n].astype(float).to_dict() for n in names]
+
+
+def _over_time(elements: dict, s: str, n_t: int) -> list:
+    return [elements[s, t] for t in range(n_t)]
 
 
 def _relax(m: pyo.ConcreteModel, family: str, scope) -> pyo.Var | float:
@@ -60,25 +88,25 @@ def define_sets(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def define_siting(m: pyo.ConcreteModel, d: ModelData) -> None:
     """open[s], modules[s]; IT capacity in whole modules on top of existing capacity."""
-    sites = d.case.sites
+    max_it, existing, module = _columns(d.case.sites, "max_it_mw", "existing_it_mw", "module_mw")
+    must_open = d.case.sites["must_open"].to_dict()
 
     def module_bounds(_, s):
-        room = float(sites.at[s, "max_it_mw"] - sites.at[s, "existing_it_mw"])
-        return 0, math.floor(room / float(sites.at[s, "module_mw"]) + 1e-9)
+        room = max_it[s] - existing[s]
+        return 0, math.floor(room / module[s] + 1e-9)
 
     m.open = pyo.Var(m.S, domain=pyo.Binary, doc="site is opened")
     m.modules = pyo.Var(m.S, domain=pyo.NonNegativeIntegers, bounds=module_bounds, doc="new IT modules")
     for s in d.sites:
-        if bool(sites.at[s, "must_open"]) or sites.at[s, "existing_it_mw"] > 0:
-            m.open[s].fix(1)
+        if bool(must_open[s]) or existing[s] > 0:
+            m.open[s].setlb(1)  # a bound, not fix(): the column stays in the matrix hand-off
 
 
 def define_cooling(m: pyo.ConcreteModel, d: ModelData) -> None:
     """cool[s,k] binary, it_mw[s,k]: IT capacity disaggregated by cooling technology."""
-    sites = d.case.sites
+    max_it, existing, module = _columns(d.case.sites, "max_it_mw", "existing_it_mw", "module_mw")
     m.cool = pyo.Var(m.SK, domain=pyo.Binary, doc="cooling technology k is chosen at site s")
-    m.it_mw = pyo.Var(m.SK, domain=pyo.NonNegativeReals,
-                      bounds=lambda _, s, k: (0, float(sites.at[s, "max_it_mw"])),
+    m.it_mw = pyo.Var(m.SK, domain=pyo.NonNegativeReals, bounds=lambda _, s, k: (0, max_it[s]),
                       doc="IT capacity at site s cooled by k (MW)")
 
     sk_of_site: dict[str, list[str]] = {}
@@ -87,11 +115,11 @@ def define_cooling(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     m.site_capacity_modules = pyo.Constraint(m.S, rule=lambda m, s: (
         sum(m.it_mw[s, k] for k in sk_of_site.get(s, []))
-        == float(sites.at[s, "existing_it_mw"]) + float(sites.at[s, "module_mw"]) * m.modules[s]))
+        == existing[s] + module[s] * m.modules[s]))
     m.cooling_one_per_open_site = pyo.Constraint(m.S, rule=lambda m, s: (
         sum(m.cool[s, k] for k in sk_of_site.get(s, [])) == m.open[s]))
     m.cooling_capacity = pyo.Constraint(m.SK, rule=lambda m, s, k: (
-        m.it_mw[s, k] <= float(sites.at[s, "max_it_mw"]) * m.cool[s, k]))
+        m.it_mw[s, k] <= max_it[s] * m.cool[s, k]))
 
 
 def define_assignment(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -131,22 +159,21 @@ def define_assignment(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def define_renewables_and_grid(m: pyo.ConcreteModel, d: ModelData) -> None:
     """pv_mw, wind_mw, grid_mw sizing and the hourly flow variables."""
-    sites = d.case.sites
+    max_grid, max_pv, max_wind = _columns(d.case.sites, "max_grid_mw", "max_pv_mw", "max_wind_mw")
 
     def optional_ub(s: str) -> tuple[float, float | None]:
-        ub = sites.at[s, "max_grid_mw"]
-        return 0, (None if np.isnan(ub) else float(ub))
+        ub = max_grid[s]
+        return 0, (None if np.isnan(ub) else ub)
 
-    m.pv_mw = pyo.Var(m.SPV, bounds=lambda _, s: (0, float(sites.at[s, "max_pv_mw"])), doc="PV capacity (MW)")
-    m.wind_mw = pyo.Var(m.SW, bounds=lambda _, s: (0, float(sites.at[s, "max_wind_mw"])),
-                        doc="wind capacity (MW)")
+    m.pv_mw = pyo.Var(m.SPV, bounds=lambda _, s: (0, max_pv[s]), doc="PV capacity (MW)")
+    m.wind_mw = pyo.Var(m.SW, bounds=lambda _, s: (0, max_wind[s]), doc="wind capacity (MW)")
     m.grid_mw = pyo.Var(m.S, bounds=lambda _, s: optional_ub(s), doc="grid connection capacity (MW)")
     m.grid_import_mw = pyo.Var(m.S, m.T, domain=pyo.NonNegativeReals, doc="grid import (MW)")
     m.curtail_mw = pyo.Var(m.SR, m.T, domain=pyo.NonNegativeReals, doc="curtailed renewable power (MW)")
     m.export_mw = pyo.Var(m.SX, m.T, domain=pyo.NonNegativeReals, doc="renewable power exported (MW)")
 
-    m.grid_import_within_connection = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: (
-        m.grid_import_mw[s, t] <= m.grid_mw[s]))
+    imp, cap = _elements(m.grid_import_mw), _elements(m.grid_mw)
+    m.grid_import_within_connection = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: imp[s, t] <= cap[s])
 
 
 def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -159,26 +186,25 @@ def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.discharge_mw = pyo.Var(m.SR, m.T, domain=pyo.NonNegativeReals, doc="battery discharging (MW)")
     m.soc_mwh = pyo.Var(m.SR, m.T, domain=pyo.NonNegativeReals, doc="battery state of charge (MWh)")
 
-    prev = d.prev_t
-    m.storage_soc_balance = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
-        m.soc_mwh[s, t] == m.soc_mwh[s, int(prev[t])] + d.eta_charge * m.charge_mw[s, t]
-        - m.discharge_mw[s, t] / d.eta_discharge))
-    m.storage_soc_within_energy = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
-        m.soc_mwh[s, t] <= m.battery_mwh[s]))
-    m.storage_charge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
-        m.charge_mw[s, t] <= m.battery_mw[s]))
-    m.storage_discharge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
-        m.discharge_mw[s, t] <= m.battery_mw[s]))
+    prev = d.prev_t.tolist()
+    soc, chg, dis = _elements(m.soc_mwh), _elements(m.charge_mw), _elements(m.discharge_mw)
+    mw, mwh = _elements(m.battery_mw), _elements(m.battery_mwh)
+    eta_c, minus_inv_eta_d = d.eta_charge, -(1 / d.eta_discharge)  # as `- x / eta` computes it
+    m.storage_soc_balance = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: soc[s, t] == LinearExpression(
+        [soc[s, prev[t]], _term(eta_c, chg[s, t]), _term(minus_inv_eta_d, dis[s, t])]))
+    m.storage_soc_within_energy = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: soc[s, t] <= mwh[s])
+    m.storage_charge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: chg[s, t] <= mw[s])
+    m.storage_discharge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: dis[s, t] <= mw[s])
     m.storage_min_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] >= min_h * m.battery_mw[s])
     m.storage_max_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] <= max_h * m.battery_mw[s])
 
 
-def _generation(m: pyo.ConcreteModel, d: ModelData, s: str, t: int):
-    gen = 0.0
-    if s in d.pv_cf:
-        gen += float(d.pv_cf[s][t]) * m.pv_mw[s]
-    if s in d.wind_cf:
-        gen += float(d.wind_cf[s][t]) * m.wind_mw[s]
+def _generation(m: pyo.ConcreteModel, d: ModelData) -> dict[str, list[tuple[list[float], pyo.Var]]]:
+    """Per site, the (hourly capacity factors, capacity variable) of its PV and wind."""
+    gen: dict[str, list] = {}
+    for cf, var in ((d.pv_cf, m.pv_mw), (d.wind_cf, m.wind_mw)):
+        for s, profile in cf.items():
+            gen.setdefault(s, []).append((profile.tolist(), var[s]))
     return gen
 
 
@@ -189,23 +215,33 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     because the cooling choice acts on it_load_mw through the capacity-level binaries.
     """
     re, ex = set(d.re_sites), set(d.export_sites)
-    coef = {(s, k, p): d.pue[s, k] * d.utilisation[p] for s, k, p in m.SKP}
+    gen = _generation(m, d)
+    imp, chg, dis = _elements(m.grid_import_mw), _elements(m.charge_mw), _elements(m.discharge_mw)
+    cur, exp = _elements(m.curtail_mw), _elements(m.export_mw)
     skp_of_site: dict[str, list[tuple[str, str]]] = {}
     for s, k, p in m.SKP:
         skp_of_site.setdefault(s, []).append((k, p))
+    load_vars = {s: [m.it_load_mw[s, k, p] for k, p in kp] for s, kp in skp_of_site.items()}
+    # load_coef[s][t][j] = PUE[s,k,t] x u_p(t) of the j-th (k, p) of site s
+    load_coef = {s: np.array([d.pue[s, k] * d.utilisation[p] for k, p in kp]).T.tolist()
+                 for s, kp in skp_of_site.items()}
+
+    def generation(s: str, t: int) -> list:
+        return [_term(cf[t], var) for cf, var in gen.get(s, ())]
 
     def balance(m, s, t):
-        supply = _generation(m, d, s, t) + m.grid_import_mw[s, t]
+        supply = generation(s, t)
+        supply.append(imp[s, t])
         if s in re:
-            supply = supply + m.discharge_mw[s, t] - m.charge_mw[s, t] - m.curtail_mw[s, t]
+            supply += (dis[s, t], _term(-1, chg[s, t]), _term(-1, cur[s, t]))
         if s in ex:
-            supply = supply - m.export_mw[s, t]
-        load = sum(float(coef[s, k, p][t]) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, []))
-        return supply == load
+            supply.append(_term(-1, exp[s, t]))
+        load = _weighted(load_coef[s][t], load_vars[s]) if s in load_vars else 0
+        return LinearExpression(supply) == load
 
     def renewable_use(m, s, t):
-        used = m.charge_mw[s, t] + m.curtail_mw[s, t] + (m.export_mw[s, t] if s in ex else 0.0)
-        return used <= _generation(m, d, s, t)
+        used = [chg[s, t], cur[s, t]] + ([exp[s, t]] if s in ex else [])
+        return LinearExpression(used) <= LinearExpression(generation(s, t))
 
     m.energy_balance = pyo.Constraint(m.S, m.T, rule=balance)
     m.renewable_use_within_generation = pyo.Constraint(m.SR, m.T, rule=renewable_use)
@@ -230,17 +266,29 @@ def define_annual_energy(m: pyo.ConcreteModel, d: ModelData) -> None:
         d.it_energy_coef(p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, [])))
     m.annual_facility_energy = pyo.Constraint(m.S, rule=lambda m, s: m.facility_mwh[s] == sum(
         d.facility_energy_coef(s, k, p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, [])))
-    m.annual_import = pyo.Constraint(m.S, rule=lambda m, s: m.import_mwh[s] == sum(
-        float(w[t]) * m.grid_import_mw[s, t] for t in d.times))
+    n_t, weights = d.n_t, w.tolist()
+    imp, cur, exp = _elements(m.grid_import_mw), _elements(m.curtail_mw), _elements(m.export_mw)
+    m.annual_import = pyo.Constraint(m.S, rule=lambda m, s: m.import_mwh[s] == _weighted(
+        weights, _over_time(imp, s, n_t)))
     gen_mwh = {s: (float(w @ d.pv_cf[s]) if s in d.pv_cf else 0.0, float(w @ d.wind_cf[s]) if s in d.wind_cf
                    else 0.0) for s in d.re_sites}
     m.annual_generation = pyo.Constraint(m.SR, rule=lambda m, s: m.generation_mwh[s] == (
         (gen_mwh[s][0] * m.pv_mw[s] if s in d.pv_cf else 0.0)
         + (gen_mwh[s][1] * m.wind_mw[s] if s in d.wind_cf else 0.0)))
-    m.annual_selfuse = pyo.Constraint(m.SR, rule=lambda m, s: m.selfuse_mwh[s] == m.generation_mwh[s] - sum(
-        float(w[t]) * (m.curtail_mw[s, t] + (m.export_mw[s, t] if s in ex else 0.0)) for t in d.times))
-    m.annual_export = pyo.Constraint(m.SX, rule=lambda m, s: m.export_mwh[s] == sum(
-        float(w[t]) * m.export_mw[s, t] for t in d.times))
+    minus_w = (-w).tolist()
+
+    def selfuse(m, s):
+        # generation - sum_t w_t (curtail + export)
+        terms = [m.generation_mwh[s]]
+        for t, c in enumerate(minus_w):
+            terms.append(_term(c, cur[s, t]))
+            if s in ex:
+                terms.append(_term(c, exp[s, t]))
+        return m.selfuse_mwh[s] == LinearExpression(terms)
+
+    m.annual_selfuse = pyo.Constraint(m.SR, rule=selfuse)
+    m.annual_export = pyo.Constraint(m.SX, rule=lambda m, s: m.export_mwh[s] == _weighted(
+        weights, _over_time(exp, s, n_t)))
 
 
 def define_green_connection(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -287,12 +335,19 @@ def define_hub_policies(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.hub_green_share = pyo.Constraint(m.H, rule=green)
 
 
+def _hourly_sum(x: pyo.Var, sites: list[str], w: np.ndarray, c: dict[str, np.ndarray]) -> LinearExpression:
+    """sum over sites s and hours t of w_t c[s]_t x[s, t], skipping hours where c[s]_t = 0."""
+    x = _elements(x)
+    return LinearExpression([_term(wc, x[s, t]) for s in sites
+                             for t, (ct, wc) in enumerate(zip(c[s].tolist(), (w * c[s]).tolist())) if ct != 0])
+
+
 def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Annual emissions from grid import x (hourly) emission factor; optional cap (a mutable parameter)."""
     w = d.weight_h
     m.emissions_tco2 = pyo.Var(domain=pyo.NonNegativeReals, doc="annual emissions (tCO2)")
-    m.emissions_definition = pyo.Constraint(expr=m.emissions_tco2 == sum(
-        float(w[t] * d.ef[s][t]) * m.grid_import_mw[s, t] for s in d.sites for t in d.times if d.ef[s][t] != 0))
+    m.emissions_definition = pyo.Constraint(
+        expr=m.emissions_tco2 == _hourly_sum(m.grid_import_mw, d.sites, w, d.ef))
     cap = d.case.settings.carbon_cap_tco2_per_yr
     m.carbon_cap_tco2 = pyo.Param(mutable=True, initialize=float("inf") if cap is None else float(cap))
     m.carbon_cap = pyo.Constraint(expr=m.emissions_tco2 <= m.carbon_cap_tco2 + _relax(m, "carbon_cap", "case"))
@@ -303,37 +358,38 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
 def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Annualised cost components (CNY/yr) as named expressions; objective = their sum (or emissions)."""
     case, crf, w = d.case, d.crf, d.weight_h
-    sites, tech, sc = case.sites, case.technologies, case.site_cooling
+    tech = case.technologies
     load_mw = case.demand["it_load_mw"].astype(float).to_dict()
+    existing, fixed_cost, it_capex, module, grid_cost, export_price = _columns(
+        case.sites, "existing_it_mw", "fixed_cost_cny", "it_capex_cny_per_mw", "module_mw",
+        "grid_connection_cost_cny_per_mw_yr", "export_price_cny_per_mwh")
+    cooling_capex = case.site_cooling["capex_cny_per_mw_it"].astype(float).to_dict()
 
     def annual_factor(t: str) -> float:
         return crf[t] + float(tech.at[t, "fixed_om_share"])
 
-    new_sites = [s for s in d.sites if not sites.at[s, "existing_it_mw"] > 0]
-    export_price = sites["export_price_cny_per_mwh"].astype(float).to_dict()
+    pv_cost, wind_cost = (annual_factor(t) * KW_PER_MW * float(tech.at[t, "capex_cny_per_kw"])
+                          for t in ("pv", "wind"))
+    bat_factor = annual_factor("battery") * KW_PER_MW
+    bat_kw, bat_kwh = float(tech.at["battery", "capex_cny_per_kw"]), float(tech.at["battery", "capex_cny_per_kwh"])
+    new_sites = [s for s in d.sites if not existing[s] > 0]
+    exp = _elements(m.export_mw)
     m.carbon_price = pyo.Param(mutable=True, initialize=case.settings.carbon_price_cny_per_tco2)
     e = {
-        "site_opening": sum(crf["site"] * float(sites.at[s, "fixed_cost_cny"]) * m.open[s] for s in new_sites),
-        "it": sum(crf["it"] * float(sites.at[s, "it_capex_cny_per_mw"] * sites.at[s, "module_mw"])
-                  * m.modules[s] for s in d.sites),
-        "cooling": sum(crf[f"cooling:{k}"] * float(sc.at[(s, k), "capex_cny_per_mw_it"]) * m.it_mw[s, k]
-                       for s, k in d.site_tech),
-        "pv": sum(annual_factor("pv") * KW_PER_MW * float(tech.at["pv", "capex_cny_per_kw"]) * m.pv_mw[s]
-                  for s in d.pv_sites),
-        "wind": sum(annual_factor("wind") * KW_PER_MW * float(tech.at["wind", "capex_cny_per_kw"]) * m.wind_mw[s]
-                    for s in d.wind_sites),
-        "battery": sum(annual_factor("battery") * KW_PER_MW * (
-            float(tech.at["battery", "capex_cny_per_kw"]) * m.battery_mw[s]
-            + float(tech.at["battery", "capex_cny_per_kwh"]) * m.battery_mwh[s]) for s in d.re_sites),
-        "grid_connection": sum(float(sites.at[s, "grid_connection_cost_cny_per_mw_yr"]) * m.grid_mw[s]
-                               for s in d.sites),
-        "energy": sum(float(w[t] * d.price[s][t]) * m.grid_import_mw[s, t] for s in d.sites for t in d.times
-                      if d.price[s][t] != 0),
+        "site_opening": sum(crf["site"] * fixed_cost[s] * m.open[s] for s in new_sites),
+        "it": sum(crf["it"] * (it_capex[s] * module[s]) * m.modules[s] for s in d.sites),
+        "cooling": sum(crf[f"cooling:{k}"] * cooling_capex[s, k] * m.it_mw[s, k] for s, k in d.site_tech),
+        "pv": sum(pv_cost * m.pv_mw[s] for s in d.pv_sites),
+        "wind": sum(wind_cost * m.wind_mw[s] for s in d.wind_sites),
+        "battery": sum(bat_factor * (bat_kw * m.battery_mw[s] + bat_kwh * m.battery_mwh[s]) for s in d.re_sites),
+        "grid_connection": sum(grid_cost[s] * m.grid_mw[s] for s in d.sites),
+        "energy": _hourly_sum(m.grid_import_mw, d.sites, w, d.price),
         "service": sum(float(c) * load_mw[i] * m.assign_share[i, s] for i, s, c in zip(
             d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]) if c != 0),
         "carbon": m.carbon_price * m.emissions_tco2,
-        "export_revenue": -sum(float(w[t]) * export_price[s] * m.export_mw[s, t]
-                               for s in d.export_sites if export_price[s] != 0 for t in d.times),
+        "export_revenue": -LinearExpression([
+            _term(c, exp[s, t]) for s in d.export_sites if export_price[s] != 0
+            for t, c in enumerate((w * export_price[s]).tolist())]),
     }
     m.cost = pyo.Expression(list(COST_COMPONENTS), initialize=lambda m, c: e[c], doc="annualised cost (CNY/yr)")
     m.total_cost = pyo.Objective(expr=sum(m.cost[c] for c in COST_COMPONENTS), sense=pyo.minimize)
@@ -373,6 +429,11 @@ def violation_scale(d: ModelData, family: str, scope: str) -> float:
 def build_model(d: ModelData, *, elastic: bool = False) -> pyo.ConcreteModel:
     """The planning MILP. `elastic=True` adds penalised violations to policy and demand constraints and
     minimises their (scaled) sum instead of cost: used to explain an infeasible case."""
+    with PauseGC():  # the build allocates millions of small objects; cyclic GC passes would double its time
+        return _build(d, elastic)
+
+
+def _build(d: ModelData, elastic: bool) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name=d.case.name)
     m.elastic = elastic
     define_sets(m, d)

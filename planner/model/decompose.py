@@ -39,7 +39,8 @@ import pyomo.environ as pyo
 import scipy.sparse as sp
 
 from planner.model.data import ModelData
-from planner.model.solver import HighsSolver, SolveOutcome
+from planner.model.matrix import compile_to_highs
+from planner.model.solver import SolveOutcome
 
 # Position of the site in the index of site-owned variables; variables not listed and not global are
 # indexed by site first.
@@ -50,6 +51,16 @@ _EPS = 1e-6
 # comes from DESIGN_DAYS evenly spread days, and only the final LP sees every hour
 FULL_DETAIL_MAX_TIME_STEPS = 24 * 60
 DESIGN_DAYS = 12
+# What a full-year case takes from its design days, in order of trial: the integers with the assignments, and
+# the capacities that have to fit the year as a whole (PV, wind, battery), not its peak (grid connection).
+# Capacity columns appear in every hour's rows; with them free, the year's LP is 10-15 x slower.
+INTEGER_DESIGN = ("open", "modules", "cool", "it_mw", "assign_share")
+YEAR_FIXINGS = (
+    ("integers, assignments, PV, wind and battery", (*INTEGER_DESIGN, "pv_mw", "wind_mw", "battery_mw",
+                                                     "battery_mwh"), "ipm"),
+    ("integers, assignments, PV and wind", (*INTEGER_DESIGN, "pv_mw", "wind_mw"), "ipm"),
+    ("integers and assignments", INTEGER_DESIGN, "choose"),
+)
 PENALTY_SCALE = 100.0  # artificial penalty per unit of linking-row violation, times the largest cost coefficient
 DIVE_ROUNDS = 6  # column-generation rounds after each diving step (the master need not converge there)
 
@@ -79,12 +90,6 @@ class SiteBlocks:
     offset: float = 0.0  # objective constant
 
 
-def column_of(interface):
-    """Column index of a Pyomo variable in the HiGHS model held by the persistent interface."""
-    mapping = interface._pyomo_var_to_solver_var_map  # noqa: SLF001 - Pyomo keeps no public accessor
-    return lambda var: mapping[id(var)]
-
-
 def site_blocks(m: pyo.ConcreteModel, d: ModelData, h: highspy.Highs, col) -> SiteBlocks:
     """Partition the HiGHS model's columns and rows by site."""
     lp = h.getLp()
@@ -96,8 +101,10 @@ def site_blocks(m: pyo.ConcreteModel, d: ModelData, h: highspy.Highs, col) -> Si
             continue
         pos = SITE_INDEX_POSITION.get(var.local_name, 0)
         for idx, v in var.items():
-            key = idx if isinstance(idx, tuple) else (idx,)
-            col_site[col(v)] = site_no[key[pos]]
+            j = col(v)
+            if j is not None:  # None: the variable appears in no row (the matrix hand-off leaves it out)
+                key = idx if isinstance(idx, tuple) else (idx,)
+                col_site[j] = site_no[key[pos]]
     a = lp.a_matrix_
     parts = (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_))
     if a.format_ == highspy.MatrixFormat.kRowwise:
@@ -143,7 +150,8 @@ class DecompositionOutcome:
     bound: float = -math.inf  # valid lower bound on the full MILP
     candidates: list[str] = field(default_factory=list)
     rounds: int = 0
-    highs_s: float = 0.0  # time in the site LPs and the master (HiGHS objects of their own)
+    link_duals: np.ndarray | None = None  # the master's last duals of the linking rows
+    highs_s: float = 0.0  # wall time of the site LPs' and the master's HiGHS runs (HiGHS objects of their own)
     log: list[str] = field(default_factory=list)
 
     @property
@@ -252,10 +260,11 @@ def _solution(x: np.ndarray) -> highspy.HighsSolution:
 class _SiteLps:
     """One warm HiGHS LP per site over its own rows and bounds (integrality relaxed); costs change per round."""
 
-    def __init__(self, b: SiteBlocks):
-        self.b = b
+    def __init__(self, b: SiteBlocks, out: DecompositionOutcome, cold_solver: str = "choose"):
+        self.b, self.out, self.cold_solver = b, out, cold_solver  # cold_solver: HiGHS' solver for cold solves
         self.a_link = b.a_csr[b.linking_rows].tocsc()
         self._lps: dict[int, highspy.Highs] = {}
+        self._cold_iterations: dict[int, int] = {}
 
     def _lp(self, i: int) -> highspy.Highs:
         if i not in self._lps:
@@ -284,6 +293,15 @@ class _SiteLps:
     def link_coefficients(self, i: int, x: np.ndarray) -> np.ndarray:
         return self.a_link[:, self.b.site_cols[i]] @ x
 
+    def _run_cold(self, h: highspy.Highs) -> None:
+        h.clearSolver()
+        h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+        h.setOptionValue("solver", self.cold_solver)
+        try:
+            h.run()
+        finally:
+            h.setOptionValue("solver", "choose")
+
     def price(self, i: int, y_link: np.ndarray) -> tuple[float, np.ndarray | None]:
         """(v_i, x_i): the site's optimum with costs c - A_link' y (v_i = -inf if it is not solved)."""
         cols = self.b.site_cols[i]
@@ -291,12 +309,23 @@ class _SiteLps:
         cost = self.b.cost[cols] - self.a_link[:, cols].T @ y_link
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
         h.setOptionValue("user_objective_scale", _objective_scale(float(np.abs(cost).max(initial=1.0))))
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            h.clearSolver()  # a warm start can fail numerically where a cold solve succeeds
+        # a warm start usually takes a few hundred iterations, but can stall for 100 x more than a cold solve
+        # (seen on 12-day site LPs after a dive step): past a few cold solves' worth, start again cold
+        cold = self._cold_iterations.get(i)
+        clock = time.perf_counter()
+        if cold is None:
+            self._run_cold(h)
+        else:
+            h.setOptionValue("simplex_iteration_limit", 2 * cold + 1000)
             h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                self._run_cold(h)
+                cold = None
+        self.out.highs_s += time.perf_counter() - clock
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return -math.inf, None
+        if cold is None:
+            self._cold_iterations[i] = h.getInfo().simplex_iteration_count
         return float(h.getInfo().objective_function_value), np.asarray(h.getSolution().col_value)
 
 
@@ -306,8 +335,8 @@ class _Master:
     Penalised artificial columns keep it feasible before enough proposals exist; the Lagrangian bound stays
     valid with them (they only relax the linking rows)."""
 
-    def __init__(self, b: SiteBlocks, forced: set[int], penalty: float):
-        self.b, self.n_link = b, len(b.linking_rows)
+    def __init__(self, b: SiteBlocks, forced: set[int], penalty: float, out: DecompositionOutcome):
+        self.b, self.n_link, self.out = b, len(b.linking_rows), out
         n = len(b.sites)
         h = self.h = highspy.Highs()
         h.setOptionValue("output_flag", False)
@@ -363,7 +392,9 @@ class _Master:
         """(objective, duals of the linking rows, duals of the convexity rows)."""
         h = self.h
         h.clearSolver()  # tiny LP: a cold solve is instant and avoids warm-start trouble after added columns
+        clock = time.perf_counter()
         h.run()
+        self.out.highs_s += time.perf_counter() - clock
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         y = np.asarray(h.getSolution().row_dual)
@@ -384,12 +415,12 @@ class _Master:
 class _DantzigWolfe:
     """Column generation over sites; open decisions can be fixed for diving (the bound is then not global)."""
 
-    def __init__(self, b: SiteBlocks, out: DecompositionOutcome, say):
+    def __init__(self, b: SiteBlocks, out: DecompositionOutcome, say, cold_solver: str = "choose"):
         self.b, self.out, self.say = b, out, say
         n = len(b.sites)
         self.forced = {i for i in range(n) if b.col_lower[b.open_col[i]] > 0.5}
         self.penalty = PENALTY_SCALE * max(float(np.abs(b.cost).max()), 1.0)
-        self.master, self.sites = _Master(b, self.forced, self.penalty), _SiteLps(b)
+        self.master, self.sites = _Master(b, self.forced, self.penalty, out), _SiteLps(b, out, cold_solver)
         self.y_link, self.sigma, self.z = np.zeros(len(b.linking_rows)), np.zeros(n), math.inf
         self.fixed_open: dict[int, float] = {}
         self.x: np.ndarray | None = None
@@ -403,7 +434,6 @@ class _DantzigWolfe:
         rounds = 0
         while True:
             rounds += 1
-            t0 = time.perf_counter()
             bound, added = (self.z if math.isfinite(self.z) else 0.0), 0
             for i in range(n):
                 if self.fixed_open.get(i) == 0.0:
@@ -425,7 +455,6 @@ class _DantzigWolfe:
                 out.bound = max(out.bound, bound)
             out.rounds += 1
             solved = self.master.solve()
-            out.highs_s += time.perf_counter() - t0
             if solved is None:
                 status = self.master.h.modelStatusToString(self.master.h.getModelStatus())
                 self.say(f"round {out.rounds}: the master LP did not solve ({status})")
@@ -512,27 +541,16 @@ class _DantzigWolfe:
             design.update(cooling(i, k))
         if self._infeasible(x):
             return None
-        undecided = set(opened)
-        while x is not None and left() > 0:
-            value = {i: x[b.modules_col[i]] for i in undecided}
-            fraction = {i: v - math.floor(v + _EPS) for i, v in value.items()}
-            fractional = {i: f for i, f in fraction.items() if f >= _EPS}
-            if not fractional:
-                for i in undecided:
-                    design[b.modules_col[i]] = float(round(value[i]))
-                return design
-            i = min(fractional, key=lambda i: min(fractional[i], 1 - fractional[i]))
-            down = float(math.floor(value[i]))
-            self.fix(i, {b.modules_col[i]: down})
+        def fix_modules(i: int, count: float) -> np.ndarray | None:
+            self.fix(i, {b.modules_col[i]: count})
             x = self._rerun(left)
-            if x is not None and self.master.violation() > 1e-6:
-                self.fix(i, {b.modules_col[i]: down + 1.0})
-                x = self._rerun(left)
-                design[b.modules_col[i]] = down + 1.0
-            else:
-                design[b.modules_col[i]] = down
-            undecided.discard(i)
-        return None
+            return None if self._infeasible(x) else x
+
+        got = _dive_modules(b, set(opened), x, fix_modules, left)
+        if got is None:
+            return None
+        design.update({b.modules_col[i]: count for i, count in got[0].items()})
+        return design
 
     def dive_open(self, *, time_limit_s: float) -> set[int] | None:
         """Whole open decisions by diving: open every site with a share >= 0.5; when none is left, close the
@@ -599,6 +617,7 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: 
         say(f"opening {len(opened)} sites (LP: {len(candidates)} sites with some capacity), rounds {out.rounds}")
         design = dw.dive_design(opened, time_limit_s=0.5 * left())
     say(f"cooling and modules dived, rounds {out.rounds}" if design is not None else "cooling and modules: no dive")
+    out.link_duals = dw.y_link
     if design is not None and dw.master.violation() <= 1e-6 and dw.z <= target_for(out.bound, mip_gap):
         # the master's solution is itself a plan: every proposal holds the fixed integers and satisfies its
         # site's rows, and the convex combination satisfies the linking rows
@@ -645,9 +664,35 @@ def _moves(b: SiteBlocks, plan: _Plan, lp_x: np.ndarray, candidates: set[int]):
             yield f"open {b.sites[i]}", plan.with_tech(i, _main_cooling(b, lp_x, i))
 
 
+def _dive_modules(b: SiteBlocks, undecided: set[int], x: np.ndarray, fix, left
+                  ) -> tuple[dict[int, float], np.ndarray] | None:
+    """Whole module counts for the sites in `undecided` by diving: the least fractional count first, rounded
+    down if that stays feasible, else up. `fix(i, count)` fixes site i's modules, re-solves and returns the
+    new solution (None: infeasible). Returns (counts, the last solution) or None."""
+    counts: dict[int, float] = {}
+    while x is not None:
+        value = {i: x[b.modules_col[i]] for i in undecided}
+        fraction = {i: v - math.floor(v + _EPS) for i, v in value.items()}
+        fractional = {i: f for i, f in fraction.items() if _EPS <= f <= 1 - _EPS}
+        if not fractional:
+            counts.update({i: float(round(v)) for i, v in value.items()})
+            return counts, x
+        if left() <= 0:
+            return None
+        i = min(fractional, key=lambda i: min(fractional[i], 1 - fractional[i]))
+        down = float(math.floor(value[i]))
+        x = fix(i, down)
+        counts[i] = down
+        if x is None:
+            x = fix(i, down + 1.0)
+            counts[i] = down + 1.0
+        undecided.discard(i)
+    return None
+
+
 def _evaluate(r: _Restricted, plan: _Plan, left) -> tuple[np.ndarray, float] | None:
-    """The best plan with these sites and cooling: module counts by diving (fix the least fractional one,
-    downwards first, re-solve the LP), then the LP over everything continuous."""
+    """The best plan with these sites and cooling: module counts by diving, then the LP over everything
+    continuous."""
     b = r.b
     fixed: dict[int, float] = {}
     for i, k in plan.tech.items():
@@ -655,31 +700,29 @@ def _evaluate(r: _Restricted, plan: _Plan, left) -> tuple[np.ndarray, float] | N
         for kk, c in b.cool_cols[i].items():
             fixed[c] = 1.0 if kk == k else 0.0
     closed = [i for i in range(len(b.sites)) if i not in plan.tech]
-    undecided = set(plan.tech)
-    while True:
+    last: list[float] = []
+
+    def solve() -> np.ndarray | None:
         r.set_bounds(fixed, closed)
         got = r.lp(left())
-        if got is None:
-            return None
-        x = got[0]
-        fraction = {i: x[b.modules_col[i]] - math.floor(x[b.modules_col[i]] + _EPS) for i in undecided}
-        open_fractions = {i: f for i, f in fraction.items() if f >= _EPS}
-        if not open_fractions:
-            if not undecided:
-                return x, got[2]
-            for i in undecided:
-                fixed[b.modules_col[i]] = float(round(x[b.modules_col[i]]))
-            undecided.clear()
-            continue
-        i = min(open_fractions, key=lambda i: min(open_fractions[i], 1 - open_fractions[i]))
-        down = math.floor(x[b.modules_col[i]])
-        fixed[b.modules_col[i]] = float(down)
-        r.set_bounds(fixed, closed)
-        if r.lp(left()) is None:
-            fixed[b.modules_col[i]] = float(down + 1)
-        undecided.discard(i)
-        if left() <= 0:
-            return None
+        last[:] = [] if got is None else [got[2]]
+        return None if got is None else got[0]
+
+    def fix_modules(i: int, count: float) -> np.ndarray | None:
+        fixed[b.modules_col[i]] = count
+        return solve()
+
+    x = solve()
+    if x is None:
+        return None
+    got = _dive_modules(b, set(plan.tech), x, fix_modules, left)
+    if got is None:
+        return None
+    counts, x = got
+    if any(fixed.get(b.modules_col[i]) != n for i, n in counts.items()):  # integral without being fixed
+        fixed.update({b.modules_col[i]: n for i, n in counts.items()})
+        x = solve()
+    return None if x is None else (x, last[0])
 
 
 def _find_plan(r: _Restricted, b: SiteBlocks, lp_x: np.ndarray, opened: set[int], design: dict[int, float] | None,
@@ -725,61 +768,50 @@ def _find_plan(r: _Restricted, b: SiteBlocks, lp_x: np.ndarray, opened: set[int]
             out.plan, out.plan_objective = got
 
 
-def load_plan(m: pyo.ConcreteModel, interface, x: np.ndarray) -> None:
-    """Put a plan's column values into the Pyomo variables (integers rounded)."""
-    col = column_of(interface)
-    for v in m.component_data_objects(pyo.Var, active=True):
-        value = float(x[col(v)])
-        v.set_value(round(value) if v.is_integer() else value, skip_validation=True)
-
-
-def solve_by_sites(solver: HighsSolver, m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float,
-                   time_limit_s: float, log=None, progress=None, options: dict | None = None) -> SolveOutcome:
+def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_limit_s: float, log=None,
+                   progress=None, options: dict | None = None) -> SolveOutcome:
     """Solve the MILP by site decomposition; HiGHS' branch and bound runs only if the plan is not yet proven
-    within `mip_gap`, then starting from that plan and stopping as soon as the bound proves it."""
+    within `mip_gap`, then starting from that plan and stopping as soon as the bound proves it. The solution is
+    loaded into the Pyomo model."""
     start = time.perf_counter()
-    interface = solver.solver
-    if interface._model is not m:  # noqa: SLF001 - first solve: hand the model over once, as solve() would
-        interface.set_instance(m)
-    else:
-        interface.update()
-    h: highspy.Highs = interface._solver_model  # noqa: SLF001
-    blocks = site_blocks(m, d, h, column_of(interface))
+    mat = compile_to_highs(m)
+    h = mat.highs
+    blocks = site_blocks(m, d, h, mat.column)
 
     def left() -> float:
         return time_limit_s - (time.perf_counter() - start)
 
-    clock_before = h.getRunTime()  # HiGHS' clock on the full model is cumulative over its runs
     if d.n_t > FULL_DETAIL_MAX_TIME_STEPS:
-        dec = decompose_on_days(h, blocks, d, mip_gap=mip_gap, time_limit_s=0.7 * left(), log=log)
+        dec = decompose_on_days(blocks, m, mat.column, mat.rows, d, mip_gap=mip_gap, time_limit_s=left(), log=log)
     else:
         dec = decompose(h, blocks, mip_gap=mip_gap, time_limit_s=0.7 * left(), log=log)
+    highs_s = dec.highs_s + h.getRunTime()
     if progress and dec.plan_objective is not None:
         progress({"stage": "solve", "elapsed_s": time.perf_counter() - start, "incumbent": dec.plan_objective,
-                  "bound": dec.bound, "gap": dec.gap})
-    if dec.gap is not None and dec.gap <= mip_gap:
-        load_plan(m, interface, dec.plan)
-        return SolveOutcome(status="optimal", termination="site decomposition: plan within the gap of the bound",
-                            has_solution=True, objective=dec.plan_objective, bound=dec.bound, gap=dec.gap,
-                            wall_s=time.perf_counter() - start, highs_s=dec.highs_s + h.getRunTime() - clock_before,
-                            log="\n".join(dec.log))
+                  "bound": dec.bound if math.isfinite(dec.bound) else None, "gap": dec.gap})
+    if dec.plan is not None and (d.n_t > FULL_DETAIL_MAX_TIME_STEPS or (dec.gap is not None and dec.gap <= mip_gap)):
+        mat.load(m, dec.plan)
+        proven = dec.gap is not None and dec.gap <= mip_gap
+        return SolveOutcome(
+            status="optimal" if proven else "feasible",
+            termination=("site decomposition: plan within the gap of the bound" if proven else
+                         "site decomposition: full-year plan from the design of a few days, no bound for the year"),
+            has_solution=True, objective=dec.plan_objective, bound=dec.bound if math.isfinite(dec.bound) else None,
+            gap=dec.gap, wall_s=time.perf_counter() - start, highs_s=highs_s, log="\n".join(dec.log))
     if dec.plan is not None:
         h.setSolution(_solution(dec.plan))
     extra = dict(options or {})
     if math.isfinite(dec.bound):
         extra["objective_target"] = target_for(dec.bound, mip_gap)
-    try:
-        outcome = solver.solve(mip_gap=mip_gap, time_limit_s=max(left(), 1.0), log=log, progress=progress,
-                               options=extra, model_is_current=True)
-    finally:
-        h.setOptionValue("objective_target", -math.inf)
-    if not outcome.has_solution and dec.plan is not None:  # HiGHS found nothing better in the time left
-        load_plan(m, interface, dec.plan)
+    outcome = mat.solve(mip_gap=mip_gap, time_limit_s=max(left(), 1.0), log=log, progress=progress, options=extra)
+    if outcome.has_solution:
+        mat.load(m, mat.solution())
+    elif dec.plan is not None:  # HiGHS found nothing better in the time left
+        mat.load(m, dec.plan)
         outcome.status, outcome.has_solution, outcome.objective = "time_limit", True, dec.plan_objective
-        outcome.bound = outcome.bound if outcome.bound is not None and math.isfinite(outcome.bound) else None
-    outcome.highs_s = dec.highs_s + h.getRunTime() - clock_before
+    outcome.highs_s = highs_s + outcome.highs_s
     outcome.wall_s = time.perf_counter() - start
-    outcome.log = "\n".join(dec.log) + "\n" + outcome.log
+    outcome.log = "\n".join(dec.log)
     if outcome.has_solution and outcome.objective is not None:
         bound = max(outcome.bound if outcome.bound is not None else -math.inf, dec.bound)
         if math.isfinite(bound):
@@ -810,41 +842,112 @@ def coarse_case(case, n_days: int):
     return dataclasses.replace(case, timesteps=new_ts, profiles=case.profiles.loc[rows].reset_index(drop=True))
 
 
-def decompose_on_days(h: highspy.Highs, b: SiteBlocks, d: ModelData, *, mip_gap: float, time_limit_s: float,
-                      log=None) -> DecompositionOutcome:
-    """Full-year cases: the design (open sites, cooling, modules) by `decompose` on a few evenly spread days of
-    the year, then the year's LP with that design fixed. It gives a plan but no lower bound for the year."""
+def _design_fixes(year: pyo.ConcreteModel, year_col, coarse: pyo.ConcreteModel, coarse_col, plan: np.ndarray,
+                  names) -> dict[int, float]:
+    """Year-model columns -> the coarse plan's values, for the variables `names` (not indexed by time, so both
+    models have the same index)."""
+    fixes: dict[int, float] = {}
+    for name in names:
+        coarse_var = getattr(coarse, name)
+        for idx, v in getattr(year, name).items():
+            j, jc = year_col(v), coarse_col(coarse_var[idx])
+            if j is not None and jc is not None:
+                value = float(plan[jc])
+                fixes[j] = float(round(value)) if v.is_integer() else value
+    return fixes
+
+
+def decompose_on_days(b: SiteBlocks, m: pyo.ConcreteModel, col, rows, d: ModelData, *, mip_gap: float,
+                      time_limit_s: float, log=None) -> DecompositionOutcome:
+    """Full-year cases: the design by `decompose` on a few evenly spread days of the year, then the year's
+    LP with that design fixed. It gives a plan but no lower bound for the year.
+
+    The design fixed for the year is the integers, the assignments and the PV, wind and battery capacities; the
+    grid connection stays free, since the year's peak load is not among the design days. If that design
+    cannot run the year (e.g. a green-connection rule fails over the whole year), the battery and then PV and
+    wind are freed again (`YEAR_FIXINGS`)."""
     from planner.model.build import build_model
     from planner.model.data import prepare
 
     start = time.perf_counter()
     out = DecompositionOutcome()
+
+    def say(text: str) -> None:
+        line = f"planner decomposition [{time.perf_counter() - start:6.1f} s] {text}"
+        out.log.append(line)
+        if log:
+            log(line)
+
     coarse = prepare(coarse_case(d.case, DESIGN_DAYS))
-    m = build_model(coarse)
-    interface = HighsSolver(m).solver
-    interface.set_instance(m)
-    cb = site_blocks(m, coarse, interface._solver_model, column_of(interface))  # noqa: SLF001
-    design = decompose(interface._solver_model, cb, mip_gap=mip_gap, time_limit_s=0.5 * time_limit_s, log=log)  # noqa: SLF001
-    out.highs_s = design.highs_s + interface._solver_model.getRunTime()  # noqa: SLF001
+    cm = build_model(coarse)
+    coarse_mat = compile_to_highs(cm)
+    cb = site_blocks(cm, coarse, coarse_mat.highs, coarse_mat.column)
+    say(f"design on {DESIGN_DAYS} days of the year ({coarse.n_t} time steps)")
+    design = decompose(coarse_mat.highs, cb, mip_gap=mip_gap, time_limit_s=0.3 * time_limit_s, log=log)
+    out.log = [*out.log, *design.log]
+    out.highs_s = design.highs_s + coarse_mat.highs.getRunTime()
     out.rounds = design.rounds
     if design.plan is None:
         return out
-    fixed: dict[int, float] = {}
     opened = [i for i in range(len(b.sites)) if design.plan[cb.open_col[i]] > 0.5]
-    for i in opened:
-        tech = max(cb.cool_cols[i], key=lambda k: design.plan[cb.cool_cols[i][k]])
-        fixed[b.open_col[i]] = 1.0
-        fixed[b.modules_col[i]] = float(round(design.plan[cb.modules_col[i]]))
-        fixed.update({c: (1.0 if k == tech else 0.0) for k, c in b.cool_cols[i].items()})
-    with _Restricted(h, b, out) as r:
-        r.set_bounds(fixed, [i for i in range(len(b.sites)) if i not in opened])
-        got = r.lp(time_limit_s - (time.perf_counter() - start))
-    line = (f"planner decomposition: the year's LP with the design of {DESIGN_DAYS} days fixed "
-            f"({len(opened)} open sites): " + ("no plan" if got is None else f"{got[2]:,.0f}") +
-            f"; no lower bound for the full year ({time.perf_counter() - start:.1f} s)")
-    out.log = design.log + [line]
-    if log:
-        log(line)
+    duals = _linking_duals(b, rows, cb, coarse_mat.rows, design.link_duals)
+    got = None
+    for what, names, solver in YEAR_FIXINGS:
+        if time_limit_s <= time.perf_counter() - start:
+            break
+        fixes = _design_fixes(m, col, cm, coarse_mat.column, design.plan, names)
+        got = _year_lp_by_sites(b, fixes, opened, duals, tolerance=0.1 * mip_gap, cold_solver=solver,
+                                time_limit_s=time_limit_s - (time.perf_counter() - start), out=out, say=say)
+        say(f"the year's LP, {len(opened)} open sites with {what} of the {DESIGN_DAYS} days fixed: "
+            + ("no plan" if got is None else f"{got[1]:,.0f}"))
+        if got is not None:
+            break
+    say("no lower bound for the full year")
     if got is not None:
-        out.plan, out.plan_objective = got[0], got[2]
+        out.plan, out.plan_objective = got
     return out
+
+
+def _linking_duals(b: SiteBlocks, rows, cb: SiteBlocks, coarse_rows, coarse_duals: np.ndarray | None) -> np.ndarray:
+    """The design days' duals of the linking rows, carried over to the year's linking rows of the same
+    constraint (both are annual quantities in the same units); 0 where there is none."""
+    y = np.zeros(len(b.linking_rows))
+    if coarse_duals is None:
+        return y
+    by_row = {(coarse_rows[r][0].name, coarse_rows[r][1]): k for k, r in enumerate(cb.linking_rows)}
+    for k, r in enumerate(b.linking_rows):
+        j = by_row.get((rows[r][0].name, rows[r][1]))
+        if j is not None:
+            y[k] = coarse_duals[j]
+    return y
+
+
+def _year_lp_by_sites(b: SiteBlocks, fixes: dict[int, float], opened: list[int], duals: np.ndarray, *,
+                      tolerance: float, cold_solver: str, time_limit_s: float, out: DecompositionOutcome, say
+                      ) -> tuple[np.ndarray, float] | None:
+    """The year's LP with the design fixed, by column generation over the open sites, priced first with the
+    design days' duals. Once the master needs no artificials its solution is a feasible plan (a convex
+    combination of each site's year dispatches satisfies the linking rows); (column values, objective)."""
+    start = time.perf_counter()
+    dw = _DantzigWolfe(b, out, say, cold_solver=cold_solver)
+    dw.y_link = duals
+    for i in range(len(b.sites)):
+        if i not in opened:
+            dw.fix_open(i, 0.0)
+    by_site: dict[int, dict[int, float]] = {}
+    for j, value in fixes.items():
+        by_site.setdefault(int(b.col_site[j]), {})[j] = value
+    for i in opened:
+        dw.fix(i, by_site.get(i, {}))  # prices site i once, with the design days' duals
+        if time.perf_counter() - start > time_limit_s:
+            return None
+    say(f"year: the {len(opened)} open sites' LPs solved once ({time.perf_counter() - start:.1f} s)")
+    solved = dw.master.solve()
+    if solved is None:
+        return None
+    dw.z, dw.y_link, dw.sigma = solved
+    dw.run(tolerance=tolerance, time_limit_s=time_limit_s - (time.perf_counter() - start))
+    say(f"year: master {dw.z:,.0f} after {out.rounds} rounds, artificials {dw.master.violation():.3g}")
+    if dw.x is None or dw.master.violation() > 1e-6:
+        return None
+    return dw.x, dw.z

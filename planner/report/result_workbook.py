@@ -114,7 +114,7 @@ class NotSolved(ValueError):
 
 
 def has_plan(result: Result) -> bool:
-    return result.solve.status in ("optimal", "time_limit") and not result.kpis.empty
+    return result.solve.status in ("optimal", "time_limit", "feasible") and not result.kpis.empty
 
 
 def status_text(result: Result) -> str:
@@ -193,8 +193,8 @@ def summary_frame(result: Result) -> pd.DataFrame:
                      "unit": display_unit(kpi, str(r["unit"])), "kpi": kpi})
     info = result.solve
     solver_rows = [
-        ("solver_status", info.status, "-", "Solver status: optimal, or time_limit (feasible plan, not proven "
-         "optimal)"),
+        ("solver_status", info.status, "-", "Solver status: optimal; time_limit (feasible plan, not proven "
+         "optimal); feasible (full-year plan without a bound)"),
         ("proven_optimal", bool(info.proven_optimal), "yes/no", "Proven optimal within the MIP gap setting"),
         ("termination", info.termination, "-", "HiGHS termination condition"),
         ("objective_cny_per_yr", info.objective_cny, "CNY/yr", "Objective value reported by HiGHS"),

@@ -1,0 +1,139 @@
+"""The Pyomo model handed to HiGHS as one matrix, for solves that work on the matrix anyway.
+
+Pyomo's `LinearStandardFormCompiler` turns the active model into sparse arrays in one pass, and one
+`passModel` call loads them into highspy: on the benchmark cases this is 3-5 x faster than the persistent
+interface, which adds constraints one at a time (benchmarks/README.md, hand-off block C). It is not
+persistent: a changed parameter means compiling again. The site decomposition uses it, since it slices
+the matrix itself; the direct strategy keeps the persistent interface for cheap re-solves.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from planner.model.solver import (
+    LogCallback,
+    ProgressCallback,
+    SolveOutcome,
+    _LineStream,
+)
+
+_INF = highspy.kHighsInf
+
+
+@dataclass
+class HighsMatrix:
+    """A highspy model compiled from a Pyomo model, with the Pyomo variable of every column."""
+
+    highs: highspy.Highs
+    columns: list  # Pyomo VarData per column
+    rows: list  # (Pyomo ConstraintData, sense) per row; sense: 0 equality, 1 upper bound, -1 lower bound
+    index: dict[int, int]  # id(VarData) -> column
+    compile_s: float
+
+    def column(self, var) -> int | None:
+        """The column of a Pyomo variable; None if the compiler left it out (it appears nowhere)."""
+        return self.index.get(id(var))
+
+    def load(self, m: pyo.ConcreteModel, x: np.ndarray) -> None:
+        """Put column values into the Pyomo variables: integers rounded; a variable that appears in no
+        active row or objective gets the value in its bounds closest to 0."""
+        for v in m.component_data_objects(pyo.Var, active=True):
+            j = self.index.get(id(v))
+            if j is not None:
+                value = float(x[j])
+                v.set_value(round(value) if v.is_integer() else value, skip_validation=True)
+            elif v.value is None:
+                lb, ub = v.lb, v.ub
+                v.set_value(min(max(0.0, -math.inf if lb is None else lb), math.inf if ub is None else ub),
+                            skip_validation=True)
+
+    def solve(self, *, mip_gap: float, time_limit_s: float, log: LogCallback | None = None,
+              progress: ProgressCallback | None = None, options: dict | None = None) -> SolveOutcome:
+        """Run HiGHS on the model as it is (bounds, integrality, a start set with setSolution), streaming its
+        log line by line to the callbacks."""
+        h = self.highs
+        stream = _LineStream(log, progress)
+        token = h.cbLogging.subscribe(lambda event: stream.write(event.message))
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", False)
+        h.setOptionValue("mip_rel_gap", mip_gap)
+        h.setOptionValue("time_limit", float(time_limit_s))
+        for name, value in (options or {}).items():
+            h.setOptionValue(name, value)
+        start = time.perf_counter()
+        clock = h.getRunTime()
+        try:
+            h.run()
+        finally:
+            h.cbLogging.unsubscribe(token)
+            stream.flush()
+        info = h.getInfo()
+        has_solution = info.primal_solution_status == 2  # 2 = feasible
+        status = _status(h.getModelStatus(), has_solution)
+        objective = float(info.objective_function_value) if has_solution else None
+        bound = float(info.mip_dual_bound) if h.getNumCol() and math.isfinite(info.mip_dual_bound) else None
+        if status == "optimal" and bound is None:
+            bound = objective  # an LP, or a MIP without integer columns left
+        gap = None
+        if objective is not None and bound is not None:
+            gap = max(0.0, objective - bound) / max(abs(objective), 1e-9)
+        return SolveOutcome(status=status, termination=h.modelStatusToString(h.getModelStatus()),
+                            has_solution=has_solution, objective=objective, bound=bound, gap=gap,
+                            wall_s=time.perf_counter() - start, highs_s=h.getRunTime() - clock, log="")
+
+    def solution(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().col_value)
+
+
+def _status(status: highspy.HighsModelStatus, has_solution: bool) -> str:
+    s = highspy.HighsModelStatus
+    if status == s.kOptimal:
+        return "optimal"
+    if status == s.kInfeasible:
+        return "infeasible"
+    if status == s.kUnboundedOrInfeasible:
+        return "infeasible_or_unbounded"
+    if status == s.kUnbounded:
+        return "unbounded"
+    if status == s.kInterrupt:
+        return "interrupted"
+    return "time_limit" if has_solution else "no_solution"
+
+
+def compile_to_highs(m: pyo.ConcreteModel) -> HighsMatrix:
+    """The active rows and objective of `m` as one highspy model (fixed variables become constants)."""
+    start = time.perf_counter()
+    info = LinearStandardFormCompiler().write(m, mixed_form=True)
+    a = info.A.tocsc()
+    n_row, n_col = a.shape
+    op = np.fromiter((sense for _, sense in info.rows), dtype=np.int8, count=n_row)
+    rhs = np.asarray(info.rhs, dtype=float)
+    cols = info.columns
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_col, n_row
+    lp.col_cost_ = info.c.toarray()[0] if info.c.shape[0] else np.zeros(n_col)
+    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    lp.col_lower_ = np.array([-_INF if v.lb is None else v.lb for v in cols], dtype=float)
+    lp.col_upper_ = np.array([_INF if v.ub is None else v.ub for v in cols], dtype=float)
+    lp.row_lower_ = np.where(op <= 0, rhs, -_INF)  # op: 0 equality, 1 upper bound, -1 lower bound
+    lp.row_upper_ = np.where(op >= 0, rhs, _INF)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data.astype(float)
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_col, n_row
+    lp.integrality_ = [highspy.HighsVarType.kInteger if v.is_integer() else highspy.HighsVarType.kContinuous
+                       for v in cols]
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    return HighsMatrix(highs=h, columns=list(cols), rows=info.rows, index={id(v): j for j, v in enumerate(cols)},
+                       compile_s=time.perf_counter() - start)
