@@ -9,3 +9,6 @@ $PY benchmarks/run_benchmarks.py --cases M --time-limit 1 --no-alone --profile -
 $PY benchmarks/handoff_experiment.py --cases S M --solve
 $PY benchmarks/handoff_experiment.py --cases L
 $PY benchmarks/handoff_experiment.py --cases Y --variants batched matrix
+# the evening's runs (benchmarks/README.md, "Results, evening")
+$PY benchmarks/run_benchmarks.py --cases M L Y --no-alone --out benchmarks/out/s3/results-MLY.csv
+$PY benchmarks/run_benchmarks.py --cases S capa --out benchmarks/out/s3/results-Scapa.csv

@@ -152,9 +152,15 @@ def highs_alone(mps: Path, gap: float, limit: float, log_path: Path) -> dict:
 
 
 def write_mps(pm: PlanningModel, path: Path) -> float:
-    """Write exactly what HiGHS received (the highspy object held by Pyomo's persistent solver)."""
-    h = pm.solver.solver._solver_model
+    """Write exactly what HiGHS received: the highspy object held by Pyomo's persistent solver (direct), or the
+    compiled matrix (sites)."""
     start = time.perf_counter()
+    if getattr(pm, "strategy_used", "direct") == "sites":
+        from planner.model.matrix import compile_to_highs
+
+        h = compile_to_highs(pm.model).highs
+    else:
+        h = pm.solver.solver._solver_model
     # writeModel logs a line through the solver's log settings; keep it off the console
     h.setOptionValue("log_to_console", False)
     status = h.writeModel(str(path))
@@ -212,8 +218,8 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
     row["strategy"] = getattr(pm, "strategy_used", "direct")
     if info is None:
         h = pm.solver.solver._solver_model
-        highs_s = h.getRunTime()
-        summary = _highs_summary(h)
+        highs_s = h.getRunTime() if h is not None else 0.0
+        summary = _highs_summary(h) if h is not None else {"bound": None}
         row.update({"solve_call_s": call, "handoff_s": call - highs_s, "highs_s": highs_s, "post_s": 0.0,
                            "total_s": pm.build_s + call, "status": "no_solution", "objective": None,
                            "bound": summary["bound"], "gap_pct": None})

@@ -154,3 +154,94 @@ def test_full_year_case_takes_its_design_from_twelve_days():
     assert by_sites.objective_cny == pytest.approx(direct.objective_cny, rel=1e-6)
     # no bound for the year: the plan is not claimed optimal
     assert by_sites.status == "feasible" and not by_sites.proven_optimal and by_sites.best_bound_cny is None
+
+
+def test_full_year_frees_capacities_the_design_days_cannot_carry():
+    """PV is sunny on the 12 design days only (2 noon hours at cf 1; cf 0.25 on every other day) and dearer than
+    grid power, so the rule "self-use >= 5 % of consumption" sizes PV just enough for the design days. Over the
+    year that PV falls far short: every fixing that keeps the design days' PV finds no plan, the first level
+    that frees PV gives the plan, which meets the rule over the year and is the direct optimum."""
+    from model_tables import cooling, demand, make_case, profiles, site
+
+    from planner.model.decompose import DESIGN_DAYS, YEAR_FIXINGS, coarse_case
+
+    share = 0.05  # self-use >= share x consumption
+    design_days = set(coarse_case(make_case(profile_table=profiles(365)), DESIGN_DAYS).timesteps["day"])
+    noon = np.zeros(24)
+    noon[11:13] = 1.0
+    daily = np.where(np.isin(np.arange(1, 366), sorted(design_days)), 1.0, 0.25)
+    pv_cf = np.repeat(daily, 24) * np.tile(noon, 365)
+    case = make_case(
+        # "dear" has no PV (no green rule) but pays 2.5 x for grid power: it stays closed
+        sites=[site("solar", max_pv_mw=100.0, pv_profile="pv", max_it_mw=20.0),
+               site("dear", grid_price_cny_per_mwh=1000.0, fixed_cost_cny=1e7, max_it_mw=20.0)],
+        demands=[demand("d1", it_load_mw=10.0)], coolings=[cooling("ideal", 1.0)],
+        # PV: 400,000 CNY/MW/yr against 730 MWh/MW/yr x 400 CNY/MWh of grid power on the design days
+        technologies=[{"tech_id": "pv", "capex_cny_per_kw": 10000.0, "lifetime_yr": 25.0},
+                      {"tech_id": "wind", "capex_cny_per_kw": 5000.0, "lifetime_yr": 20.0},
+                      {"tech_id": "battery", "capex_cny_per_kw": 20000.0, "capex_cny_per_kwh": 20000.0,
+                       "lifetime_yr": 12.0}],
+        profile_table=profiles(365, pv=pv_cf),
+        settings={"green_min_selfuse_share_of_consumption": share, "green_export_allowed": "no"})
+    assert case.is_full_year
+    consumption_mwh = 10.0 * 8760.0  # PUE 1
+
+    # the premise: on the design days the rule sizes PV at 5 % x 87,600 MWh / 730 MWh/MW = 6 MW, which yields
+    # far less than 5 % of the year's consumption
+    days = PlanningModel(coarse_case(case, DESIGN_DAYS)).solve(mip_gap=1e-7, strategy="direct")
+    pv_days = float(days.sites.set_index("site_id").at["solar", "pv_mw"])
+    assert pv_days == pytest.approx(share * consumption_mwh / 730.0, rel=1e-6)
+    assert pv_days * pv_cf.sum() < 0.5 * share * consumption_mwh
+
+    direct = PlanningModel(case).solve(mip_gap=1e-7, strategy="direct")
+    assert direct.solve.status == "optimal"
+    lines: list[str] = []
+    result = PlanningModel(case).solve(mip_gap=1e-7, strategy="sites", log=lines.append)
+
+    # every level that keeps the design days' PV finds no plan; the first that frees PV gives the plan
+    trials = [(what, names, [line for line in lines if f"with {what} of the {DESIGN_DAYS} days fixed: " in line])
+              for what, names, _ in YEAR_FIXINGS]
+    first_free = next(k for k, (_, names, _) in enumerate(trials) if "pv_mw" not in names)
+    assert first_free > 0
+    for what, _, found in trials[:first_free]:
+        assert len(found) == 1 and found[0].endswith("fixed: no plan"), (what, lines)
+    what, _, found = trials[first_free]
+    assert len(found) == 1 and "no plan" not in found[0], (what, lines)
+    assert all(not found for _, _, found in trials[first_free + 1:])
+
+    info = result.solve
+    assert info.status == "feasible" and not info.proven_optimal and info.best_bound_cny is None
+    plan = result.sites.set_index("site_id")
+    assert bool(plan.at["solar", "opened"]) and not bool(plan.at["dear", "opened"])
+    assert plan.at["solar", "pv_mw"] > 3 * pv_days  # PV was re-sized for the year
+
+    # the rule holds over the year: in the policy table and recomputed from the hourly dispatch
+    policy = result.policy.set_index(["policy", "scope"]).loc[("green_selfuse_of_consumption", "solar")]
+    assert policy["satisfied"] and policy["achieved"] >= share * (1 - 1e-6)
+    hourly = result.dispatch[result.dispatch["site_id"] == "solar"]
+    selfuse = float((hourly["pv_mw"] - hourly["curtailment_mw"] - hourly["export_mw"]).sum())
+    assert selfuse >= share * (selfuse + float(hourly["grid_import_mw"].sum())) * (1 - 1e-6)
+    served = float(hourly["facility_load_mw"].sum())
+    assert served == pytest.approx(consumption_mwh, rel=1e-9)
+
+    # no better than the direct optimum, and (with the same design integers) equal to it
+    assert info.objective_cny >= direct.solve.objective_cny * (1 - 1e-6)
+    chosen = ["opened", "modules", "cooling_id"]
+    if direct.sites.set_index("site_id")[chosen].equals(plan[chosen]):
+        assert info.objective_cny == pytest.approx(direct.solve.objective_cny, rel=1e-6)
+
+
+def test_a_site_that_alone_reaches_a_demand_is_never_closed_in_the_master():
+    """With one site in reach, a demand's 'served' row is that site's own row: the closed (all-zero) proposal
+    violates it, so the master must keep the site open. It used to close it and fall back to the full MILP."""
+    from model_tables import cooling, demand, make_case, profiles, site
+
+    case = make_case(sites=[site("only", max_it_mw=40.0)], demands=[demand("d1", it_load_mw=25.0)],
+                     coolings=[cooling("air", 1.3)], profile_table=profiles(2))
+    direct = PlanningModel(case).solve(mip_gap=1e-9, strategy="direct").solve
+    lines: list[str] = []
+    by_sites = PlanningModel(case).solve(mip_gap=GAP, strategy="sites", log=lines.append).solve
+    assert any("opening 1 sites" in line for line in lines), lines
+    assert by_sites.termination.startswith("site decomposition")  # proven without HiGHS' branch and bound
+    assert by_sites.objective_cny == pytest.approx(direct.objective_cny, rel=1e-6)  # 3 modules of 10 MW
+    assert by_sites.best_bound_cny <= direct.objective_cny * (1 + 1e-9)

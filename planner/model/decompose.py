@@ -18,12 +18,15 @@ hourly block through every LP HiGHS solves, and on large cases the root LP alone
    where the LP blends, closing or opening a site) improve it; a small MIP over the open sites' cooling and
    modules is the last resort.
 3. **Full-year cases** take their design from a few evenly spread days (`decompose_on_days`): the per-site
-   LPs of 8760 h are too large for column generation. Their plan carries no lower bound for the year.
+   LPs of 8760 h with free capacities are too slow for column generation. With the design (integers,
+   assignments, PV, wind, battery) fixed, the open sites' year LPs are priced with the design days' duals,
+   and column generation over them converges in a round or two: the master's solution is the plan. It
+   carries no lower bound for the year.
 
 If plan and bound are within the MIP gap, the plan is proven and HiGHS' branch and bound is not needed;
 otherwise HiGHS starts from the plan on the full model and stops as soon as the bound proves its incumbent.
-Everything runs on the highspy model the persistent Pyomo interface holds; its bounds, integrality and
-options are restored before returning.
+Everything runs on a highspy model compiled from the Pyomo model for this solve (`planner.model.matrix`);
+the solution is loaded back into the Pyomo variables.
 """
 
 from __future__ import annotations
@@ -239,6 +242,15 @@ class _Restricted:
             self._integrality(False)
 
 
+def _closable(b: SiteBlocks, i: int) -> bool:
+    """Whether site i's own rows and bounds admit all zeros, the "closed" proposal the master implies. They do
+    not for a must-open site, or one that is the only site within reach of some demand (that demand's
+    'served' row is then the site's own row)."""
+    rows, cols = b.site_rows[i], b.site_cols[i]
+    return bool(np.all(b.row_lower[rows] <= _EPS) and np.all(b.row_upper[rows] >= -_EPS)
+                and np.all(b.col_lower[cols] <= _EPS) and np.all(b.col_upper[cols] >= -_EPS))
+
+
 def _objective_scale(largest_cost: float) -> int:
     """HiGHS' user_objective_scale (a power of 2) that brings the largest cost to about 1e3: costs of 1e10
     CNY and more make its dual simplex fail the ratio test ("excessive dual values")."""
@@ -263,6 +275,7 @@ class _SiteLps:
     def __init__(self, b: SiteBlocks, out: DecompositionOutcome, cold_solver: str = "choose"):
         self.b, self.out, self.cold_solver = b, out, cold_solver  # cold_solver: HiGHS' solver for cold solves
         self.a_link = b.a_csr[b.linking_rows].tocsc()
+        self._a_link_site: dict[int, sp.csr_matrix] = {}  # site i's columns of the linking rows
         self._lps: dict[int, highspy.Highs] = {}
         self._cold_iterations: dict[int, int] = {}
 
@@ -291,7 +304,12 @@ class _SiteLps:
             h.changeColBounds(_position(self.b, i, col), value, value)
 
     def link_coefficients(self, i: int, x: np.ndarray) -> np.ndarray:
-        return self.a_link[:, self.b.site_cols[i]] @ x
+        return self._link_part(i) @ x
+
+    def _link_part(self, i: int) -> sp.csr_matrix:
+        if i not in self._a_link_site:
+            self._a_link_site[i] = self.a_link[:, self.b.site_cols[i]].tocsr()
+        return self._a_link_site[i]
 
     def _run_cold(self, h: highspy.Highs) -> None:
         h.clearSolver()
@@ -306,7 +324,7 @@ class _SiteLps:
         """(v_i, x_i): the site's optimum with costs c - A_link' y (v_i = -inf if it is not solved)."""
         cols = self.b.site_cols[i]
         h = self._lp(i)
-        cost = self.b.cost[cols] - self.a_link[:, cols].T @ y_link
+        cost = self.b.cost[cols] - self._link_part(i).T @ y_link
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
         h.setOptionValue("user_objective_scale", _objective_scale(float(np.abs(cost).max(initial=1.0))))
         # a warm start usually takes a few hundred iterations, but can stall for 100 x more than a cold solve
@@ -418,7 +436,7 @@ class _DantzigWolfe:
     def __init__(self, b: SiteBlocks, out: DecompositionOutcome, say, cold_solver: str = "choose"):
         self.b, self.out, self.say = b, out, say
         n = len(b.sites)
-        self.forced = {i for i in range(n) if b.col_lower[b.open_col[i]] > 0.5}
+        self.forced = {i for i in range(n) if not _closable(b, i)}
         self.penalty = PENALTY_SCALE * max(float(np.abs(b.cost).max()), 1.0)
         self.master, self.sites = _Master(b, self.forced, self.penalty, out), _SiteLps(b, out, cold_solver)
         self.y_link, self.sigma, self.z = np.zeros(len(b.linking_rows)), np.zeros(n), math.inf
@@ -657,7 +675,7 @@ def _moves(b: SiteBlocks, plan: _Plan, lp_x: np.ndarray, candidates: set[int]):
             if kk != k and lp_x[c] > _EPS:
                 yield f"{b.sites[i]}: cooling {kk}", plan.with_tech(i, kk)
     for i in sorted(plan.tech, key=lambda i: lp_x[b.open_col[i]]):
-        if lp_x[b.open_col[i]] < 1 - _EPS and b.col_lower[b.open_col[i]] < 0.5:
+        if lp_x[b.open_col[i]] < 1 - _EPS and _closable(b, i):
             yield f"close {b.sites[i]}", plan.without(i)
     for i in sorted(candidates - set(plan.tech), key=lambda i: -lp_x[b.open_col[i]]):
         if lp_x[b.open_col[i]] > _EPS:
