@@ -232,3 +232,21 @@ def test_strategy_option_solves_by_site_decomposition(project, tmp_path):
     assert wrong.returncode == 2
     assert "auto" in wrong.stdout and "sites" in wrong.stdout and "Traceback" not in wrong.stdout
     assert not (tmp_path / "x.xlsx").exists()
+
+def test_full_year_plan_by_sites_exits_1_and_is_marked_feasible(tmp_path):
+    """8760 h with --strategy sites: a plan designed on 12 days, feasible for the year but without a bound. The
+    CLI says so, exits 1 and the workbook marks it 'feasible', not proven optimal."""
+    from xlsx_helpers import profiles_frame, valid_tables, write_plain
+
+    from planner.report.read_result import read_result_workbook
+
+    tables = valid_tables()
+    tables["Profiles"] = profiles_frame(365, [1.0] * 365)
+    write_plain(tmp_path / "year.xlsx", tables)
+    result = planner("solve", "year.xlsx", "-o", "year-result.xlsx", "--strategy", "sites", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout
+    text = " ".join(result.stdout.split())
+    assert "12 representative days" in text and "no bound for the year" in text and "Traceback" not in text
+    back = read_result_workbook(tmp_path / "year-result.xlsx")
+    assert back.status["solver_status"] == "feasible" and back.status["proven_optimal"] is False
+    assert not back.kpis.empty
