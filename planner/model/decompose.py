@@ -605,17 +605,22 @@ class _DantzigWolfe:
         return None
 
 
-def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: float,
-              log=None) -> DecompositionOutcome:
-    """Bound and plan for the full MILP held in `h` (see the module docstring). `h` is left as it was."""
-    start = time.perf_counter()
-    out = DecompositionOutcome()
-
+def _reporter(out: DecompositionOutcome, log, start: float):
+    """say(text): a timed 'planner decomposition' line, kept in out.log and passed to the log callback."""
     def say(text: str) -> None:
         line = f"planner decomposition [{time.perf_counter() - start:6.1f} s] {text}"
         out.log.append(line)
         if log:
             log(line)
+    return say
+
+
+def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: float,
+              log=None) -> DecompositionOutcome:
+    """Bound and plan for the full MILP held in `h` (see the module docstring). `h` is left as it was."""
+    start = time.perf_counter()
+    out = DecompositionOutcome()
+    say = _reporter(out, log, start)
 
     def left() -> float:
         return time_limit_s - (time.perf_counter() - start)
@@ -889,12 +894,7 @@ def decompose_on_days(b: SiteBlocks, m: pyo.ConcreteModel, col, rows, d: ModelDa
 
     start = time.perf_counter()
     out = DecompositionOutcome()
-
-    def say(text: str) -> None:
-        line = f"planner decomposition [{time.perf_counter() - start:6.1f} s] {text}"
-        out.log.append(line)
-        if log:
-            log(line)
+    say = _reporter(out, log, start)
 
     coarse = prepare(coarse_case(d.case, DESIGN_DAYS))
     cm = build_model(coarse)
