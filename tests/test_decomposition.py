@@ -245,3 +245,17 @@ def test_a_site_that_alone_reaches_a_demand_is_never_closed_in_the_master():
     assert by_sites.termination.startswith("site decomposition")  # proven without HiGHS' branch and bound
     assert by_sites.objective_cny == pytest.approx(direct.objective_cny, rel=1e-6)  # 3 modules of 10 MW
     assert by_sites.best_bound_cny <= direct.objective_cny * (1 + 1e-9)
+
+
+def test_a_changed_carbon_price_reaches_the_next_sites_solve(case):
+    """The matrix is compiled afresh at each solve, so a parameter changed between solves counts."""
+    pm = PlanningModel(case)
+    first = pm.solve(mip_gap=GAP, strategy="sites").solve
+    pm.set_carbon_price(2000.0)
+    second = pm.solve(mip_gap=GAP, strategy="sites").solve
+    reference = PlanningModel(case)
+    reference.set_carbon_price(2000.0)
+    direct = reference.solve(mip_gap=1e-9, strategy="direct").solve
+    assert second.objective_cny > first.objective_cny * 1.01
+    assert second.best_bound_cny <= direct.objective_cny * (1 + 1e-9)
+    assert direct.objective_cny * (1 - 1e-9) <= second.objective_cny <= second.best_bound_cny / (1 - GAP) * (1 + 1e-9)
