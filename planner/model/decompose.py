@@ -311,14 +311,25 @@ class _SiteLps:
             self._a_link_site[i] = self.a_link[:, self.b.site_cols[i]].tocsr()
         return self._a_link_site[i]
 
-    def _run_cold(self, h: highspy.Highs) -> None:
-        h.clearSolver()
-        h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+    def _run_cold(self, h: highspy.Highs, scale: int) -> None:
+        """A cold solve. The objective scale that keeps large priced costs workable can also push small costs
+        under HiGHS' tolerances, and the simplex then stalls (40,000 iterations on a 288-h site LP that
+        solves unscaled at once); so: scaled with an iteration cap, then unscaled with the cap, then scaled
+        without it."""
+        cap = 2 * (h.getNumRow() + h.getNumCol()) + 10_000
         h.setOptionValue("solver", self.cold_solver)
         try:
-            h.run()
+            tries = [(scale, cap), *([(0, cap)] if scale else []), (scale, highspy.kHighsIInf)]
+            for user_scale, limit in tries:
+                h.clearSolver()
+                h.setOptionValue("user_objective_scale", user_scale)
+                h.setOptionValue("simplex_iteration_limit", limit)
+                h.run()
+                if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                    break
         finally:
             h.setOptionValue("solver", "choose")
+            h.setOptionValue("user_objective_scale", scale)
 
     def price(self, i: int, y_link: np.ndarray) -> tuple[float, np.ndarray | None]:
         """(v_i, x_i): the site's optimum with costs c - A_link' y (v_i = -inf if it is not solved)."""
@@ -326,18 +337,19 @@ class _SiteLps:
         h = self._lp(i)
         cost = self.b.cost[cols] - self._link_part(i).T @ y_link
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
-        h.setOptionValue("user_objective_scale", _objective_scale(float(np.abs(cost).max(initial=1.0))))
+        scale = _objective_scale(float(np.abs(cost).max(initial=1.0)))
+        h.setOptionValue("user_objective_scale", scale)
         # a warm start usually takes a few hundred iterations, but can stall for 100 x more than a cold solve
         # (seen on 12-day site LPs after a dive step): past a few cold solves' worth, start again cold
         cold = self._cold_iterations.get(i)
         clock = time.perf_counter()
         if cold is None:
-            self._run_cold(h)
+            self._run_cold(h, scale)
         else:
             h.setOptionValue("simplex_iteration_limit", 2 * cold + 1000)
             h.run()
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                self._run_cold(h)
+                self._run_cold(h, scale)
                 cold = None
         self.out.highs_s += time.perf_counter() - clock
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
