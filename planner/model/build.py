@@ -158,7 +158,7 @@ def define_assignment(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def define_renewables_and_grid(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """pv_mw, wind_mw, grid_mw sizing and the hourly flow variables."""
+    """pv_mw, wind_mw (only at open sites), grid_mw sizing and the hourly flow variables."""
     max_grid, max_pv, max_wind = _columns(d.case.sites, "max_grid_mw", "max_pv_mw", "max_wind_mw")
 
     def optional_ub(s: str) -> tuple[float, float | None]:
@@ -172,6 +172,10 @@ def define_renewables_and_grid(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.curtail_mw = pyo.Var(m.SR, m.T, domain=pyo.NonNegativeReals, doc="curtailed renewable power (MW)")
     m.export_mw = pyo.Var(m.SX, m.T, domain=pyo.NonNegativeReals, doc="renewable power exported (MW)")
 
+    # a closed site connects no renewables. Its energy balance already leaves them nowhere to go; these rows
+    # matter in the LP relaxation, where a site open by a share would otherwise get its whole potential
+    m.pv_only_if_open = pyo.Constraint(m.SPV, rule=lambda m, s: m.pv_mw[s] <= max_pv[s] * m.open[s])
+    m.wind_only_if_open = pyo.Constraint(m.SW, rule=lambda m, s: m.wind_mw[s] <= max_wind[s] * m.open[s])
     imp, cap = _elements(m.grid_import_mw), _elements(m.grid_mw)
     m.grid_import_within_connection = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: imp[s, t] <= cap[s])
 
