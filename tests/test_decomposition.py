@@ -12,6 +12,7 @@ from pathlib import Path
 
 import highspy
 import numpy as np
+import pyomo.environ as pyo
 import pytest
 
 from planner.model.decompose import DecompositionOutcome, _DantzigWolfe, site_blocks
@@ -31,6 +32,18 @@ def synthetic_case(n_sites: int, n_demands: int, n_days: int, **settings):
     if settings:
         case = dataclasses.replace(case, settings=dataclasses.replace(case.settings, **settings))
     return case
+
+
+def assert_feasible(m: pyo.ConcreteModel) -> None:
+    """The values loaded into `m` satisfy every active constraint and are whole where the variable is."""
+    for con in m.component_data_objects(pyo.Constraint, active=True):
+        body = pyo.value(con.body)
+        scale = 1.0 + abs(body)
+        assert con.lower is None or body >= pyo.value(con.lower) - 1e-6 * scale, con.name
+        assert con.upper is None or body <= pyo.value(con.upper) + 1e-6 * scale, con.name
+    for v in m.component_data_objects(pyo.Var):
+        if v.is_integer() and v.value is not None:
+            assert abs(v.value - round(v.value)) <= 1e-6, v.name
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +95,6 @@ def test_lagrangian_bound_converges_to_the_lp_relaxation(case):
 def test_matrix_hand_off_is_the_model_the_persistent_interface_solves(case, optimum):
     """The compiled matrix (sites strategy) and Pyomo's persistent interface (direct) give HiGHS the same MILP:
     same optimum, and the loaded solution satisfies every Pyomo constraint."""
-    import pyomo.environ as pyo
-
     pm = PlanningModel(case)
     mat = compile_to_highs(pm.model)
     assert mat.highs.getNumCol() == sum(1 for _ in pm.model.component_data_objects(pyo.Var, active=True))
@@ -92,11 +103,7 @@ def test_matrix_hand_off_is_the_model_the_persistent_interface_solves(case, opti
     assert outcome.objective == pytest.approx(optimum, rel=1e-7)
     mat.load(pm.model, mat.solution())
     assert pyo.value(pm.model.total_cost) == pytest.approx(optimum, rel=1e-7)
-    for con in pm.model.component_data_objects(pyo.Constraint, active=True):
-        body = pyo.value(con.body)
-        scale = 1.0 + abs(body)
-        assert con.lower is None or body >= pyo.value(con.lower) - 1e-6 * scale, con.name
-        assert con.upper is None or body <= pyo.value(con.upper) + 1e-6 * scale, con.name
+    assert_feasible(pm.model)
 
 
 def test_binding_carbon_cap_and_must_open_site_agree_with_the_direct_solve(case, optimum):
@@ -259,3 +266,21 @@ def test_a_changed_carbon_price_reaches_the_next_sites_solve(case):
     assert second.objective_cny > first.objective_cny * 1.01
     assert second.best_bound_cny <= direct.objective_cny * (1 + 1e-9)
     assert direct.objective_cny * (1 - 1e-9) <= second.objective_cny <= second.best_bound_cny / (1 - GAP) * (1 + 1e-9)
+
+
+def test_diving_keeps_open_the_sites_the_lp_opens_whole():
+    """The dive fixes every site the master opens whole before it rounds anything; left unfixed, later steps
+    pushed one out of the plan on the benchmark case M (40 sites, 12 days), which cost 0.3 % of the
+    objective. The dived plan is the master's solution with every integer fixed: it satisfies the MILP."""
+    pm = PlanningModel(synthetic_case(40, 20, 12))
+    mat = compile_to_highs(pm.model)
+    b = site_blocks(pm.model, pm.data, mat.highs, mat.column)
+    dw = _DantzigWolfe(b, DecompositionOutcome(), say=lambda _: None)
+    x = dw.run(tolerance=5e-4, time_limit_s=300)
+    whole = {i for i in range(len(b.sites)) if x[b.open_col[i]] >= 1 - 1e-6}
+    opened = dw.dive_open(time_limit_s=300)
+    assert whole and whole <= opened
+    design = dw.dive_design(opened, time_limit_s=300)
+    assert design is not None and dw.master.violation() <= 1e-6
+    mat.load(pm.model, dw.x)
+    assert_feasible(pm.model)

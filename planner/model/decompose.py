@@ -10,9 +10,9 @@ hourly block through every LP HiGHS solves, and on large cases the root LP alone
    priced with the master's duals y (costs c - A_link' y), proposes a new column. Each round gives the
    Lagrangian lower bound  LB = z_master + sum_s min(0, v_s - sigma_s)  on the full MILP (v_s: the site's
    priced optimum, sigma_s: the dual of its convexity row). Site LPs are small and re-solved warm.
-2. **Plan (diving in the master).** Open decisions are rounded (shares >= 0.9 together, else the largest
-   >= 0.5 up; when none reaches 0.5 the smallest share is closed, or opened if closing it leaves demand
-   unserved), then cooling (the technology with the most IT capacity; blends tried in order until feasible)
+2. **Plan (diving in the master).** Open decisions are rounded (shares >= 0.9, whole ones included, else the
+   largest >= 0.5 up; when none reaches 0.5 the smallest share is closed, or opened if closing it leaves
+   demand unserved), then cooling (the technology with the most IT capacity; blends tried in order until feasible)
    and module counts (least fractional first, down before up), a few rounds after each step. The LP over the
    continuous variables with those integers fixed runs on the full model; local moves (another cooling
    where the LP blends, closing or opening a site) improve it; a small MIP over the open sites' cooling and
@@ -275,7 +275,7 @@ class _SiteLps:
     def __init__(self, b: SiteBlocks, out: DecompositionOutcome, cold_solver: str = "choose"):
         self.b, self.out, self.cold_solver = b, out, cold_solver  # cold_solver: HiGHS' solver for cold solves
         self.a_link = b.a_csr[b.linking_rows].tocsc()
-        self._a_link_site: dict[int, sp.csr_matrix] = {}  # site i's columns of the linking rows
+        self._a_link_site: dict[int, tuple[sp.csr_matrix, sp.csr_matrix]] = {}
         self._lps: dict[int, highspy.Highs] = {}
         self._cold_iterations: dict[int, int] = {}
 
@@ -304,11 +304,13 @@ class _SiteLps:
             h.changeColBounds(_position(self.b, i, col), value, value)
 
     def link_coefficients(self, i: int, x: np.ndarray) -> np.ndarray:
-        return self._link_part(i) @ x
+        return self._link_part(i)[0] @ x
 
-    def _link_part(self, i: int) -> sp.csr_matrix:
+    def _link_part(self, i: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Site i's columns of the linking rows, and their transpose."""
         if i not in self._a_link_site:
-            self._a_link_site[i] = self.a_link[:, self.b.site_cols[i]].tocsr()
+            part = self.a_link[:, self.b.site_cols[i]].tocsr()
+            self._a_link_site[i] = part, part.T.tocsr()
         return self._a_link_site[i]
 
     def _run_cold(self, h: highspy.Highs, scale: int) -> None:
@@ -335,7 +337,7 @@ class _SiteLps:
         """(v_i, x_i): the site's optimum with costs c - A_link' y (v_i = -inf if it is not solved)."""
         cols = self.b.site_cols[i]
         h = self._lp(i)
-        cost = self.b.cost[cols] - self._link_part(i).T @ y_link
+        cost = self.b.cost[cols] - self._link_part(i)[1] @ y_link
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
         scale = _objective_scale(float(np.abs(cost).max(initial=1.0)))
         h.setOptionValue("user_objective_scale", scale)
@@ -386,12 +388,14 @@ class _Master:
                 h.addCol(penalty, 0.0, highspy.kHighsInf, 1, np.array([r], dtype=np.int32), np.array([sign]))
         self.n_fixed_cols = h.getNumCol()
         self.proposals: list[tuple[int, np.ndarray]] = []
+        self.of_site: list[list[int]] = [[] for _ in range(n)]  # site -> its proposals' positions in `proposals`
 
     def add(self, i: int, x: np.ndarray, link: np.ndarray) -> None:
         nz = np.flatnonzero(np.abs(link) > 1e-12)
         index = np.r_[nz, self.n_link + i].astype(np.int32)
         self.h.addCol(float(self.b.cost[self.b.site_cols[i]] @ x), 0.0, highspy.kHighsInf, len(index), index,
                       np.r_[link[nz], 1.0])
+        self.of_site[i].append(len(self.proposals))
         self.proposals.append((i, x))
 
     def set_penalty(self, penalty: float) -> None:
@@ -405,18 +409,23 @@ class _Master:
         return float(np.asarray(self.h.getSolution().col_value)[first:first + 2 * self.n_link].sum())
 
     def fix(self, i: int, fixes: dict[int, float], closed: bool = False) -> None:
-        """Drop site i's proposals that disagree with `fixes` (full-model columns -> value); `closed`: the site
-        takes no proposal at all; an open fix makes its convexity row an equality."""
+        """Site i may take only the proposals that agree with `fixes` (all of its fixed columns: full-model
+        column -> value; proposals dropped by an earlier fix come back if they agree again); `closed`: no
+        proposal at all; an open fix makes its convexity row an equality."""
         b = self.b
         if closed:
             self.h.changeRowBounds(self.n_link + i, 0.0, 0.0)
             return
         if fixes.get(b.open_col[i], 0.0) > 0.5:
             self.h.changeRowBounds(self.n_link + i, 1.0, 1.0)
-        positions = {_position(b, i, col): value for col, value in fixes.items()}
-        for k, (site, proposal) in enumerate(self.proposals):
-            if site == i and any(abs(proposal[pos] - value) > _EPS for pos, value in positions.items()):
-                self.h.changeColBounds(self.n_fixed_cols + k, 0.0, 0.0)
+        ks = self.of_site[i]
+        if not ks or not fixes:
+            return
+        pos = np.array([_position(b, i, col) for col in fixes])
+        values = np.fromiter(fixes.values(), dtype=float)
+        agree = np.array([np.all(np.abs(self.proposals[k][1][pos] - values) <= _EPS) for k in ks])
+        cols = self.n_fixed_cols + np.asarray(ks, dtype=np.int32)
+        self.h.changeColsBounds(len(ks), cols, np.zeros(len(ks)), np.where(agree, highspy.kHighsInf, 0.0))
 
     def solve(self) -> tuple[float, np.ndarray, np.ndarray] | None:
         """(objective, duals of the linking rows, duals of the convexity rows)."""
@@ -453,6 +462,7 @@ class _DantzigWolfe:
         self.master, self.sites = _Master(b, self.forced, self.penalty, out), _SiteLps(b, out, cold_solver)
         self.y_link, self.sigma, self.z = np.zeros(len(b.linking_rows)), np.zeros(n), math.inf
         self.fixed_open: dict[int, float] = {}
+        self.fixed: dict[int, dict[int, float]] = {}  # site -> its fixed columns (full-model column -> value)
         self.x: np.ndarray | None = None
 
     def run(self, *, tolerance: float, time_limit_s: float, escalate: bool = True,
@@ -511,8 +521,9 @@ class _DantzigWolfe:
         if self.fixed_open.get(i) == 0.0:
             self.master.fix(i, {}, closed=True)
             return
+        self.fixed.setdefault(i, {}).update(fixes)
         self.sites.fix(i, fixes)
-        self.master.fix(i, fixes)
+        self.master.fix(i, self.fixed[i])
         _, proposal = self.sites.price(i, self.y_link)  # the master needs one proposal that agrees
         if proposal is not None:
             self.master.add(i, proposal, self.sites.link_coefficients(i, proposal))
@@ -601,7 +612,8 @@ class _DantzigWolfe:
                 for i in set(range(len(b.sites))) - opened - set(self.fixed_open):
                     self.fix_open(i, 0.0)  # closed for good: the design dive must not reopen it
                 return opened
-            up = ([i for i, v in fractional.items() if v >= 0.9]
+            # sites already whole open are kept open: left unfixed, later steps could push them out
+            up = ([i for i, v in share.items() if v >= 0.9]
                   or [i for i in [max(fractional, key=fractional.get)] if fractional[i] >= 0.5])
             if up:
                 for i in up:
