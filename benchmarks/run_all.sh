@@ -12,3 +12,8 @@ $PY benchmarks/handoff_experiment.py --cases Y --variants batched matrix
 # the evening's runs (benchmarks/README.md, "Results, evening")
 $PY benchmarks/run_benchmarks.py --cases M L Y --no-alone --out benchmarks/out/s3/results-MLY.csv
 $PY benchmarks/run_benchmarks.py --cases S capa --out benchmarks/out/s3/results-Scapa.csv
+# session 4 (benchmarks/README.md, "Results, session 4")
+$PY benchmarks/run_benchmarks.py --cases M L --no-alone --out benchmarks/out/s4/results-ML3.csv
+$PY benchmarks/run_benchmarks.py --cases M --no-alone --out benchmarks/out/s4/results-M4.csv
+$PY benchmarks/run_benchmarks.py --cases M --no-alone --out benchmarks/out/s4/results-M5.csv
+$PY benchmarks/run_benchmarks.py --cases Y --no-alone --out benchmarks/out/s4/results-Y.csv
