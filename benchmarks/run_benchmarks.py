@@ -285,11 +285,11 @@ def _write_profile(prof: cProfile.Profile, path: Path, name: str) -> None:
     log(f"{name}: profile written to {path}")
 
 
-def run_synthetic(name: str, gap: float, limit: float, out: Path, **kw) -> Row:
+def run_synthetic(name: str, gap: float, limit: float, out: Path, seed: int = 0, **kw) -> Row:
     start = time.perf_counter()
     n_sites, n_demands, n_days = CASES[name]
-    case = case_from_tables(synthetic_tables(n_sites, n_demands, n_days, seed=0),
-                            source=f"synthetic {name} {CASES[name]}")
+    case = case_from_tables(synthetic_tables(n_sites, n_demands, n_days, seed=seed),
+                            source=f"synthetic {name} {CASES[name]} seed {seed}")
     case_s = time.perf_counter() - start
     row = run_planner(name, case, gap, limit, out, **kw)
     row["case_s"] = case_s
@@ -432,7 +432,7 @@ def _worker(name: str, gap: float, limit: float, out: Path, kw: dict, queue) -> 
     Row.emit = lambda changed: queue.put(("update", dict(changed)))
     try:
         if name == "capa":
-            row = run_capa(limit, out, **kw)
+            row = run_capa(limit, out, **{k: v for k, v in kw.items() if k != "seed"})
         else:
             row = run_synthetic(name, gap, limit, out, **kw)
         queue.put(("done", dict(row)))
@@ -525,19 +525,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strategy", choices=["auto", "direct", "sites"], default="auto",
                         help="the planner's solve strategy (PlanningModel.solve): its own choice (auto), the whole "
                         "MILP to HiGHS (direct) or site decomposition (sites)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the synthetic cases S, M, L, Y (the figures in README.md use 0)")
     args = parser.parse_args(argv)
 
     out = args.out.parent
     out.mkdir(parents=True, exist_ok=True)
     log(f"planner benchmark on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"HiGHS {highspy.Highs().version()}), cases {args.cases}, gap {args.gap}")
+        f"HiGHS {highspy.Highs().version()}), cases {args.cases}, gap {args.gap}, seed {args.seed}")
     commit = _planner_commit()
     log(f"planner code: {commit}")
     rows: list[Row] = []
     for name in args.cases:
         limit = args.time_limit if args.time_limit is not None else DEFAULT_LIMITS[name]
         budget = args.budget if args.budget is not None else 2 * limit + BUDGET_SLACK_S
-        kw = {"alone": not args.no_alone, "profile": args.profile, "strategy": args.strategy}
+        kw = {"alone": not args.no_alone, "profile": args.profile, "strategy": args.strategy, "seed": args.seed}
         started = time.perf_counter()
         row = run_case_bounded(name, args.gap, limit, out, budget, kw)
         row["timestamp"] = datetime.now().isoformat(timespec="seconds")
