@@ -12,11 +12,12 @@ hourly block through every LP HiGHS solves, and on large cases the root LP alone
    priced optimum, sigma_s: the dual of its convexity row). Site LPs are small and re-solved warm.
 2. **Plan (diving in the master).** Open decisions are rounded (shares >= 0.9, whole ones included, else the
    largest >= 0.5 up; when none reaches 0.5 the smallest share is closed, or opened if closing it leaves
-   demand unserved), then cooling (the technology with the most IT capacity; blends tried in order until feasible)
-   and module counts (least fractional first, down before up), a few rounds after each step. The LP over the
-   continuous variables with those integers fixed runs on the full model; local moves (another cooling
-   where the LP blends, closing or opening a site) improve it; a small MIP over the open sites' cooling and
-   modules is the last resort.
+   demand unserved; then swaps of an open site the LP did not open whole for one the LP used, kept if the
+   master gets cheaper), then cooling (the technology with the most IT capacity; blends tried in order until
+   feasible) and module counts (least fractional first, down before up), a few rounds after each step.
+   If that plan is not within the gap, the LP over the continuous variables with those integers fixed runs
+   on the full model; local moves (another cooling where the LP blends, closing or opening a site) improve
+   it; a small MIP over the open sites' cooling and modules is the last resort.
 3. **Full-year cases** take their design from a few evenly spread days (`decompose_on_days`): the per-site
    LPs of 8760 h with free capacities are too slow for column generation. With the design (integers,
    assignments, PV, wind, battery) fixed, the open sites' year LPs are priced with the design days' duals,
@@ -65,6 +66,9 @@ YEAR_FIXINGS = (
     ("integers and assignments", INTEGER_DESIGN, "choose"),
 )
 PENALTY_SCALE = 100.0  # artificial penalty per unit of linking-row violation, times the largest cost coefficient
+# column generation stops when the bound is within this share of the MIP gap of the master: the rounds near
+# the end are cheap, and a plan just inside the gap is proven only by a bound close to the LP relaxation's
+BOUND_TOLERANCE = 0.02
 DIVE_ROUNDS = 6  # column-generation rounds after each diving step (the master need not converge there)
 
 
@@ -593,6 +597,50 @@ class _DantzigWolfe:
         design.update({b.modules_col[i]: count for i, count in got[0].items()})
         return design
 
+    def swap_open(self, opened: set[int], lp_x: np.ndarray, *, time_limit_s: float) -> set[int]:
+        """Local moves on the dived open decisions, cooling and modules still relaxed: open a site the LP used
+        but the dive closed in place of a site the LP did not open whole. Rounding shares one at a time can
+        cascade (closing a site the LP used by a share moves its load to the next site, and so on); a swap
+        undoes that. A move is kept if the master gets cheaper within a few rounds, and undone otherwise."""
+        start = time.perf_counter()
+        b = self.b
+
+        def share(i: int) -> float:
+            return float(lp_x[b.open_col[i]])
+
+        def left() -> float:
+            return time_limit_s - (time.perf_counter() - start)
+
+        improved = True
+        while improved and left() > 0:
+            improved = False
+            outs = sorted((i for i in opened if i not in self.forced and share(i) < 1 - _EPS), key=share)
+            ins = sorted((j for j in range(len(b.sites)) if j not in opened and share(j) > _EPS), key=share,
+                         reverse=True)
+            for j in ins:
+                for i in outs:
+                    if left() <= 0:
+                        return opened
+                    before = self.z
+                    self.fix_open(j, 1.0)
+                    self.fix_open(i, 0.0)
+                    x = self.run(tolerance=0.0, time_limit_s=left(), escalate=False, max_rounds=DIVE_ROUNDS)
+                    if not self._infeasible(x) and self.z < before * (1 - 1e-6):
+                        self.say(f"open {b.sites[j]} instead of {b.sites[i]}: master {self.z:,.0f}")
+                        opened = (opened - {i}) | {j}
+                        improved = True
+                        break
+                    self.fix_open(j, 0.0)
+                    self.fix_open(i, 1.0)  # its earlier proposals agree again
+                    solved = self.master.solve()
+                    if solved is None:
+                        return opened
+                    self.z, self.y_link, self.sigma = solved
+                    self.x = self.master.columns()
+                if improved:
+                    break
+        return opened
+
     def dive_open(self, *, time_limit_s: float) -> set[int] | None:
         """Whole open decisions by diving: open every site with a share >= 0.5; when none is left, close the
         site with the smallest share (or open it, if closing it leaves demand unserved); re-solve each time."""
@@ -650,7 +698,7 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: 
         return time_limit_s - (time.perf_counter() - start)
 
     dw = _DantzigWolfe(b, out, say)
-    x = dw.run(tolerance=0.1 * mip_gap, time_limit_s=0.5 * time_limit_s)
+    x = dw.run(tolerance=BOUND_TOLERANCE * mip_gap, time_limit_s=0.5 * time_limit_s)
     if x is None:
         return out
     candidates = {i for i in range(len(b.sites)) if x[b.open_col[i]] > _EPS}
@@ -662,6 +710,7 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: 
         say(f"diving ran out of time: opening all {len(opened)} sites with some capacity in the LP")
     else:
         say(f"opening {len(opened)} sites (LP: {len(candidates)} sites with some capacity), rounds {out.rounds}")
+        opened = dw.swap_open(opened, x, time_limit_s=0.2 * left())
         design = dw.dive_design(opened, time_limit_s=0.5 * left())
     say(f"cooling and modules dived, rounds {out.rounds}" if design is not None else "cooling and modules: no dive")
     out.link_duals = dw.y_link
