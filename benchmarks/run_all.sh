@@ -17,3 +17,10 @@ $PY benchmarks/run_benchmarks.py --cases M L --no-alone --out benchmarks/out/s4/
 $PY benchmarks/run_benchmarks.py --cases M --no-alone --out benchmarks/out/s4/results-M4.csv
 $PY benchmarks/run_benchmarks.py --cases M --no-alone --out benchmarks/out/s4/results-M5.csv
 $PY benchmarks/run_benchmarks.py --cases Y --no-alone --out benchmarks/out/s4/results-Y.csv
+for seed in 0 1 2 3; do
+  $PY benchmarks/run_benchmarks.py --cases M --no-alone --seed $seed --out benchmarks/out/s4/seed$seed/results-M.csv
+done
+for seed in 0 1; do
+  $PY benchmarks/run_benchmarks.py --cases L --no-alone --seed $seed --out benchmarks/out/s4/seed$seed/results-L.csv
+done
+$PY benchmarks/run_benchmarks.py --cases Y --no-alone --out benchmarks/out/s4/results-Y2.csv
