@@ -15,7 +15,7 @@ import numpy as np
 import pyomo.environ as pyo
 import pytest
 
-from planner.model.decompose import DecompositionOutcome, _DantzigWolfe, site_blocks
+from planner.model.decompose import DecompositionOutcome, _DantzigWolfe, plan_holds, site_blocks
 from planner.model.matrix import compile_to_highs
 from planner.solve import PlanningModel
 
@@ -305,3 +305,15 @@ def test_a_swap_undoes_a_cascade_of_the_open_dive():
     assert lp * (1 - 1e-9) <= dw.z < dived
     closed = opened - swapped
     assert all(x[b.open_col[i]] < 1 - 1e-6 for i in closed)  # only sites the LP did not open whole go
+
+    # a swap that does not pay is undone: a far eastern site the LP never used, made to look like a candidate
+    z = dw.z
+    unused = max((j for j in range(len(b.sites)) if j not in swapped and x[b.open_col[j]] <= 1e-6
+                  and "guangdong" in b.sites[j]), key=lambda j: b.cost[b.open_col[j]])
+    lure = x.copy()
+    lure[b.open_col[unused]] = 0.5
+    assert dw.swap_open(swapped, lure, time_limit_s=300) == swapped
+    assert dw.z <= z * (1 + 1e-9) and dw.master.violation() <= 1e-6
+    assert dw.x[b.open_col[unused]] == 0.0
+    design = dw.dive_design(swapped, time_limit_s=300)
+    assert design is not None and plan_holds(b, dw.x)

@@ -246,6 +246,18 @@ class _Restricted:
             self._integrality(False)
 
 
+def plan_holds(b: SiteBlocks, x: np.ndarray, tol: float = 1e-6) -> bool:
+    """Whether column values x meet every row, bound and integrality of the full model (relative tolerance):
+    the check before a plan assembled from the master's proposals is returned without HiGHS."""
+    activity = b.a_csr @ x
+    slack = tol * (1.0 + np.abs(activity))
+    whole = b.integrality != 0
+    return bool(np.all(activity >= b.row_lower - slack) and np.all(activity <= b.row_upper + slack)
+                and np.all(x >= b.col_lower - tol * (1.0 + np.abs(x)))
+                and np.all(x <= b.col_upper + tol * (1.0 + np.abs(x)))
+                and np.all(np.abs(x[whole] - np.round(x[whole])) <= tol))
+
+
 def _closable(b: SiteBlocks, i: int) -> bool:
     """Whether site i's own rows and bounds admit all zeros, the "closed" proposal the master implies. They do
     not for a must-open site, or one that is the only site within reach of some demand (that demand's
@@ -714,7 +726,8 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: 
         design = dw.dive_design(opened, time_limit_s=0.5 * left())
     say(f"cooling and modules dived, rounds {out.rounds}" if design is not None else "cooling and modules: no dive")
     out.link_duals = dw.y_link
-    if design is not None and dw.master.violation() <= 1e-6 and dw.z <= target_for(out.bound, mip_gap):
+    if (design is not None and dw.master.violation() <= 1e-6 and dw.z <= target_for(out.bound, mip_gap)
+            and plan_holds(b, dw.x)):
         # the master's solution is itself a plan: every proposal holds the fixed integers and satisfies its
         # site's rows, and the convex combination satisfies the linking rows
         out.plan, out.plan_objective = dw.x, dw.z
