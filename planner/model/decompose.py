@@ -510,13 +510,10 @@ class _DantzigWolfe:
             if global_bound:
                 out.bound = max(out.bound, bound)
             out.rounds += 1
-            solved = self.master.solve()
-            if solved is None:
+            if not self.solve_master():
                 status = self.master.h.modelStatusToString(self.master.h.getModelStatus())
                 self.say(f"round {out.rounds}: the master LP did not solve ({status})")
                 return None
-            self.z, self.y_link, self.sigma = solved
-            self.x = self.master.columns()
             gap = (self.z - bound) / max(abs(self.z), 1.0)
             if global_bound and (out.rounds % 5 == 0 or added == 0 or gap <= tolerance):
                 self.say(f"round {out.rounds}: master {self.z:,.0f}, lower bound {out.bound:,.0f} ({gap:.3%}), "
@@ -529,6 +526,16 @@ class _DantzigWolfe:
                 return self.x
             if time.perf_counter() - start > time_limit_s or (max_rounds is not None and rounds >= max_rounds):
                 return self.x
+
+    def solve_master(self) -> bool:
+        """Solve the master and take its objective, duals and solution (as full-model columns); False if it
+        does not solve."""
+        solved = self.master.solve()
+        if solved is None:
+            return False
+        self.z, self.y_link, self.sigma = solved
+        self.x = self.master.columns()
+        return True
 
     def fix(self, i: int, fixes: dict[int, float]) -> None:
         """Fix columns of site i (open, cooling, modules) in its LP and in the master."""
@@ -644,11 +651,8 @@ class _DantzigWolfe:
                         break
                     self.fix_open(j, 0.0)
                     self.fix_open(i, 1.0)  # its earlier proposals agree again
-                    solved = self.master.solve()
-                    if solved is None:
+                    if not self.solve_master():
                         return opened
-                    self.z, self.y_link, self.sigma = solved
-                    self.x = self.master.columns()
                 if improved:
                     break
         return opened
@@ -1046,10 +1050,8 @@ def _year_lp_by_sites(b: SiteBlocks, fixes: dict[int, float], opened: list[int],
         if time.perf_counter() - start > time_limit_s:
             return None
     say(f"year: the {len(opened)} open sites' LPs solved once ({time.perf_counter() - start:.1f} s)")
-    solved = dw.master.solve()
-    if solved is None:
+    if not dw.solve_master():
         return None
-    dw.z, dw.y_link, dw.sigma = solved
     dw.run(tolerance=tolerance, time_limit_s=time_limit_s - (time.perf_counter() - start))
     say(f"year: master {dw.z:,.0f} after {out.rounds} rounds, artificials {dw.master.violation():.3g}")
     if dw.x is None or dw.master.violation() > 1e-6:
