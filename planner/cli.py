@@ -202,9 +202,10 @@ DEFAULT_EXAMPLE = "east-data-west"
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 solved (optimal within the MIP gap); 1 a feasible plan not proven optimal: stopped at the time "
-    "limit, or a full-year plan without a bound (written, marked not proven optimal); 2 invalid input (the problem table says where); 3 infeasible (explained; no "
+    "limit, or a full-year plan its bound from average days does not prove within the gap (written, marked not "
+    "proven optimal, with the gap); 2 invalid input (the problem table says where); 3 infeasible (explained; no "
     "result workbook, an <input>-infeasibility.xlsx report instead); 4 other error (e.g. OUTPUT exists without "
-    "--force, no plan found within the time limit); 130 interrupted (Ctrl-C)."
+    "--force, no plan found within the time limit); 130 interrupted (Ctrl-C; a second Ctrl-C quits at once)."
 )
 
 SOLVE_HELP = (
@@ -298,12 +299,8 @@ def solve(
     if _same_file(out, path):
         raise CliError(f"{out} is the input workbook: choose another OUTPUT with -o")
     writable_target(out, force)
-    try:
-        code = _run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                          strategy=strategy.value)
-    except KeyboardInterrupt:
-        err_console.print(f"[red]interrupted:[/] stopped, no result written to {escape(str(out))}", soft_wrap=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+    code = _run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
+                      strategy=strategy.value)
     if code:
         raise typer.Exit(code)
 
@@ -312,10 +309,15 @@ def _run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | 
                solver_log: bool, strategy: str = "auto") -> int:
     from planner.report import console as rc
 
-    # Pyomo captures stdout's file descriptor while HiGHS runs: print through a duplicate of it.
+    # Pyomo captures stdout's file descriptor while HiGHS runs: print through a duplicate of it (also after a
+    # second Ctrl-C, when the abandoned solve may still hold the capture).
     with rc.direct_console(console) as con:
-        return _solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                             strategy=strategy)
+        try:
+            return _solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
+                                 strategy=strategy)
+        except KeyboardInterrupt:
+            con.print(f"[red]interrupted:[/] stopped, no result written to {escape(str(out))}", soft_wrap=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | None, gap: float | None,
@@ -363,11 +365,15 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
         return EXIT_INFEASIBLE
     con.print(rc.kpi_table(result, title=f"{result.case_name}: headline results"))
     if info.status == "feasible":
+        from planner.model.decompose import BOUND_DAYS, DESIGN_DAYS
+
+        bound = (f"a lower bound from {BOUND_DAYS} average days puts it within {info.gap_text} of the optimum, more "
+                 "than the gap setting," if info.gap is not None else "there is no bound for the year,")
         con.print("[yellow]note:[/] " + escape(
-            "a full-year plan: its design (sites, cooling, modules, assignments, PV, wind, battery) comes from 12 "
-            "representative days and the year's dispatch runs with it fixed. It is feasible for every hour, but "
-            "there is no bound for the year, so it is not proven optimal (marked so in the workbook); "
-            "--strategy direct with a long --time-limit gives a bound"), soft_wrap=True)
+            "a full-year plan: its design (sites, cooling, modules, assignments, PV, wind, battery) comes from "
+            f"{DESIGN_DAYS} representative days and the year's dispatch runs with it fixed. It is feasible for "
+            f"every hour, but {bound} so it is not proven optimal (marked so in the workbook); --strategy direct "
+            "with a long --time-limit gives a tighter bound"), soft_wrap=True)
         return EXIT_TIME_LIMIT
     if info.status == "time_limit":
         con.print("[yellow]note:[/] " + escape(

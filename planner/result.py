@@ -44,8 +44,9 @@ COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "gr
 
 @dataclass
 class SolveInfo:
-    # "optimal", "time_limit" (incumbent, not proven optimal), "feasible" (a plan without a bound: full-year
-    # site decomposition), "infeasible", "unbounded", "error"
+    # "optimal", "time_limit" (incumbent, not proven optimal), "feasible" (a full-year plan from the site
+    # decomposition, not proven within the gap setting: its bound, if any, is from average days), "infeasible",
+    # "unbounded", "error"
     status: str
     termination: str  # solver's own termination condition text
     objective_cny: float | None
@@ -75,6 +76,9 @@ class SolveInfo:
         if self.status == "time_limit":
             return f"NOT PROVEN OPTIMAL: stopped at the time limit with a feasible plan (gap {self.gap_text})"
         if self.status == "feasible":
+            if self.gap is not None and math.isfinite(self.gap):
+                return (f"NOT PROVEN OPTIMAL: a feasible full-year plan, designed on representative days; within "
+                        f"{self.gap_text} of a lower bound from average days")
             return ("NOT PROVEN OPTIMAL: a feasible full-year plan, designed on representative days; no bound "
                     "for the year, so its gap is unknown")
         return self.status

@@ -24,6 +24,7 @@ from planner.model.solver import (
     ProgressCallback,
     SolveOutcome,
 )
+from planner.model.stop import run_stoppable
 from planner.result import (
     ASSIGNMENT_COLUMNS,
     DISPATCH_COLUMNS,
@@ -96,9 +97,17 @@ class PlanningModel:
         `strategy`: "direct" hands the whole MILP to HiGHS; "sites" solves it by site decomposition
         (`planner.model.decompose`: candidate sites, a Lagrangian lower bound, a rounded plan, and HiGHS only if
         that plan is not yet proven within the gap); "auto" picks "sites" for cases with many candidate sites.
+
+        Ctrl-C (KeyboardInterrupt) stops HiGHS at its next check (progress gets {"stage": "stopping"}) and
+        leaves the model ready for another solve; a second Ctrl-C returns at once (`planner.model.stop`).
         """
         if strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, not {strategy!r}")
+        stopping = (lambda: progress({"stage": "stopping"})) if progress else None
+        return run_stoppable(lambda: self._solve(mip_gap, time_limit_s, objective, log, progress, options, strategy),
+                             on_stop=stopping)
+
+    def _solve(self, mip_gap, time_limit_s, objective, log, progress, options, strategy) -> Result:
         st = self.case.settings
         gap = st.mip_gap if mip_gap is None else mip_gap
         limit = st.time_limit_s if time_limit_s is None else time_limit_s

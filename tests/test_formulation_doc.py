@@ -1,5 +1,6 @@
 """models/formulation.md names exactly the model's sets, variables, constraints and objectives."""
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -19,16 +20,18 @@ def _section_names(title: str) -> set[str]:
     return set(re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)(?:\[[^`]*\])?`", match.group(1)))
 
 
-def _full_model() -> pyo.ConcreteModel:
-    """A model with every optional family present (storage share, carbon cap, export, elastic)."""
+def _full_models() -> list[pyo.ConcreteModel]:
+    """Models with every optional family present: storage share, carbon cap, export, elastic; and the
+    state-of-charge shift of a full year's average days."""
     case = make_case(sites=[site("s1", max_pv_mw=50.0, pv_profile="pv", max_wind_mw=10.0, wind_profile="wind")],
                      settings={"carbon_cap_tco2_per_yr": 1e9, "green_min_storage_power_share": 0.1},
                      profile_table=profiles(pv=0.2, wind=0.3))
-    return build_model(prepare(case), elastic=True)
+    d = prepare(case)
+    return [build_model(d, elastic=True), build_model(dataclasses.replace(d, soc_day_shift=True))]
 
 
 def _model_names(ctype) -> set[str]:
-    return {c.local_name for c in _full_model().component_objects(ctype, descend_into=True)}
+    return {c.local_name for m in _full_models() for c in m.component_objects(ctype, descend_into=True)}
 
 
 def test_variables_match():

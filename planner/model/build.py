@@ -194,13 +194,33 @@ def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
     soc, chg, dis = _elements(m.soc_mwh), _elements(m.charge_mw), _elements(m.discharge_mw)
     mw, mwh = _elements(m.battery_mw), _elements(m.battery_mwh)
     eta_c, minus_inv_eta_d = d.eta_charge, -(1 / d.eta_discharge)  # as `- x / eta` computes it
-    m.storage_soc_balance = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: soc[s, t] == LinearExpression(
-        [soc[s, prev[t]], _term(eta_c, chg[s, t]), _term(minus_inv_eta_d, dis[s, t])]))
+    shift = _define_soc_day_shift(m, d) if d.soc_day_shift else {}
+
+    def soc_balance(m, s, t):
+        terms = [soc[s, prev[t]], _term(eta_c, chg[s, t]), _term(minus_inv_eta_d, dis[s, t])]
+        if (s, t) in shift:
+            terms.append(shift[s, t])
+        return soc[s, t] == LinearExpression(terms)
+
+    m.storage_soc_balance = pyo.Constraint(m.SR, m.T, rule=soc_balance)
     m.storage_soc_within_energy = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: soc[s, t] <= mwh[s])
     m.storage_charge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: chg[s, t] <= mw[s])
     m.storage_discharge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: dis[s, t] <= mw[s])
     m.storage_min_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] >= min_h * m.battery_mw[s])
     m.storage_max_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] <= max_h * m.battery_mw[s])
+
+
+def _define_soc_day_shift(m: pyo.ConcreteModel, d: ModelData) -> dict:
+    """A full year aggregated into average days only (`aggregated_days`): a free shift of the state of charge
+    at each day's start, the shifts weighted by the days they stand for summing to zero over the year."""
+    m.TD = pyo.Set(initialize=d.day_starts().tolist(), ordered=True, doc="first time step of each day")
+    m.soc_day_shift_mwh = pyo.Var(m.SR, m.TD, domain=pyo.Reals, doc="state-of-charge shift at a day's start")
+    days = d.day_starts().tolist()
+    weights = d.weight_h[days].tolist()
+    shift = _elements(m.soc_day_shift_mwh)
+    m.storage_year_net_zero = pyo.Constraint(m.SR, rule=lambda m, s: _weighted(
+        weights, [shift[s, t] for t in days]) == 0)
+    return shift
 
 
 def _generation(m: pyo.ConcreteModel, d: ModelData) -> dict[str, list[tuple[list[float], pyo.Var]]]:
@@ -227,7 +247,7 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
         skp_of_site.setdefault(s, []).append((k, p))
     load_vars = {s: [m.it_load_mw[s, k, p] for k, p in kp] for s, kp in skp_of_site.items()}
     # load_coef[s][t][j] = PUE[s,k,t] x u_p(t) of the j-th (k, p) of site s
-    load_coef = {s: np.array([d.pue[s, k] * d.utilisation[p] for k, p in kp]).T.tolist()
+    load_coef = {s: np.array([d.load_coef(s, k, p) for k, p in kp]).T.tolist()
                  for s, kp in skp_of_site.items()}
 
     def generation(s: str, t: int) -> list:

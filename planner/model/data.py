@@ -6,6 +6,7 @@ time step), so the Pyomo build only wires them together. Names follow `models/fo
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,10 +62,21 @@ class ModelData:
     crf: dict[str, float]  # annuity factors: site, it, pv, wind, battery, and cooling:<k>
     eta_charge: float
     eta_discharge: float
+    # aggregated days (`aggregated_days`) only: PUE[s,k,t] x u_p(t) averaged over the days each time step stands
+    # for, which is not the product of the averages
+    load_coef_override: dict[tuple[str, str, str], np.ndarray] | None = None
+    # a full year aggregated into days only: the state of charge may shift between days, with a weighted net zero
+    soc_day_shift: bool = False
 
     @property
     def n_t(self) -> int:
         return len(self.times)
+
+    def load_coef(self, s: str, k: str, p: str) -> np.ndarray:
+        """Facility MW per MW of IT load of group p at site s with cooling k, per time step: PUE x u_p."""
+        if self.load_coef_override is not None:
+            return self.load_coef_override[s, k, p]
+        return self.pue[s, k] * self.utilisation[p]
 
     def it_energy_coef(self, p: str) -> float:
         """MWh of IT energy per MW of IT load of group p per year."""
@@ -72,7 +84,12 @@ class ModelData:
 
     def facility_energy_coef(self, s: str, k: str, p: str) -> float:
         """MWh of facility energy per MW of IT load of group p at site s with cooling k per year."""
-        return float(self.weight_h @ (self.pue[s, k] * self.utilisation[p]))
+        return float(self.weight_h @ self.load_coef(s, k, p))
+
+    def day_starts(self) -> np.ndarray:
+        """The first time step of each day (of each block that storage is cyclic over)."""
+        t = np.arange(self.n_t)
+        return t[self.prev_t != t - 1]
 
 
 def _previous_time_step(case: Case) -> np.ndarray:
@@ -154,3 +171,71 @@ def prepare(case: Case) -> ModelData:
         ef=series("grid_ef_tco2_per_mwh", "grid_ef_profile"),
         crf=crf, eta_charge=float(np.sqrt(rte)), eta_discharge=float(np.sqrt(rte)),
     )
+
+
+def _similar_days(d: ModelData, steps: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """Days grouped by similar hourly profiles (Ward's hierarchical clustering of every series the model
+    uses, each scaled to its range), as lists of day positions: averaging over similar days loses little."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    series = [*d.pv_cf.values(), *d.wind_cf.values(), *d.utilisation.values(), *d.pue.values(),
+              *d.price.values(), *d.ef.values()]
+    features = []
+    for x in series:
+        span = float(x.max() - x.min())
+        if span > 0:
+            features.append((x[steps] - x.min()) / span)  # days x 24
+    if not features:
+        return np.array_split(np.arange(len(steps)), n_groups)
+    labels = fcluster(linkage(np.hstack(features), method="ward"), t=n_groups, criterion="maxclust")
+    return [np.flatnonzero(labels == g) for g in np.unique(labels)]
+
+
+def aggregated_days(d: ModelData, n_days: int) -> ModelData:
+    """A relaxation of the model on at most `n_days` average days: its optimum is a lower bound for the case.
+
+    The case's days are grouped by similarity (`_similar_days`); each group becomes one day whose hour h holds
+    the group's averages at hour h, weighted by the days each day stands for. Any plan for the case maps onto
+    it by averaging its hourly values over each group's days, at no higher cost, because every row is linear:
+    - capacity factors, utilisation and the facility-load coefficient PUE x u_p are averaged (the load
+      coefficient as the average product, `load_coef_override`), so balances and limits hold for the averages;
+    - price and emission factor are the group's minimum at each hour, so energy cost and emissions are not
+      overstated (imports are not negative);
+    - storage: with representative days, each is cyclic, so their averages are too; in a full year the days
+      join end to start, so the state of charge may shift at each average day's start, with a net zero over
+      the year weighted by days (`soc_day_shift`): the average of the year's day-to-day shifts adds up to zero.
+    Annual sums are unchanged: each hour weighs the days of its group.
+    """
+    case = d.case
+    day = case.timesteps["day"].to_numpy()
+    hours = 24
+    per_day = [np.flatnonzero(day == x) for x in dict.fromkeys(day.tolist())]
+    if any(len(r) != hours for r in per_day):
+        raise ValueError("aggregating days needs days of 24 hourly time steps")
+    steps = np.stack(per_day)  # days x 24
+    day_w = d.weight_h[steps[:, 0]]  # days of the year each day stands for
+    groups = _similar_days(d, steps, n_days) if len(steps) > n_days else [np.array([j]) for j in range(len(steps))]
+
+    def by_group(x: np.ndarray, how) -> np.ndarray:
+        return np.concatenate([how(x[steps[g]], day_w[g]) for g in groups])
+
+    def mean(x: np.ndarray) -> np.ndarray:
+        return by_group(x, lambda rows, w: w @ rows / w.sum())
+
+    def low(x: np.ndarray) -> np.ndarray:
+        return by_group(x, lambda rows, w: rows.min(axis=0))
+
+    n_t = len(groups) * hours
+    t = np.arange(n_t)
+    prev = t - 1
+    prev[::hours] = t[hours - 1::hours]  # cyclic within each day (in a full year, shifts link the days)
+    return dataclasses.replace(
+        d, times=list(range(n_t)), prev_t=prev,
+        weight_h=np.repeat([float(day_w[g].sum()) for g in groups], hours),
+        utilisation={p: mean(u) for p, u in d.utilisation.items()},
+        pue={sk: mean(v) for sk, v in d.pue.items()},
+        pv_cf={s: mean(v) for s, v in d.pv_cf.items()}, wind_cf={s: mean(v) for s, v in d.wind_cf.items()},
+        price={s: low(v) for s, v in d.price.items()}, ef={s: low(v) for s, v in d.ef.items()},
+        load_coef_override={(s, k, p): mean(d.load_coef(s, k, p)) for s, k in d.site_tech
+                            for p in d.site_groups.get(s, [])},
+        soc_day_shift=case.is_full_year)

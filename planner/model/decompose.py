@@ -21,8 +21,10 @@ hourly block through every LP HiGHS solves, and on large cases the root LP alone
 3. **Full-year cases** take their design from a few evenly spread days (`decompose_on_days`): the per-site
    LPs of 8760 h with free capacities are too slow for column generation. With the design (integers,
    assignments, PV, wind, battery) fixed, the open sites' year LPs are priced with the design days' duals,
-   and column generation over them converges in a round or two: the master's solution is the plan. It
-   carries no lower bound for the year.
+   and column generation over them converges in a round or two: the master's solution is the plan. Its
+   lower bound is the Lagrangian bound of a relaxation of the year on a few average days of similar days
+   (`planner.model.data.aggregated_days`): looser than the bound of step 1, since averaging smooths the
+   weather, so such a plan is usually reported with a gap of a few per cent.
 
 If plan and bound are within the MIP gap, the plan is proven and HiGHS' branch and bound is not needed;
 otherwise HiGHS starts from the plan on the full model and stops as soon as the bound proves its incumbent.
@@ -45,6 +47,7 @@ import scipy.sparse as sp
 from planner.model.data import ModelData
 from planner.model.matrix import compile_to_highs
 from planner.model.solver import SolveOutcome
+from planner.model.stop import run
 
 # Position of the site in the index of site-owned variables; variables not listed and not global are
 # indexed by site first.
@@ -55,6 +58,7 @@ _EPS = 1e-6
 # comes from DESIGN_DAYS evenly spread days, and only the final LP sees every hour
 FULL_DETAIL_MAX_TIME_STEPS = 24 * 60
 DESIGN_DAYS = 12
+BOUND_DAYS = 12  # average days of the relaxation that bounds a case solved on design days (`aggregated_days`)
 # What a full-year case takes from its design days, in order of trial: the integers with the assignments, and
 # the capacities that have to fit the year as a whole (PV, wind, battery), not its peak (grid connection).
 # Capacity columns appear in every hour's rows; with them free, the year's LP is 10-15 x slower.
@@ -213,7 +217,7 @@ class _Restricted:
 
     def _run(self, time_limit_s: float) -> None:
         self.h.setOptionValue("time_limit", max(time_limit_s, 0.5))
-        self.h.run()
+        run(self.h)
 
     def lp(self, time_limit_s: float, solver: str = "choose") -> tuple[np.ndarray, np.ndarray, float] | None:
         """LP optimum over the current bounds: (column values, row duals, objective), or None."""
@@ -342,7 +346,7 @@ class _SiteLps:
                 h.clearSolver()
                 h.setOptionValue("user_objective_scale", user_scale)
                 h.setOptionValue("simplex_iteration_limit", limit)
-                h.run()
+                run(h)
                 if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
                     break
         finally:
@@ -365,7 +369,7 @@ class _SiteLps:
             self._run_cold(h, scale)
         else:
             h.setOptionValue("simplex_iteration_limit", 2 * cold + 1000)
-            h.run()
+            run(h)
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 self._run_cold(h, scale)
                 cold = None
@@ -448,7 +452,7 @@ class _Master:
         h = self.h
         h.clearSolver()  # tiny LP: a cold solve is instant and avoids warm-start trouble after added columns
         clock = time.perf_counter()
-        h.run()
+        run(h)
         self.out.highs_s += time.perf_counter() - clock
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
@@ -908,7 +912,8 @@ def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_l
         return SolveOutcome(
             status="optimal" if proven else "feasible",
             termination=("site decomposition: plan within the gap of the bound" if proven else
-                         "site decomposition: full-year plan from the design of a few days, no bound for the year"),
+                         "site decomposition: full-year plan from the design of a few days" +
+                         (", bound from average days" if math.isfinite(dec.bound) else ", no bound for the year")),
             has_solution=True, objective=dec.plan_objective, bound=dec.bound if math.isfinite(dec.bound) else None,
             gap=dec.gap, wall_s=time.perf_counter() - start, highs_s=highs_s, log="\n".join(dec.log))
     if dec.plan is not None:
@@ -973,7 +978,7 @@ def _design_fixes(year: pyo.ConcreteModel, year_col, coarse: pyo.ConcreteModel, 
 def decompose_on_days(b: SiteBlocks, m: pyo.ConcreteModel, col, rows, d: ModelData, *, mip_gap: float,
                       time_limit_s: float, log=None) -> DecompositionOutcome:
     """Full-year cases: the design by `decompose` on a few evenly spread days of the year, then the year's
-    LP with that design fixed. It gives a plan but no lower bound for the year.
+    LP with that design fixed; then the lower bound from average days (`year_bound`).
 
     The design fixed for the year is the integers, the assignments and the PV, wind and battery capacities; the
     grid connection stays free, since the year's peak load is not among the design days. If that design
@@ -1010,10 +1015,40 @@ def decompose_on_days(b: SiteBlocks, m: pyo.ConcreteModel, col, rows, d: ModelDa
             + ("no plan" if got is None else f"{got[1]:,.0f}"))
         if got is not None:
             break
-    say("no lower bound for the full year")
     if got is not None:
         out.plan, out.plan_objective = got
+        left = time_limit_s - (time.perf_counter() - start)
+        if left > 0:
+            out.bound = year_bound(d, mip_gap=mip_gap, time_limit_s=left, out=out, say=say)
+    if not math.isfinite(out.bound):
+        say("no lower bound for the full year")
     return out
+
+
+def year_bound(d: ModelData, *, mip_gap: float, time_limit_s: float, out: DecompositionOutcome, say) -> float:
+    """A lower bound for a case solved on design days: the Lagrangian bound of its relaxation on BOUND_DAYS
+    average days (`aggregated_days`), by column generation over the sites; -inf without time for it."""
+    from planner.model.build import build_model
+    from planner.model.data import aggregated_days
+
+    start = time.perf_counter()
+    try:
+        ad = aggregated_days(d, BOUND_DAYS)
+    except ValueError as why:  # days that are not 24 hourly steps
+        say(f"no average days: {why}")
+        return -math.inf
+    am = build_model(ad)
+    mat = compile_to_highs(am)
+    blocks = site_blocks(am, ad, mat.highs, mat.column)
+    bound_out = DecompositionOutcome()
+    dw = _DantzigWolfe(blocks, bound_out, say)
+    dw.run(tolerance=BOUND_TOLERANCE * mip_gap, time_limit_s=time_limit_s - (time.perf_counter() - start))
+    out.highs_s += bound_out.highs_s
+    out.rounds += bound_out.rounds
+    if math.isfinite(bound_out.bound):
+        say(f"lower bound from {len(ad.times) // 24} average days of similar days: "
+            f"{bound_out.bound:,.0f} after {bound_out.rounds} rounds")
+    return bound_out.bound
 
 
 def _linking_duals(b: SiteBlocks, rows, cb: SiteBlocks, coarse_rows, coarse_duals: np.ndarray | None) -> np.ndarray:

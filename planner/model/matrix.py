@@ -24,6 +24,7 @@ from planner.model.solver import (
     SolveOutcome,
     _LineStream,
 )
+from planner.model.stop import run, watch
 
 _INF = highspy.kHighsInf
 
@@ -71,7 +72,7 @@ class HighsMatrix:
         start = time.perf_counter()
         clock = h.getRunTime()
         try:
-            h.run()
+            run(h)
         finally:
             h.cbLogging.unsubscribe(token)
             stream.flush()
@@ -132,7 +133,7 @@ def compile_to_highs(m: pyo.ConcreteModel) -> HighsMatrix:
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_col, n_row
     lp.integrality_ = [highspy.HighsVarType.kInteger if v.is_integer() else highspy.HighsVarType.kContinuous
                        for v in cols]
-    h = highspy.Highs()
+    h = watch(highspy.Highs())
     h.setOptionValue("output_flag", False)
     h.passModel(lp)
     return HighsMatrix(highs=h, columns=list(cols), rows=info.rows, index={id(v): j for j, v in enumerate(cols)},

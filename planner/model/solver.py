@@ -9,6 +9,7 @@ elapsed time, incumbent, bound and gap for a progress display.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from typing import Callable
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
+
+from planner.model.stop import raise_if_stopped, stop_requested, watch
 
 LogCallback = Callable[[str], None]
 ProgressCallback = Callable[[dict], None]
@@ -96,6 +99,18 @@ class _BatchedHighs(Highs):
         self.add_variables(list(block.component_data_objects(pyo.Var, descend_into=True)))
         super().add_block(block)
 
+    def _solve(self):
+        watch(self._solver_model)
+        return super()._solve()
+
+
+def _not_after_ctrl_c(record: logging.LogRecord) -> bool:
+    """Pyomo warns of HiGHS' 'interrupted' status, which it does not know; after Ctrl-C it is expected."""
+    return not (stop_requested() and "kInterrupt" in record.getMessage())
+
+
+logging.getLogger(Highs.__module__).addFilter(_not_after_ctrl_c)
+
 
 class HighsSolver:
     """A persistent HiGHS solver for one Pyomo model."""
@@ -125,6 +140,7 @@ class HighsSolver:
         results = self.solver.solve(self.model, tee=[stream], rel_gap=mip_gap, time_limit=time_limit_s,
                                     solver_options=dict(options or {}), auto_updates=skip)
         stream.flush()
+        raise_if_stopped()
         wall = time.perf_counter() - start
         has_solution = results.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
         if has_solution:

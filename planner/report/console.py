@@ -141,6 +141,8 @@ class SolveProgress:
         elif stage == "diagnose":
             self.solve_seconds = self.elapsed()
             self.start("infeasible: finding which requirements conflict")
+        elif stage == "stopping":
+            self.start("Ctrl-C: stopping HiGHS at its next check (Ctrl-C again quits at once)")
 
 
 def model_size_text(size: dict) -> str:

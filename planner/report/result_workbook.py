@@ -194,7 +194,8 @@ def summary_frame(result: Result) -> pd.DataFrame:
     info = result.solve
     solver_rows = [
         ("solver_status", info.status, "-", "Solver status: optimal; time_limit (feasible plan, not proven "
-         "optimal); feasible (full-year plan without a bound)"),
+         "optimal); feasible (full-year plan by site decomposition, not proven within the gap setting; its bound "
+         "is from average days)"),
         ("proven_optimal", bool(info.proven_optimal), "yes/no", "Proven optimal within the MIP gap setting"),
         ("termination", info.termination, "-", "HiGHS termination condition"),
         ("objective_cny_per_yr", info.objective_cny, "CNY/yr", "Objective value reported by HiGHS"),

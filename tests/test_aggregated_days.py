@@ -1,0 +1,137 @@
+"""`aggregated_days`: a full year on a few average days is a relaxation of the year, exact when the days alike.
+
+The claim behind the full-year lower bound: any plan for the year, averaged over each group's days, satisfies
+every row of the aggregated model at no higher cost. Checked row by row on the year's optimal plan, and on the
+optima (real HiGHS solves of both models).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+
+from model_tables import cooling, demand, make_case, profiles, site
+from planner.model.build import build_model
+from planner.model.data import _similar_days, aggregated_days, prepare
+from planner.model.solver import HighsSolver
+from planner.solve import PlanningModel
+
+DAYS = 6
+
+
+def year_case(varying: bool):
+    """One site with PV, a battery, hourly PUE from temperature, hourly price and emission factor, a load profile
+    and export; `varying`: sunshine, temperature, prices and load change from day to day (else every day is
+    alike). PV at its limit and a battery that also carries energy from day to day."""
+    rng = np.random.default_rng(7)
+    hour = np.tile(np.arange(24), 365)
+    day = np.repeat(np.arange(365), 24)
+
+    def per_day(low: float, high: float) -> np.ndarray:
+        return np.repeat(rng.uniform(low, high, 365), 24) if varying else np.full(8760, (low + high) / 2)
+
+    sun = np.clip(np.sin(np.pi * (hour - 6) / 12), 0, None)
+    table = profiles(
+        365,
+        pv=sun * per_day(0.2, 1.0),
+        temp=15 + 10 * np.sin(2 * np.pi * (day - 100) / 365) * varying + 5 * np.sin(np.pi * (hour - 9) / 12),
+        price=300 + 150 * (hour >= 8) * (hour < 22) + per_day(-50, 50),
+        ef=0.6 + per_day(-0.1, 0.1) - 0.1 * sun,
+        load=0.8 + 0.15 * np.sin(np.pi * hour / 24) + per_day(-0.05, 0.05))
+    return make_case(
+        sites=[site("s1", max_pv_mw=150.0, pv_profile="pv", temp_profile="temp", grid_price_profile="price",
+                    grid_ef_profile="ef", export_price_cny_per_mwh=150.0)],
+        demands=[demand("d1", it_load_mw=30.0, load_profile="load")],
+        coolings=[cooling("evaporative", 1.25, capex=1e5, pue_temp_slope_per_degc=0.01, pue_floor=1.1,
+                          pue_ref_temp_c=15.0)],
+        settings={"carbon_price_cny_per_tco2": 100.0, "green_export_allowed": True},
+        profile_table=table)
+
+
+def average_onto(agg: pyo.ConcreteModel, year: pyo.ConcreteModel, groups: list[np.ndarray]) -> None:
+    """Give the aggregated model the year's plan averaged over each group's days; the state-of-charge shift
+    of an average day is the average of its days' shifts (previous day's end minus the day's own end)."""
+    for var in agg.component_objects(pyo.Var):
+        if var.local_name == "soc_day_shift_mwh":
+            continue
+        subsets = [s.local_name for s in var.index_set().subsets()] if var.is_indexed() else []
+        for idx, v in var.items():
+            if "T" not in subsets:
+                v.set_value(getattr(year, var.local_name)[idx].value, skip_validation=True)
+                continue
+            pos = subsets.index("T")
+            key = idx if isinstance(idx, tuple) else (idx,)
+            g, h = divmod(key[pos], 24)
+            values = [getattr(year, var.local_name)[(*key[:pos], 24 * day + h, *key[pos + 1:])].value
+                      for day in groups[g]]
+            v.set_value(float(np.mean(values)), skip_validation=True)
+    for (s, t), v in getattr(agg, "soc_day_shift_mwh", {}).items():
+        v.set_value(day_shift(year, s, groups[t // 24]))
+
+
+def day_shift(year: pyo.ConcreteModel, s: str, days: np.ndarray) -> float:
+    """The average over `days` of the previous day's closing state of charge minus the day's own."""
+    return float(np.mean([year.soc_mwh[s, (24 * day - 1) % 8760].value - year.soc_mwh[s, 24 * day + 23].value
+                          for day in days]))
+
+
+def emissions_of(m: pyo.ConcreteModel, d) -> float:
+    """Emissions of the plan in `m` at the model's own (hourly) emission factors."""
+    return float(sum(d.weight_h[t] * d.ef[s][t] * v.value for (s, t), v in m.grid_import_mw.items()))
+
+
+def violations(m: pyo.ConcreteModel, tol: float = 1e-6) -> list[str]:
+    bad = []
+    for c in m.component_data_objects(pyo.Constraint, active=True):
+        body = pyo.value(c.body)
+        scale = max(1.0, abs(body))
+        if (c.has_lb() and body < pyo.value(c.lower) - tol * scale) or (
+                c.has_ub() and body > pyo.value(c.upper) + tol * scale):
+            bad.append(f"{c.name}: {body} not in [{pyo.value(c.lower)}, {pyo.value(c.upper)}]")
+    return bad
+
+
+@pytest.fixture(scope="module")
+def varying_year():
+    case = year_case(varying=True)
+    model = PlanningModel(case)
+    result = model.solve(mip_gap=1e-9, strategy="direct")
+    assert result.solve.status == "optimal"
+    return model, result.solve.objective_cny
+
+
+def test_the_years_plan_averaged_holds_every_row_of_the_average_days_at_no_higher_cost(varying_year):
+    model, year_cost = varying_year
+    d = model.data
+    ad = aggregated_days(d, DAYS)
+    assert len(ad.times) == 24 * DAYS and ad.weight_h.sum() == pytest.approx(8760.0)
+    agg = build_model(ad)
+    steps = np.arange(8760).reshape(365, 24)
+    groups = _similar_days(d, steps, DAYS)
+    assert sorted(np.concatenate(groups).tolist()) == list(range(365))
+    average_onto(agg, model.model, groups)
+    # emissions are defined at the groups' lowest emission factors: lower than the year's
+    agg.emissions_tco2.set_value(emissions_of(agg, ad))
+    assert agg.emissions_tco2.value <= model.model.emissions_tco2.value
+    assert max(abs(day_shift(model.model, "s1", g)) for g in groups) > 1.0  # the battery links days
+    assert violations(agg) == []
+    averaged_cost = pyo.value(agg.total_cost)
+    assert averaged_cost <= year_cost * (1 + 1e-9)
+    assert averaged_cost >= 0.8 * year_cost  # only price and emission factor at their minimum make it cheaper
+
+
+def test_the_average_days_optimum_bounds_the_year(varying_year):
+    _, year_cost = varying_year
+    agg = build_model(aggregated_days(varying_year[0].data, DAYS))
+    outcome = HighsSolver(agg).solve(mip_gap=1e-9, time_limit_s=120)
+    assert outcome.status == "optimal"
+    assert 0.8 * year_cost <= outcome.objective <= year_cost * (1 + 1e-9)
+
+
+def test_alike_days_aggregate_exactly():
+    case = year_case(varying=False)
+    year = PlanningModel(case).solve(mip_gap=1e-9, strategy="direct").solve
+    agg = build_model(aggregated_days(prepare(case), DAYS))
+    outcome = HighsSolver(agg).solve(mip_gap=1e-9, time_limit_s=120)
+    assert outcome.objective == pytest.approx(year.objective_cny, rel=1e-6)
