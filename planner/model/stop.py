@@ -21,6 +21,8 @@ import highspy
 T = TypeVar("T")
 
 _stop = threading.Event()
+_worker_done = threading.Event()  # the last worker's; set while none runs
+_worker_done.set()
 
 
 def stop_requested() -> bool:
@@ -57,15 +59,18 @@ def run_stoppable(work: Callable[[], T], on_stop: Callable[[], None] | None = No
 
     The first Ctrl-C calls `on_stop` (to tell the user), asks HiGHS to stop and waits for the worker to
     return: HiGHS checks for it often, but not inside a MIP's root LP, which can take a while on big models.
-    A second Ctrl-C stops waiting and leaves the worker to die with the process. Called outside the main
-    thread (no Ctrl-C arrives there), `work()` just runs.
+    A second Ctrl-C stops waiting and leaves the worker to die with the process (or, in a session that goes
+    on, to end before the next solve starts). Called outside the main thread (no Ctrl-C arrives there),
+    `work()` just runs.
     """
+    global _worker_done
     if threading.current_thread() is not threading.main_thread():
         return work()
+    while not _worker_done.wait(0.1):  # an abandoned solve, still stopping: never two HiGHS runs at once
+        pass
     _stop.clear()
     outcome: dict = {}
-
-    done = threading.Event()
+    done = _worker_done = threading.Event()
 
     def target() -> None:
         try:
