@@ -1019,15 +1019,18 @@ def decompose_on_days(b: SiteBlocks, m: pyo.ConcreteModel, col, rows, d: ModelDa
         out.plan, out.plan_objective = got
         left = time_limit_s - (time.perf_counter() - start)
         if left > 0:
-            out.bound = year_bound(d, mip_gap=mip_gap, time_limit_s=left, out=out, say=say)
+            out.bound = year_bound(d, mip_gap=mip_gap, time_limit_s=left, out=out, say=say,
+                                   start_duals=(cb, coarse_mat.rows, design.link_duals))
     if not math.isfinite(out.bound):
         say("no lower bound for the full year")
     return out
 
 
-def year_bound(d: ModelData, *, mip_gap: float, time_limit_s: float, out: DecompositionOutcome, say) -> float:
+def year_bound(d: ModelData, *, mip_gap: float, time_limit_s: float, out: DecompositionOutcome, say,
+               start_duals=None) -> float:
     """A lower bound for a case solved on design days: the Lagrangian bound of its relaxation on BOUND_DAYS
-    average days (`aggregated_days`), by column generation over the sites; -inf without time for it."""
+    average days (`aggregated_days`), by column generation over the sites; -inf without time for it.
+    `start_duals`: (blocks, rows, duals of the linking rows) of the design days, to price the first round."""
     from planner.model.build import build_model
     from planner.model.data import aggregated_days
 
@@ -1042,6 +1045,8 @@ def year_bound(d: ModelData, *, mip_gap: float, time_limit_s: float, out: Decomp
     blocks = site_blocks(am, ad, mat.highs, mat.column)
     bound_out = DecompositionOutcome()
     dw = _DantzigWolfe(blocks, bound_out, say)
+    if start_duals is not None:
+        dw.y_link = _linking_duals(blocks, mat.rows, *start_duals)
     dw.run(tolerance=BOUND_TOLERANCE * mip_gap, time_limit_s=time_limit_s - (time.perf_counter() - start))
     out.highs_s += bound_out.highs_s
     out.rounds += bound_out.rounds
