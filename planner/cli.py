@@ -202,8 +202,8 @@ DEFAULT_EXAMPLE = "east-data-west"
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 solved (optimal within the MIP gap); 1 a feasible plan not proven optimal: stopped at the time "
-    "limit, or a full-year plan its bound from average days does not prove within the gap (written, marked not "
-    "proven optimal, with the gap); 2 invalid input (the problem table says where); 3 infeasible (explained; no "
+    "limit, or a full-year plan whose bound (from average days) does not prove it within the gap (written, marked "
+    "not proven optimal, with the gap); 2 invalid input (the problem table says where); 3 infeasible (explained; no "
     "result workbook, an <input>-infeasibility.xlsx report instead); 4 other error (e.g. OUTPUT exists without "
     "--force, no plan found within the time limit); 130 interrupted (Ctrl-C; a second Ctrl-C quits at once)."
 )
