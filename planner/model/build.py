@@ -213,9 +213,9 @@ def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
 def _define_soc_day_shift(m: pyo.ConcreteModel, d: ModelData) -> dict:
     """A full year aggregated into average days only (`aggregated_days`): a free shift of the state of charge
     at each day's start, the shifts weighted by the days they stand for summing to zero over the year."""
-    m.TD = pyo.Set(initialize=d.day_starts().tolist(), ordered=True, doc="first time step of each day")
-    m.soc_day_shift_mwh = pyo.Var(m.SR, m.TD, domain=pyo.Reals, doc="state-of-charge shift at a day's start")
     days = d.day_starts().tolist()
+    m.TD = pyo.Set(initialize=days, ordered=True, doc="first time step of each day")
+    m.soc_day_shift_mwh = pyo.Var(m.SR, m.TD, domain=pyo.Reals, doc="state-of-charge shift at a day's start")
     weights = d.weight_h[days].tolist()
     shift = _elements(m.soc_day_shift_mwh)
     m.storage_year_net_zero = pyo.Constraint(m.SR, rule=lambda m, s: _weighted(
