@@ -169,9 +169,11 @@ def test_time_limit_with_a_plan_exits_1_and_is_marked(project, tmp_path):
 def test_ctrl_c_stops_cleanly_without_a_file(project, tmp_path, strategy):
     """Ctrl-C during the solve (to a 0 gap, which takes the quickstart well over 5 s): exit 130, one line,
     no file. A lost interrupt lets the solve finish and exit 0."""
+    # a shell that starts the tests in the background ignores SIGINT for them; the child must not inherit that
     proc = subprocess.Popen([sys.executable, "-m", "planner", "solve", str(project / "inputs" / "case.xlsx"),
                              "--gap", "0", "--strategy", strategy, "-o", "int.xlsx"], cwd=tmp_path, env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     deadline = time.monotonic() + 120
     for line in proc.stdout:

@@ -18,6 +18,14 @@ def quickstart():
     return load_case(example_path("quickstart"))
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_raises():
+    """Python's own SIGINT handler, even if the tests were started with SIGINT ignored (a background job)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("strategy", ["direct", "sites"])
 def test_ctrl_c_stops_the_solve_and_the_model_solves_again(quickstart, strategy):
     model = PlanningModel(quickstart)
