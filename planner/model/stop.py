@@ -2,7 +2,8 @@
 
 Python runs its SIGINT handler in the main thread only, between two bytecodes. While highspy's `run()` works
 in C++, that moment comes inside one of the Python callbacks HiGHS makes (a log line, an interrupt check), and
-a KeyboardInterrupt raised there can be lost in HiGHS' C++ frames: a long solve then ignored Ctrl-C.
+a KeyboardInterrupt raised inside a C++ callback need not reach the caller; nor can the main thread tell the
+user anything meanwhile.
 
 So `run_stoppable` runs the solve in a worker thread while the main thread waits in Python, where Ctrl-C
 arrives as an ordinary KeyboardInterrupt. That sets a stop flag; HiGHS' simplex, IPM and MIP interrupt
