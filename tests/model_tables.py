@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyomo.environ as pyo
 
 from planner.case import Case
 from planner.validate import case_from_tables
@@ -61,3 +62,19 @@ def tables(*, sites=None, demands=None, coolings=None, hubs=None, settings=None,
 
 def make_case(**kw) -> Case:
     return case_from_tables(tables(**kw), source="test tables")
+
+
+def violations(m: pyo.ConcreteModel, tol: float = 1e-6) -> list[str]:
+    """Every active row the values loaded into `m` break (relative to 1 + |body|), and every integer variable
+    that is not whole."""
+    bad = []
+    for c in m.component_data_objects(pyo.Constraint, active=True):
+        body = pyo.value(c.body)
+        scale = 1.0 + abs(body)
+        if (c.lower is not None and body < pyo.value(c.lower) - tol * scale) or (
+                c.upper is not None and body > pyo.value(c.upper) + tol * scale):
+            bad.append(f"{c.name}: {body} not in [{pyo.value(c.lower)}, {pyo.value(c.upper)}]")
+    for v in m.component_data_objects(pyo.Var):
+        if v.is_integer() and v.value is not None and abs(v.value - round(v.value)) > tol:
+            bad.append(f"{v.name} = {v.value} is not whole")
+    return bad

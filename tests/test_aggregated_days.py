@@ -11,7 +11,7 @@ import numpy as np
 import pyomo.environ as pyo
 import pytest
 
-from model_tables import cooling, demand, make_case, profiles, site
+from model_tables import cooling, demand, make_case, profiles, site, violations
 from planner.model.build import build_model
 from planner.model.data import _similar_days, aggregated_days, prepare
 from planner.model.solver import HighsSolver
@@ -79,17 +79,6 @@ def day_shift(year: pyo.ConcreteModel, s: str, days: np.ndarray) -> float:
 def emissions_of(m: pyo.ConcreteModel, d) -> float:
     """Emissions of the plan in `m` at the model's own (hourly) emission factors."""
     return float(sum(d.weight_h[t] * d.ef[s][t] * v.value for (s, t), v in m.grid_import_mw.items()))
-
-
-def violations(m: pyo.ConcreteModel, tol: float = 1e-6) -> list[str]:
-    bad = []
-    for c in m.component_data_objects(pyo.Constraint, active=True):
-        body = pyo.value(c.body)
-        scale = max(1.0, abs(body))
-        if (c.has_lb() and body < pyo.value(c.lower) - tol * scale) or (
-                c.has_ub() and body > pyo.value(c.upper) + tol * scale):
-            bad.append(f"{c.name}: {body} not in [{pyo.value(c.lower)}, {pyo.value(c.upper)}]")
-    return bad
 
 
 @pytest.fixture(scope="module")

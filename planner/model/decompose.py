@@ -45,7 +45,7 @@ import pyomo.environ as pyo
 import scipy.sparse as sp
 
 from planner.model.data import ModelData
-from planner.model.matrix import compile_to_highs
+from planner.model.matrix import HighsMatrix, compile_to_highs
 from planner.model.solver import SolveOutcome
 from planner.model.stop import run
 
@@ -975,6 +975,15 @@ def _design_fixes(year: pyo.ConcreteModel, year_col, coarse: pyo.ConcreteModel, 
     return fixes
 
 
+def _built_blocks(d: ModelData) -> tuple[pyo.ConcreteModel, HighsMatrix, SiteBlocks]:
+    """The model of `d` (design days, average days), compiled for HiGHS and partitioned by site."""
+    from planner.model.build import build_model
+
+    m = build_model(d)
+    mat = compile_to_highs(m)
+    return m, mat, site_blocks(m, d, mat.highs, mat.column)
+
+
 def decompose_on_days(b: SiteBlocks, m: pyo.ConcreteModel, col, rows, d: ModelData, *, mip_gap: float,
                       time_limit_s: float, log=None) -> DecompositionOutcome:
     """Full-year cases: the design by `decompose` on a few evenly spread days of the year, then the year's
@@ -984,7 +993,6 @@ def decompose_on_days(b: SiteBlocks, m: pyo.ConcreteModel, col, rows, d: ModelDa
     grid connection stays free, since the year's peak load is not among the design days. If that design
     cannot run the year (e.g. a green-connection rule fails over the whole year), the battery and then PV and
     wind are freed again (`YEAR_FIXINGS`)."""
-    from planner.model.build import build_model
     from planner.model.data import prepare
 
     start = time.perf_counter()
@@ -992,9 +1000,7 @@ def decompose_on_days(b: SiteBlocks, m: pyo.ConcreteModel, col, rows, d: ModelDa
     say = _reporter(out, log, start)
 
     coarse = prepare(coarse_case(d.case, DESIGN_DAYS))
-    cm = build_model(coarse)
-    coarse_mat = compile_to_highs(cm)
-    cb = site_blocks(cm, coarse, coarse_mat.highs, coarse_mat.column)
+    cm, coarse_mat, cb = _built_blocks(coarse)
     say(f"design on {DESIGN_DAYS} days of the year ({coarse.n_t} time steps)")
     design = decompose(coarse_mat.highs, cb, mip_gap=mip_gap, time_limit_s=0.3 * time_limit_s, log=log)
     out.log = [*out.log, *design.log]
@@ -1031,7 +1037,6 @@ def year_bound(d: ModelData, *, mip_gap: float, time_limit_s: float, out: Decomp
     """A lower bound for a case solved on design days: the Lagrangian bound of its relaxation on BOUND_DAYS
     average days (`aggregated_days`), by column generation over the sites; -inf without time for it.
     `start_duals`: (blocks, rows, duals of the linking rows) of the design days, to price the first round."""
-    from planner.model.build import build_model
     from planner.model.data import aggregated_days
 
     start = time.perf_counter()
@@ -1040,9 +1045,7 @@ def year_bound(d: ModelData, *, mip_gap: float, time_limit_s: float, out: Decomp
     except ValueError as why:  # days that are not 24 hourly steps
         say(f"no average days: {why}")
         return -math.inf
-    am = build_model(ad)
-    mat = compile_to_highs(am)
-    blocks = site_blocks(am, ad, mat.highs, mat.column)
+    _, mat, blocks = _built_blocks(ad)
     bound_out = DecompositionOutcome()
     dw = _DantzigWolfe(blocks, bound_out, say)
     if start_duals is not None:
