@@ -365,9 +365,9 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
         return EXIT_INFEASIBLE
     con.print(rc.kpi_table(result, title=f"{result.case_name}: headline results"))
     if info.status == "feasible":
-        from planner.model.decompose import BOUND_DAYS, DESIGN_DAYS
+        from planner.model.decompose import DESIGN_DAYS
 
-        bound = (f"a lower bound from {BOUND_DAYS} average days puts it within {info.gap_text} of the optimum, more "
+        bound = (f"a lower bound from average days of the year puts it within {info.gap_text} of the optimum, more "
                  "than the gap setting," if info.gap is not None else "there is no bound for the year,")
         con.print("[yellow]note:[/] " + escape(
             "a full-year plan: its design (sites, cooling, modules, assignments, PV, wind, battery) comes from "

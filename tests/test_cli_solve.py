@@ -237,7 +237,7 @@ def test_strategy_option_solves_by_site_decomposition(project, tmp_path):
     assert not (tmp_path / "x.xlsx").exists()
 
 def test_full_year_plan_by_sites_exits_1_and_is_marked_feasible(tmp_path):
-    """8760 h with --strategy sites: a plan designed on 12 days, feasible for the year, with a bound from 12
+    """8760 h with --strategy sites: a plan designed on 12 days, feasible for the year, with a bound from
     average days that does not prove it within the gap. The CLI says so with the gap, exits 1 and the workbook
     marks it 'feasible', not proven optimal, with that bound and gap."""
     from xlsx_helpers import profiles_frame, valid_tables, write_plain
@@ -254,5 +254,5 @@ def test_full_year_plan_by_sites_exits_1_and_is_marked_feasible(tmp_path):
     back = read_result_workbook(tmp_path / "year-result.xlsx")
     assert back.status["solver_status"] == "feasible" and back.status["proven_optimal"] is False
     gap = float(back.kpis.set_index("kpi").at["mip_gap", "value"])
-    assert gap > 0.01 and f"a lower bound from 12 average days puts it within {gap:.2%}" in text
+    assert gap > 0.01 and f"a lower bound from average days of the year puts it within {gap:.2%}" in text
     assert not back.kpis.empty

@@ -14,9 +14,17 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 import pytest
-
 from model_tables import violations
-from planner.model.decompose import DecompositionOutcome, _DantzigWolfe, plan_holds, site_blocks
+
+from planner.model import decompose
+from planner.model.decompose import (
+    DecompositionOutcome,
+    _busy_s,
+    _DantzigWolfe,
+    _SiteLps,
+    plan_holds,
+    site_blocks,
+)
 from planner.model.matrix import compile_to_highs
 from planner.solve import PlanningModel
 
@@ -84,6 +92,32 @@ def test_lagrangian_bound_converges_to_the_lp_relaxation(case):
     assert out.bound == pytest.approx(lp_value, rel=1e-4)
     assert dw.z == pytest.approx(lp_value, rel=1e-4)  # the master converges to the same LP value from above
     assert out.rounds > 1
+
+
+def test_site_lps_priced_at_once_give_what_each_gives_alone(case, monkeypatch):
+    """The pricing threads change nothing: with the duals of a converged master, every site's LP priced in a
+    batch of parallel runs has the optimum and the proposal it has when priced on its own."""
+    monkeypatch.setattr(decompose, "PRICING_THREADS", 2)
+    pm = PlanningModel(case)
+    mat = compile_to_highs(pm.model)
+    blocks = site_blocks(pm.model, pm.data, mat.highs, mat.column)
+    dw = _DantzigWolfe(blocks, DecompositionOutcome(), say=lambda _: None)
+    dw.run(tolerance=1e-6, time_limit_s=120)
+    sites = list(range(len(blocks.sites)))
+    together_out, alone_out = DecompositionOutcome(), DecompositionOutcome()
+    together = _SiteLps(blocks, together_out).price_all(sites, dw.y_link)
+    alone_lps = _SiteLps(blocks, alone_out)
+    alone = [alone_lps.price(i, dw.y_link) for i in sites]
+    assert any(v < 0 for v, _ in alone)  # some site is worth opening at these prices
+    for (v_together, x_together), (v_alone, x_alone) in zip(together, alone, strict=True):
+        assert v_together == pytest.approx(v_alone, rel=1e-9, abs=1e-6)
+        np.testing.assert_allclose(x_together, x_alone, rtol=1e-9, atol=1e-9)
+    assert 0 < together_out.highs_s and 0 < alone_out.highs_s
+
+
+def test_busy_time_counts_overlapping_runs_once():
+    assert _busy_s([]) == 0
+    assert _busy_s([(0.0, 2.0), (1.0, 3.0), (5.0, 6.0), (5.5, 5.7)]) == pytest.approx(4.0)
 
 
 def test_matrix_hand_off_is_the_model_the_persistent_interface_solves(case, optimum):

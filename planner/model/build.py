@@ -44,6 +44,23 @@ def _weighted(coefs: list[float], xs: list) -> LinearExpression:
     return LinearExpression([x if c == 1 else MonomialTermExpression((c, x)) for c, x in zip(coefs, xs)])
 
 
+def _minus(term):
+    """-term for a Var or a `_term`, as Pyomo's `-x` builds it."""
+    if term.__class__ is MonomialTermExpression:
+        c, x = term.args
+        return x if c == -1 else MonomialTermExpression((-c, x))
+    return MonomialTermExpression((-1, term))
+
+
+def _difference(plus: list, minus: list) -> LinearExpression:
+    """sum(plus) - sum(minus) as one LinearExpression. The hourly rows are written `_difference(a, b) == 0`
+    (or <= 0), not `a == b`: Pyomo turns `a == b` into a - b when the model is handed to the solver, and with
+    a sum on either side that difference is a general expression (a sum with a negation) that its compiler
+    walks node by node; one LinearExpression takes its fast path. The row is the same. On 40 sites x 48 days
+    this takes build + compile from 9.0-10.3 s to 5.8-6.2 s."""
+    return LinearExpression(plus + [_minus(t) for t in minus])
+
+
 def _elements(v: pyo.Var) -> dict:
     """{index: element} of an indexed Var: a plain dict lookup is much cheaper than `v[index]`."""
     return dict(v.items())
@@ -177,7 +194,8 @@ def define_renewables_and_grid(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.pv_only_if_open = pyo.Constraint(m.SPV, rule=lambda m, s: m.pv_mw[s] <= max_pv[s] * m.open[s])
     m.wind_only_if_open = pyo.Constraint(m.SW, rule=lambda m, s: m.wind_mw[s] <= max_wind[s] * m.open[s])
     imp, cap = _elements(m.grid_import_mw), _elements(m.grid_mw)
-    m.grid_import_within_connection = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: imp[s, t] <= cap[s])
+    m.grid_import_within_connection = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: (
+        _difference([imp[s, t]], [cap[s]]) <= 0))
 
 
 def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -200,12 +218,15 @@ def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
         terms = [soc[s, prev[t]], _term(eta_c, chg[s, t]), _term(minus_inv_eta_d, dis[s, t])]
         if (s, t) in shift:
             terms.append(shift[s, t])
-        return soc[s, t] == LinearExpression(terms)
+        return _difference([soc[s, t]], terms) == 0
 
     m.storage_soc_balance = pyo.Constraint(m.SR, m.T, rule=soc_balance)
-    m.storage_soc_within_energy = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: soc[s, t] <= mwh[s])
-    m.storage_charge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: chg[s, t] <= mw[s])
-    m.storage_discharge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: dis[s, t] <= mw[s])
+    m.storage_soc_within_energy = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
+        _difference([soc[s, t]], [mwh[s]]) <= 0))
+    m.storage_charge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
+        _difference([chg[s, t]], [mw[s]]) <= 0))
+    m.storage_discharge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
+        _difference([dis[s, t]], [mw[s]]) <= 0))
     m.storage_min_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] >= min_h * m.battery_mw[s])
     m.storage_max_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] <= max_h * m.battery_mw[s])
 
@@ -260,12 +281,12 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
             supply += (dis[s, t], _term(-1, chg[s, t]), _term(-1, cur[s, t]))
         if s in ex:
             supply.append(_term(-1, exp[s, t]))
-        load = _weighted(load_coef[s][t], load_vars[s]) if s in load_vars else 0
-        return LinearExpression(supply) == load
+        supply += [MonomialTermExpression((-c, x)) for c, x in zip(load_coef[s][t], load_vars.get(s, ()))]
+        return LinearExpression(supply) == 0  # supply - facility load
 
     def renewable_use(m, s, t):
         used = [chg[s, t], cur[s, t]] + ([exp[s, t]] if s in ex else [])
-        return LinearExpression(used) <= LinearExpression(generation(s, t))
+        return _difference(used, generation(s, t)) <= 0
 
     m.energy_balance = pyo.Constraint(m.S, m.T, rule=balance)
     m.renewable_use_within_generation = pyo.Constraint(m.SR, m.T, rule=renewable_use)
