@@ -284,7 +284,7 @@ def solve(
         Strategy.auto, "--strategy", case_sensitive=False,
         help="How to solve. 'direct': the whole MILP to HiGHS. 'sites': site decomposition (a lower bound from "
         "candidate sites and a Lagrangian bound on the others, a rounded plan; HiGHS' branch and bound only if "
-        "that plan is not yet within the gap). 'auto': 'sites' from 30 candidate sites on."),
+        "that plan is not yet within the gap). 'auto': 'sites' from 16 candidate sites on."),
 ) -> None:
     """Solve a case."""
     if time_limit is not None and not time_limit > 0:
