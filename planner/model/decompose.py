@@ -310,6 +310,7 @@ class _SiteLps:
         self._a_link_site: dict[int, tuple[sp.csr_matrix, sp.csr_matrix]] = {}
         self._lps: dict[int, highspy.Highs] = {}
         self._cold_iterations: dict[int, int] = {}
+        self.deadline = math.inf  # perf_counter time by which every run stops (a site LP can take minutes)
 
     def _lp(self, i: int) -> highspy.Highs:
         if i not in self._lps:
@@ -345,6 +346,11 @@ class _SiteLps:
             self._a_link_site[i] = part, part.T.tocsr()
         return self._a_link_site[i]
 
+    def _run(self, h: highspy.Highs) -> None:
+        left = self.deadline - time.perf_counter()
+        h.setOptionValue("time_limit", max(left, 0.5) if math.isfinite(left) else math.inf)
+        run(h)
+
     def _run_cold(self, h: highspy.Highs, scale: int) -> None:
         """A cold solve. The objective scale that keeps large priced costs workable can also push small costs
         under HiGHS' tolerances, and the simplex then stalls (40,000 iterations on a 288-h site LP that
@@ -358,8 +364,8 @@ class _SiteLps:
                 h.clearSolver()
                 h.setOptionValue("user_objective_scale", user_scale)
                 h.setOptionValue("simplex_iteration_limit", limit)
-                run(h)
-                if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                self._run(h)
+                if h.getModelStatus() in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit):
                     break
         finally:
             h.setOptionValue("solver", "choose")
@@ -403,8 +409,9 @@ class _SiteLps:
                 self._run_cold(h, scale)
             else:
                 h.setOptionValue("simplex_iteration_limit", 2 * cold + 1000)
-                run(h)
-                if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                self._run(h)
+                if h.getModelStatus() not in (highspy.HighsModelStatus.kOptimal,
+                                              highspy.HighsModelStatus.kTimeLimit):
                     self._run_cold(h, scale)
                     cold = None
         finally:
@@ -537,6 +544,7 @@ class _DantzigWolfe:
         start = time.perf_counter()
         out, n = self.out, len(self.b.sites)
         rounds = 0
+        self.sites.deadline = start + time_limit_s
         while True:
             rounds += 1
             bound, added = (self.z if math.isfinite(self.z) else 0.0), 0
@@ -594,6 +602,7 @@ class _DantzigWolfe:
         """`fix` for several sites (site -> its fixes), their LPs priced at once; False if `deadline` (a
         perf_counter time) came before all of them were priced."""
         b, priced = self.b, []
+        self.sites.deadline = deadline
         for i, site_fixes in fixes.items():
             if b.open_col[i] in site_fixes:
                 self.fixed_open[i] = site_fixes[b.open_col[i]]
@@ -671,7 +680,7 @@ class _DantzigWolfe:
             x = self._rerun(left)
             return None if self._infeasible(x) else (x, self.z)
 
-        got = _dive_modules(b, set(opened), x, fix_modules, left)
+        got = _dive_modules(b, set(opened), x, self.z, fix_modules, left)
         if got is None:
             return None
         design.update({b.modules_col[i]: count for i, count in got[0].items()})
@@ -838,12 +847,13 @@ def _moves(b: SiteBlocks, plan: _Plan, lp_x: np.ndarray, candidates: set[int]):
             yield f"open {b.sites[i]}", plan.with_tech(i, _main_cooling(b, lp_x, i))
 
 
-def _dive_modules(b: SiteBlocks, undecided: set[int], x: np.ndarray, fix, left
+def _dive_modules(b: SiteBlocks, undecided: set[int], x: np.ndarray, objective: float, fix, left
                   ) -> tuple[dict[int, float], np.ndarray] | None:
     """Whole module counts for the sites in `undecided` by diving: the least fractional count first, rounded
-    down and up, keeping the cheaper of the two that stay feasible. `fix(i, count)` fixes site i's modules,
-    re-solves and returns (the new solution, its objective), or None if infeasible. Returns (counts, the last
-    solution) or None.
+    to the nearer whole count, and also to the other one unless that kept the objective (of solution x: no
+    rounding can lower it), keeping the cheaper of the two that stay feasible. `fix(i, count)` fixes site i's
+    modules, re-solves and returns (the new solution, its objective), or None if infeasible. Returns (counts,
+    the last solution) or None.
 
     Both ways are tried because rounding down can stay feasible at a high price: the load it moves away may
     have only expensive sites within reach (on the built-in example, one module less at Gui'an moved load at
@@ -860,14 +870,21 @@ def _dive_modules(b: SiteBlocks, undecided: set[int], x: np.ndarray, fix, left
             return None
         i = min(fractional, key=lambda i: min(fractional[i], 1 - fractional[i]))
         down = float(math.floor(value[i]))
-        tried = {count: got for count in (down, down + 1.0) if (got := fix(i, count)) is not None}
+        nearer, other = (down, down + 1.0) if fractional[i] < 0.5 else (down + 1.0, down)
+        tried = {}
+        for count in (nearer, other):
+            got = fix(i, count)
+            if got is not None:
+                tried[count] = got
+                if got[1] <= objective + 1e-7 * abs(objective):  # no dearer than before: the other cannot be cheaper
+                    break
         if not tried:
             return None
         counts[i] = min(tried, key=lambda count: tried[count][1])
-        got = tried[counts[i]] if counts[i] == down + 1.0 else fix(i, counts[i])  # the last fix was up
+        got = tried[counts[i]] if counts[i] == count else fix(i, counts[i])  # `count`: the last one fixed
         if got is None:
             return None
-        x = got[0]
+        x, objective = got
         undecided.discard(i)
 
 
@@ -897,7 +914,7 @@ def _evaluate(r: _Restricted, plan: _Plan, left) -> tuple[np.ndarray, float] | N
     x = solve()
     if x is None:
         return None
-    got = _dive_modules(b, set(plan.tech), x, fix_modules, left)
+    got = _dive_modules(b, set(plan.tech), x, last[0], fix_modules, left)
     if got is None:
         return None
     counts, x = got
