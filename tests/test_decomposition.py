@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import time
 from pathlib import Path
 
 import highspy
@@ -369,3 +370,21 @@ def test_module_dive_keeps_the_cheaper_rounding():
     assert any("plan from the master" in line for line in out.log)
     mat.load(pm.model, out.plan)
     assert_feasible(pm.model)
+
+
+def test_a_site_lp_that_has_run_long_still_gets_the_time_left(case):
+    """HiGHS compares its time_limit with the object's run clock, which adds up over run() calls: a site LP
+    re-solved for 2 s in all must still get the 1 s left until the deadline, not stop at once (on the full
+    year's 48 average days every site LP then failed and the bound was lost)."""
+    pm = PlanningModel(case)
+    mat = compile_to_highs(pm.model)
+    b = site_blocks(pm.model, pm.data, mat.highs, mat.column)
+    lps = _SiteLps(b, DecompositionOutcome())
+    i = max(range(len(b.sites)), key=lambda i: len(b.site_cols[i]))
+    h = lps._lp(i)
+    while h.getRunTime() < 2.0:
+        h.clearSolver()
+        h.run()
+    lps.deadline = time.perf_counter() + 1.0
+    v, x = lps.price(i, np.zeros(len(b.linking_rows)))
+    assert x is not None and h.getModelStatus() == highspy.HighsModelStatus.kOptimal

@@ -15,7 +15,7 @@ hourly block through every LP HiGHS solves, and on large cases the root LP alone
    largest >= 0.5 up; when none reaches 0.5 the smallest share is closed, or opened if closing it leaves
    demand unserved; then swaps of an open site the LP did not open whole for one the LP used, kept if the
    master gets cheaper), then cooling (the technology with the most IT capacity; blends tried in order until
-   feasible) and module counts (least fractional first; down and up both tried, the cheaper kept), a few rounds
+   feasible) and module counts (least fractional first; both roundings tried, the cheaper kept), a few rounds
    after each step.
    If that plan is not within the gap, the LP over the continuous variables with those integers fixed runs
    on the full model; local moves (another cooling where the LP blends, closing or opening a site) improve
@@ -51,7 +51,7 @@ import scipy.sparse as sp
 from planner.model.data import ModelData
 from planner.model.matrix import HighsMatrix, compile_to_highs
 from planner.model.solver import SolveOutcome
-from planner.model.stop import run
+from planner.model.stop import run, time_limit
 
 # Position of the site in the index of site-owned variables; variables not listed and not global are
 # indexed by site first.
@@ -228,7 +228,7 @@ class _Restricted:
         self.h.changeColsBounds(len(self.all_cols), self.all_cols, lower, upper)
 
     def _run(self, time_limit_s: float) -> None:
-        self.h.setOptionValue("time_limit", max(time_limit_s, 0.5))
+        self.h.setOptionValue("time_limit", time_limit(self.h, max(time_limit_s, 0.5)))
         run(self.h)
 
     def lp(self, time_limit_s: float, solver: str = "choose") -> tuple[np.ndarray, np.ndarray, float] | None:
@@ -348,7 +348,7 @@ class _SiteLps:
 
     def _run(self, h: highspy.Highs) -> None:
         left = self.deadline - time.perf_counter()
-        h.setOptionValue("time_limit", max(left, 0.5) if math.isfinite(left) else math.inf)
+        h.setOptionValue("time_limit", time_limit(h, max(left, 0.5)) if math.isfinite(left) else math.inf)
         run(h)
 
     def _run_cold(self, h: highspy.Highs, scale: int) -> None:

@@ -24,7 +24,7 @@ from planner.model.solver import (
     SolveOutcome,
     _LineStream,
 )
-from planner.model.stop import run, watch
+from planner.model.stop import run, time_limit, watch
 
 _INF = highspy.kHighsInf
 
@@ -66,7 +66,7 @@ class HighsMatrix:
         h.setOptionValue("output_flag", True)
         h.setOptionValue("log_to_console", False)
         h.setOptionValue("mip_rel_gap", mip_gap)
-        h.setOptionValue("time_limit", float(time_limit_s))
+        h.setOptionValue("time_limit", time_limit(h, float(time_limit_s)))
         for name, value in (options or {}).items():
             h.setOptionValue(name, value)
         start = time.perf_counter()

@@ -19,7 +19,7 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
-from planner.model.stop import raise_if_stopped, stop_requested, watch
+from planner.model.stop import raise_if_stopped, stop_requested, time_limit, watch
 
 LogCallback = Callable[[str], None]
 ProgressCallback = Callable[[dict], None]
@@ -137,6 +137,8 @@ class HighsSolver:
         stream = _LineStream(log, progress)
         start = time.perf_counter()
         skip = {name: False for name in _AUTO_UPDATES} if model_is_current else {}
+        if time_limit_s is not None:  # the persistent HiGHS object's run clock adds up over solves
+            time_limit_s = time_limit(getattr(self.solver, "_solver_model", None), time_limit_s)
         results = self.solver.solve(self.model, tee=[stream], rel_gap=mip_gap, time_limit=time_limit_s,
                                     solver_options=dict(options or {}), auto_updates=skip)
         stream.flush()

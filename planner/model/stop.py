@@ -48,6 +48,13 @@ def raise_if_stopped() -> None:
         raise KeyboardInterrupt
 
 
+def time_limit(h: highspy.Highs | None, seconds: float) -> float:
+    """HiGHS' `time_limit` option for `seconds` more of run time. HiGHS compares the option with the object's
+    run clock, which adds up over its `run()` calls: a plain `seconds` on an object that has already run that
+    long stops the next run at once."""
+    return (h.getRunTime() if h is not None else 0.0) + seconds
+
+
 def run(h: highspy.Highs) -> None:
     """`h.run()`, then KeyboardInterrupt if Ctrl-C asked to stop (during the run or before it)."""
     raise_if_stopped()
