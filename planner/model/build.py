@@ -281,8 +281,8 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
             supply += (dis[s, t], _term(-1, chg[s, t]), _term(-1, cur[s, t]))
         if s in ex:
             supply.append(_term(-1, exp[s, t]))
-        supply += [MonomialTermExpression((-c, x)) for c, x in zip(load_coef[s][t], load_vars.get(s, ()))]
-        return LinearExpression(supply) == 0  # supply - facility load
+        load = [_term(c, x) for c, x in zip(load_coef[s][t], load_vars.get(s, ()))]
+        return _difference(supply, load) == 0
 
     def renewable_use(m, s, t):
         used = [chg[s, t], cur[s, t]] + ([exp[s, t]] if s in ex else [])
