@@ -168,33 +168,76 @@ def test_auto_strategy_decomposes_only_cases_with_many_sites_and_hours():
         small.solve(strategy="fastest")
 
 
-def test_full_year_case_takes_its_design_from_twelve_days():
-    """8760 h: the design comes from 12 evenly spread days (weights still one year), the year's LP with that
-    design fixed gives the plan; with flat profiles that plan is the direct optimum."""
+def three_site_year(**grid_ef):
+    """A full year, flat profiles: three sites for two demands; `grid_ef`: emission factor by site."""
     from model_tables import cooling, demand, make_case, profiles, site
 
-    from planner.model.decompose import DESIGN_DAYS, coarse_case
+    def where(name: str, **kw) -> dict:
+        return site(name, **kw, **({"grid_ef_tco2_per_mwh": grid_ef[name]} if name in grid_ef else {}))
 
-    case = make_case(
-        sites=[site("cheap", grid_price_cny_per_mwh=300.0, fixed_cost_cny=2e8, max_it_mw=40.0),
-               site("near", grid_price_cny_per_mwh=500.0, fixed_cost_cny=5e7, max_it_mw=40.0),
-               site("spare", grid_price_cny_per_mwh=450.0, fixed_cost_cny=1e8, max_it_mw=40.0)],
+    return make_case(
+        sites=[where("cheap", grid_price_cny_per_mwh=300.0, fixed_cost_cny=2e8, max_it_mw=40.0),
+               where("near", grid_price_cny_per_mwh=500.0, fixed_cost_cny=5e7, max_it_mw=40.0),
+               where("spare", grid_price_cny_per_mwh=450.0, fixed_cost_cny=1e8, max_it_mw=40.0)],
         demands=[demand("d1", it_load_mw=30.0), demand("d2", it_load_mw=20.0)],
         coolings=[cooling("air", 1.4), cooling("liquid", 1.15, capex=2e6)],
         profile_table=profiles(365))
+
+
+def test_full_year_case_takes_its_design_from_twelve_days():
+    """8760 h: the design comes from 12 evenly spread days (weights still one year), the year's LP of the open
+    sites with that design fixed gives the plan; with flat profiles that plan is the direct optimum. The plan
+    comes back as values of the full model: closed sites at zero, every row met."""
+    from planner.model.decompose import DESIGN_DAYS, coarse_case
+
+    case = three_site_year()
     assert case.is_full_year
     days = coarse_case(case, DESIGN_DAYS)
     assert days.n_hours == 24 * DESIGN_DAYS and days.hour_weights.sum() == pytest.approx(8760.0)
 
     direct = PlanningModel(case).solve(mip_gap=1e-7, strategy="direct").solve
     lines: list[str] = []
-    by_sites = PlanningModel(case).solve(mip_gap=1e-7, strategy="sites", log=lines.append).solve
+    pm = PlanningModel(case)
+    result = pm.solve(mip_gap=1e-7, strategy="sites", log=lines.append)
+    by_sites = result.solve
     assert any(f"of the {DESIGN_DAYS} days fixed: " in line and "no plan" not in line for line in lines)
     assert by_sites.objective_cny == pytest.approx(direct.objective_cny, rel=1e-6)
     # the bound from average days is valid; the plan is claimed optimal only if the bound proves it
     assert by_sites.best_bound_cny is not None and by_sites.best_bound_cny <= direct.objective_cny * (1 + 1e-9)
     assert by_sites.proven_optimal == (by_sites.gap <= 1e-7)
     assert by_sites.status == ("optimal" if by_sites.proven_optimal else "feasible")
+    # only the open sites' year was modelled; the full model holds the plan
+    opened = result.sites.loc[result.sites["opened"], "site_id"].tolist()
+    assert 0 < len(opened) < 3
+    assert any(f"year: model of the {len(opened)} open sites built" in line for line in lines), lines
+    assert_feasible(pm.model)
+    assert pyo.value(pm.model.total_cost) == pytest.approx(by_sites.objective_cny, rel=1e-9)
+    closed = [s for s in case.sites.index if s not in opened]
+    assert all(pm.model.grid_import_mw[s, t].value == 0.0 for s in closed for t in (0, 4000, 8759))
+
+
+def test_a_full_year_sites_solve_takes_the_carbon_price_and_cap_set_on_the_model():
+    """`set_carbon_price` and `set_carbon_cap` change the model, not the case: the design days, the open sites'
+    year and the average days of the bound must see them. At 3,000 CNY/t the dirty cheap grid loses to a clean
+    site; without a price, a cap of half the emissions has to change the plan too."""
+    case = three_site_year(cheap=0.9, near=0.1, spare=0.3)
+    plans = {}
+    for scenario in ("free", "price", "cap"):
+        models = PlanningModel(case), PlanningModel(case)
+        for pm in models:
+            if scenario == "price":
+                pm.set_carbon_price(3000.0)
+            if scenario == "cap":
+                pm.set_carbon_cap(0.5 * plans["free"][1])
+        direct, by_sites = (pm.solve(mip_gap=1e-7, strategy=how) for pm, how in zip(models, ("direct", "sites")))
+        assert direct.solve.status == "optimal", scenario
+        opened = set(by_sites.sites.loc[by_sites.sites["opened"], "site_id"])
+        assert opened == set(direct.sites.loc[direct.sites["opened"], "site_id"]), scenario
+        assert by_sites.solve.objective_cny == pytest.approx(direct.solve.objective_cny, rel=1e-6), scenario
+        assert by_sites.solve.best_bound_cny <= direct.solve.objective_cny * (1 + 1e-9), scenario
+        plans[scenario] = opened, float(pyo.value(models[1].model.emissions_tco2))
+    assert plans["free"][0] != plans["price"][0] and plans["free"][0] != plans["cap"][0]
+    assert plans["cap"][1] <= 0.5 * plans["free"][1] * (1 + 1e-9)
 
 
 def test_full_year_frees_capacities_the_design_days_cannot_carry():

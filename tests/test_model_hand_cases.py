@@ -115,6 +115,11 @@ def test_export_rule_binding():
     pol = _policy(result, "green_export_limit", "s1")
     assert pol["binding"] and pol["satisfied"]
     assert _policy(result, "green_selfuse_of_generation", "s1")["achieved"] >= 0.6 - 1e-6
+    # the cost table: export revenue = exported MWh x price, energy = imported MWh x price, all adding up
+    costs = result.costs.set_index("component")["cost_cny_per_yr"]
+    assert costs["export_revenue"] == pytest.approx(-2000.0 * row["export_mwh"], rel=REL)
+    assert costs["energy"] == pytest.approx(400.0 * row["grid_import_mwh"], rel=REL)
+    assert costs.sum() == pytest.approx(result.solve.objective_cny, rel=REL)
 
     no_export = make_case(
         sites=[site("s1", max_pv_mw=1000.0, pv_profile="pv", export_price_cny_per_mwh=2000.0)],

@@ -239,3 +239,22 @@ def aggregated_days(d: ModelData, n_days: int) -> ModelData:
         load_coef_override={(s, k, p): mean(d.load_coef(s, k, p)) for s, k in d.site_tech
                             for p in d.site_groups.get(s, [])},
         soc_day_shift=case.is_full_year)
+
+
+def restricted_to_sites(d: ModelData, keep) -> ModelData:
+    """The model on the sites `keep` only, as if the others were not candidates (they stay closed): every
+    site-indexed set and parameter filtered, demands, hubs and time unchanged."""
+    keep = set(keep)
+    sites = [s for s in d.sites if s in keep]
+    pairs = d.pairs[d.pairs["site_id"].isin(keep)].reset_index(drop=True)
+
+    def only(values: dict) -> dict:
+        return {key: v for key, v in values.items() if (key[0] if isinstance(key, tuple) else key) in keep}
+
+    return dataclasses.replace(
+        d, sites=sites, site_hub=only(d.site_hub), site_tech=[(s, k) for s, k in d.site_tech if s in keep],
+        pairs=pairs, site_groups=only(d.site_groups), pue=only(d.pue),
+        pv_sites=[s for s in d.pv_sites if s in keep], wind_sites=[s for s in d.wind_sites if s in keep],
+        re_sites=[s for s in d.re_sites if s in keep], export_sites=[s for s in d.export_sites if s in keep],
+        pv_cf=only(d.pv_cf), wind_cf=only(d.wind_cf), price=only(d.price), ef=only(d.ef),
+        load_coef_override=None if d.load_coef_override is None else only(d.load_coef_override))

@@ -47,6 +47,7 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
+from pyomo.common.gc_manager import PauseGC
 
 from planner.model.data import ModelData
 from planner.model.matrix import HighsMatrix, compile_to_highs
@@ -312,6 +313,7 @@ class _SiteLps:
         self._lps: dict[int, highspy.Highs] = {}
         self._cold_iterations: dict[int, int] = {}
         self.deadline = math.inf  # perf_counter time by which every run stops (a site LP can take minutes)
+        self._pool: ThreadPoolExecutor | None = None  # its idle threads end when this object is collected
 
     def _lp(self, i: int) -> highspy.Highs:
         if i not in self._lps:
@@ -389,8 +391,9 @@ class _SiteLps:
         if len(sites) == 1 or PRICING_THREADS == 1:
             results = [one(i) for i in sites]
         else:
-            with ThreadPoolExecutor(PRICING_THREADS, thread_name_prefix="planner-site-lp") as pool:
-                results = list(pool.map(one, sites))
+            if self._pool is None:  # one pool for every round: 100 rounds started 200 threads
+                self._pool = ThreadPoolExecutor(PRICING_THREADS, thread_name_prefix="planner-site-lp")
+            results = list(self._pool.map(one, sites))
         self.out.highs_s += _busy_s(spans)
         return results
 
@@ -974,32 +977,42 @@ def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_l
     within `mip_gap`, then starting from that plan and stopping as soon as the bound proves it. The solution is
     loaded into the Pyomo model."""
     start = time.perf_counter()
-    mat = compile_to_highs(m)
-    h = mat.highs
-    blocks = site_blocks(m, d, h, mat.column)
 
     def left() -> float:
         return time_limit_s - (time.perf_counter() - start)
 
+    def report(dec: DecompositionOutcome) -> None:
+        if progress and dec.plan_objective is not None:
+            progress({"stage": "solve", "elapsed_s": time.perf_counter() - start, "incumbent": dec.plan_objective,
+                      "bound": dec.bound if math.isfinite(dec.bound) else None, "gap": dec.gap})
+
     if d.n_t > FULL_DETAIL_MAX_TIME_STEPS:
-        dec = decompose_on_days(blocks, m, mat.column, mat.rows, d, mip_gap=mip_gap, time_limit_s=left(), log=log)
+        dec, year = decompose_on_days(m, d, mip_gap=mip_gap, time_limit_s=left(), log=log)
+        if year is not None:
+            report(dec)
+            year.load_into(m)
+            return SolveOutcome(
+                status="optimal" if dec.gap is not None and dec.gap <= mip_gap else "feasible",
+                termination="site decomposition: full-year plan from the design of a few days" +
+                            (f", bound from {dec.bound_days} average days" if math.isfinite(dec.bound)
+                             else ", no bound for the year"),
+                has_solution=True, objective=dec.plan_objective, bound=dec.bound if math.isfinite(dec.bound) else None,
+                gap=dec.gap, wall_s=time.perf_counter() - start, highs_s=dec.highs_s, log="\n".join(dec.log))
+        # no plan for the year that way: HiGHS on the full model, with the time left
+        mat = compile_to_highs(m)
+        h = mat.highs
     else:
-        dec = decompose(h, blocks, mip_gap=mip_gap, time_limit_s=0.7 * left(), log=log)
+        mat = compile_to_highs(m)
+        h = mat.highs
+        dec = decompose(h, site_blocks(m, d, h, mat.column), mip_gap=mip_gap, time_limit_s=0.7 * left(), log=log)
     highs_s = dec.highs_s + h.getRunTime()
-    if progress and dec.plan_objective is not None:
-        progress({"stage": "solve", "elapsed_s": time.perf_counter() - start, "incumbent": dec.plan_objective,
-                  "bound": dec.bound if math.isfinite(dec.bound) else None, "gap": dec.gap})
-    if dec.plan is not None and (d.n_t > FULL_DETAIL_MAX_TIME_STEPS or (dec.gap is not None and dec.gap <= mip_gap)):
+    report(dec)
+    if dec.plan is not None and dec.gap is not None and dec.gap <= mip_gap:
         mat.load(m, dec.plan)
-        proven = dec.gap is not None and dec.gap <= mip_gap
         return SolveOutcome(
-            status="optimal" if proven else "feasible",
-            termination=("site decomposition: plan within the gap of the bound" if proven else
-                         "site decomposition: full-year plan from the design of a few days" +
-                         (f", bound from {dec.bound_days} average days" if math.isfinite(dec.bound)
-                          else ", no bound for the year")),
-            has_solution=True, objective=dec.plan_objective, bound=dec.bound if math.isfinite(dec.bound) else None,
-            gap=dec.gap, wall_s=time.perf_counter() - start, highs_s=highs_s, log="\n".join(dec.log))
+            status="optimal", termination="site decomposition: plan within the gap of the bound",
+            has_solution=True, objective=dec.plan_objective, bound=dec.bound, gap=dec.gap,
+            wall_s=time.perf_counter() - start, highs_s=highs_s, log="\n".join(dec.log))
     if dec.plan is not None:
         h.setSolution(_solution(dec.plan))
     extra = dict(options or {})
@@ -1065,23 +1078,62 @@ def _built_blocks(d: ModelData) -> tuple[pyo.ConcreteModel, HighsMatrix, SiteBlo
 
     m = build_model(d)
     mat = compile_to_highs(m)
-    return m, mat, site_blocks(m, d, mat.highs, mat.column)
+    with PauseGC():
+        return m, mat, site_blocks(m, d, mat.highs, mat.column)
 
 
-def decompose_on_days(b: SiteBlocks, m: pyo.ConcreteModel, col, rows, d: ModelData, *, mip_gap: float,
-                      time_limit_s: float, log=None) -> DecompositionOutcome:
+def case_as_modelled(m: pyo.ConcreteModel, case):
+    """`case` with the carbon price and cap the model holds now (`PlanningModel.set_carbon_price` and
+    `set_carbon_cap` change the model, not the case): the models built from it for design days, average days
+    and the open sites must solve the same problem."""
+    cap = float(pyo.value(m.carbon_cap_tco2)) if m.carbon_cap.active else None
+    settings = dataclasses.replace(case.settings, carbon_price_cny_per_tco2=float(pyo.value(m.carbon_price)),
+                                   carbon_cap_tco2_per_yr=cap)
+    return dataclasses.replace(case, settings=settings)
+
+
+@dataclass
+class YearPlan:
+    """A full-year plan: the model of the open sites' year that its column values refer to."""
+
+    model: pyo.ConcreteModel
+    matrix: HighsMatrix
+    x: np.ndarray
+
+    def load_into(self, m: pyo.ConcreteModel) -> None:
+        """The plan as values of the full model's variables: the open sites' from the plan, the other
+        (closed) sites' 0, or the bound nearest to 0."""
+        self.matrix.load(self.model, self.x)
+        with PauseGC():
+            self._carry_into(m)
+
+    def _carry_into(self, m: pyo.ConcreteModel) -> None:
+        for var in m.component_objects(pyo.Var, active=True):
+            values = getattr(self.model, var.local_name).extract_values()
+            for idx, v in var.items():
+                value = values.get(idx)
+                if value is None:
+                    lb, ub = v.lb, v.ub
+                    value = min(max(0.0, -math.inf if lb is None else lb), math.inf if ub is None else ub)
+                v.set_value(value, skip_validation=True)
+
+
+def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_limit_s: float,
+                      log=None) -> tuple[DecompositionOutcome, YearPlan | None]:
     """Full-year cases: the design by `decompose` on a few evenly spread days of the year, then the year's
     LP with that design fixed; then the lower bound from average days (`year_bound`).
 
-    The design fixed for the year is the integers, the assignments and the PV, wind and battery capacities; the
-    grid connection stays free, since the year's peak load is not among the design days. If that design
-    cannot run the year (e.g. a green-connection rule fails over the whole year), the battery and then PV and
-    wind are freed again (`YEAR_FIXINGS`)."""
-    from planner.model.data import prepare
+    The year's LP is built for the open sites only (`restricted_to_sites`): the closed sites' hourly blocks,
+    most of the full model, are never compiled. The design fixed for the year is the integers, the assignments
+    and the PV, wind and battery capacities; the grid connection stays free, since the year's peak load is not
+    among the design days. If that design cannot run the year (e.g. a green-connection rule fails over the
+    whole year), the battery and then PV and wind are freed again (`YEAR_FIXINGS`)."""
+    from planner.model.data import prepare, restricted_to_sites
 
     start = time.perf_counter()
     out = DecompositionOutcome()
     say = _reporter(out, log, start)
+    d = dataclasses.replace(d, case=case_as_modelled(m, d.case))
 
     coarse = prepare(coarse_case(d.case, DESIGN_DAYS))
     cm, coarse_mat, cb = _built_blocks(coarse)
@@ -1091,30 +1143,34 @@ def decompose_on_days(b: SiteBlocks, m: pyo.ConcreteModel, col, rows, d: ModelDa
     out.highs_s = design.highs_s + coarse_mat.highs.getRunTime()
     out.rounds = design.rounds
     if design.plan is None:
-        return out
-    opened = [i for i in range(len(b.sites)) if design.plan[cb.open_col[i]] > 0.5]
-    duals = _linking_duals(b, rows, cb, coarse_mat.rows, design.link_duals)
+        return out, None
+    opened = [s for i, s in enumerate(cb.sites) if design.plan[cb.open_col[i]] > 0.5]
+    clock = time.perf_counter()
+    ym, year_mat, b = _built_blocks(restricted_to_sites(d, opened))
+    say(f"year: model of the {len(opened)} open sites built ({time.perf_counter() - clock:.1f} s)")
+    duals = _linking_duals(b, year_mat.rows, cb, coarse_mat.rows, design.link_duals)
     got = None
     for what, names, solver in YEAR_FIXINGS:
         if time_limit_s <= time.perf_counter() - start:
             break
-        fixes = _design_fixes(m, col, cm, coarse_mat.column, design.plan, names)
-        got = _year_lp_by_sites(b, fixes, opened, duals, tolerance=0.1 * mip_gap, cold_solver=solver,
+        fixes = _design_fixes(ym, year_mat.column, cm, coarse_mat.column, design.plan, names)
+        got = _year_lp_by_sites(b, fixes, duals, tolerance=0.1 * mip_gap, cold_solver=solver,
                                 time_limit_s=time_limit_s - (time.perf_counter() - start), out=out, say=say)
         say(f"the year's LP, {len(opened)} open sites with {what} of the {DESIGN_DAYS} days fixed: "
             + ("no plan" if got is None else f"{got[1]:,.0f}"))
         if got is not None:
             break
-    if got is not None:
-        out.plan, out.plan_objective = got
-        left = time_limit_s - (time.perf_counter() - start)
-        if left > 0:
-            out.bound = year_bound(d, mip_gap=mip_gap, time_limit_s=left, out=out, say=say,
-                                   start_duals=(cb, coarse_mat.rows, design.link_duals),
-                                   plan_objective=out.plan_objective)
+    if got is None:
+        return out, None
+    out.plan, out.plan_objective = got
+    left = time_limit_s - (time.perf_counter() - start)
+    if left > 0:
+        out.bound = year_bound(d, mip_gap=mip_gap, time_limit_s=left, out=out, say=say,
+                               start_duals=(cb, coarse_mat.rows, design.link_duals),
+                               plan_objective=out.plan_objective)
     if not math.isfinite(out.bound):
         say("no lower bound for the full year")
-    return out
+    return out, YearPlan(ym, year_mat, out.plan)
 
 
 def year_bound(d: ModelData, *, mip_gap: float, time_limit_s: float, out: DecompositionOutcome, say,
@@ -1174,24 +1230,23 @@ def _linking_duals(b: SiteBlocks, rows, cb: SiteBlocks, coarse_rows, coarse_dual
     return y
 
 
-def _year_lp_by_sites(b: SiteBlocks, fixes: dict[int, float], opened: list[int], duals: np.ndarray, *,
-                      tolerance: float, cold_solver: str, time_limit_s: float, out: DecompositionOutcome, say
+def _year_lp_by_sites(b: SiteBlocks, fixes: dict[int, float], duals: np.ndarray, *, tolerance: float,
+                      cold_solver: str, time_limit_s: float, out: DecompositionOutcome, say
                       ) -> tuple[np.ndarray, float] | None:
-    """The year's LP with the design fixed, by column generation over the open sites, priced first with the
-    design days' duals. Once the master needs no artificials its solution is a feasible plan (a convex
-    combination of each site's year dispatches satisfies the linking rows); (column values, objective)."""
+    """The year's LP of the open sites (the sites of `b`) with the design fixed, by column generation over
+    them, priced first with the design days' duals. Once the master needs no artificials its solution is a
+    feasible plan (a convex combination of each site's year dispatches satisfies the linking rows); (column
+    values, objective)."""
     start = time.perf_counter()
     dw = _DantzigWolfe(b, out, say, cold_solver=cold_solver)
     dw.y_link = duals
-    for i in range(len(b.sites)):
-        if i not in opened:
-            dw.fix_open(i, 0.0)
+    opened = range(len(b.sites))
     by_site: dict[int, dict[int, float]] = {}
     for j, value in fixes.items():
         by_site.setdefault(int(b.col_site[j]), {})[j] = value
     if not dw.fix_all({i: by_site.get(i, {}) for i in opened}, deadline=start + time_limit_s):
         return None  # each open site is priced once, with the design days' duals
-    say(f"year: the {len(opened)} open sites' LPs solved once ({time.perf_counter() - start:.1f} s)")
+    say(f"year: the {len(b.sites)} open sites' LPs solved once ({time.perf_counter() - start:.1f} s)")
     if not dw.solve_master():
         return None
     dw.run(tolerance=tolerance, time_limit_s=time_limit_s - (time.perf_counter() - start))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from planner.model.solver import (
@@ -46,6 +47,10 @@ class HighsMatrix:
     def load(self, m: pyo.ConcreteModel, x: np.ndarray) -> None:
         """Put column values into the Pyomo variables: integers rounded; a variable that appears in no
         active row or objective gets the value in its bounds closest to 0."""
+        with PauseGC():
+            self._load(m, x)
+
+    def _load(self, m: pyo.ConcreteModel, x: np.ndarray) -> None:
         for v in m.component_data_objects(pyo.Var, active=True):
             j = self.index.get(id(v))
             if j is not None:
@@ -112,7 +117,11 @@ def _status(status: highspy.HighsModelStatus, has_solution: bool) -> str:
 def compile_to_highs(m: pyo.ConcreteModel) -> HighsMatrix:
     """The active rows and objective of `m` as one highspy model (fixed variables become constants)."""
     start = time.perf_counter()
-    info = LinearStandardFormCompiler().write(m, mixed_form=True)
+    # the compiler allocates an object or more per row: with a large model alive in the process (a full year's,
+    # while its design days or average days are compiled), each of Python's cyclic GC passes walks that model
+    # and the compile takes 5 x longer
+    with PauseGC():
+        info = LinearStandardFormCompiler().write(m, mixed_form=True)
     a = info.A.tocsc()
     n_row, n_col = a.shape
     op = np.fromiter((sense for _, sense in info.rows), dtype=np.int8, count=n_row)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, NegationExpression
 
 from planner.model.build import COST_COMPONENTS
 from planner.model.data import ModelData
@@ -16,6 +18,26 @@ TOL = 1e-6
 
 def _values(var) -> dict:
     return {k: (0.0 if v is None else float(v)) for k, v in var.extract_values().items()}
+
+
+def _value(expression) -> float:
+    """Value of a named expression. The hourly sums (a LinearExpression, or its negation) are added up term by
+    term: Pyomo's general evaluation walks each term as a tree and took most of the post-processing time."""
+    expr, sign = expression.expr, 1.0
+    if type(expr) is NegationExpression and type(expr.args[0]) is LinearExpression:
+        expr, sign = expr.args[0], -1.0
+    if type(expr) is not LinearExpression:
+        return float(pyo.value(expression))
+    total = 0.0
+    for term in expr.args:
+        if type(term) is MonomialTermExpression:
+            coef, var = term.args
+            if type(coef) is not float and type(coef) is not int:  # e.g. a mutable parameter
+                return float(pyo.value(expression))
+            total += coef * (var.value or 0.0)
+        else:
+            total += term.value or 0.0
+    return sign * total
 
 
 def _share(num: float, den: float) -> float:
@@ -34,7 +56,7 @@ class _Solution:
         load = d.case.demand["it_load_mw"].astype(float)
         self.assign_mw = {(i, s): load[i] * v for (i, s), v in self.assign_share.items()}
         self.emissions_tco2 = float(pyo.value(m.emissions_tco2))
-        self.costs = {c: float(pyo.value(m.cost[c])) for c in COST_COMPONENTS}
+        self.costs = {c: _value(m.cost[c]) for c in COST_COMPONENTS}
         self.hourly = {name: self._hourly(getattr(m, name)) for name in
                        ("grid_import_mw", "charge_mw", "discharge_mw", "soc_mwh", "export_mw", "curtail_mw")}
 
@@ -259,7 +281,8 @@ def kpi_table(sites: pd.DataFrame, sol: _Solution, info: SolveInfo, green_import
 
 def postprocess(m: pyo.ConcreteModel, d: ModelData, info: SolveInfo) -> Result:
     """All result tables from a model with loaded primal values."""
-    sol = _Solution(m, d)
+    with PauseGC():  # with a large model alive, Python's cyclic GC passes would walk it again and again
+        sol = _Solution(m, d)
     sites = site_table(sol, d)
     green_import = float((sites["grid_import_mwh"] * d.case.sites.loc[sites["site_id"], "grid_green_share"]
                           .to_numpy()).sum())

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
@@ -139,8 +140,9 @@ class HighsSolver:
         skip = {name: False for name in _AUTO_UPDATES} if model_is_current else {}
         if time_limit_s is not None:  # the persistent HiGHS object's run clock adds up over solves
             time_limit_s = time_limit(getattr(self.solver, "_solver_model", None), time_limit_s)
-        results = self.solver.solve(self.model, tee=[stream], rel_gap=mip_gap, time_limit=time_limit_s,
-                                    solver_options=dict(options or {}), auto_updates=skip)
+        with PauseGC():  # the hand-off allocates per row; GC passes would walk the whole model each time
+            results = self.solver.solve(self.model, tee=[stream], rel_gap=mip_gap, time_limit=time_limit_s,
+                                        solver_options=dict(options or {}), auto_updates=skip)
         stream.flush()
         raise_if_stopped()
         wall = time.perf_counter() - start
