@@ -200,7 +200,8 @@ def test_full_year_case_takes_its_design_from_twelve_days():
     pm = PlanningModel(case)
     result = pm.solve(mip_gap=1e-7, strategy="sites", log=lines.append)
     by_sites = result.solve
-    assert any(f"of the {DESIGN_DAYS} days fixed: " in line and "no plan" not in line for line in lines)
+    final = [line for line in lines if "the year's LP of the " in line]
+    assert len(final) == 1 and f"of the {DESIGN_DAYS} days fixed at every site" in final[0], lines
     assert by_sites.objective_cny == pytest.approx(direct.objective_cny, rel=1e-6)
     # the bound from average days is valid; the plan is claimed optimal only if the bound proves it
     assert by_sites.best_bound_cny is not None and by_sites.best_bound_cny <= direct.objective_cny * (1 + 1e-9)
@@ -240,32 +241,45 @@ def test_a_full_year_sites_solve_takes_the_carbon_price_and_cap_set_on_the_model
     assert plans["cap"][1] <= 0.5 * plans["free"][1] * (1 + 1e-9)
 
 
+# PV: 400,000 CNY/MW/yr against 730 MWh/MW/yr x 400 CNY/MWh of grid power on sunny days: only a rule builds it
+DEAR_PV = [{"tech_id": "pv", "capex_cny_per_kw": 10000.0, "lifetime_yr": 25.0},
+           {"tech_id": "wind", "capex_cny_per_kw": 5000.0, "lifetime_yr": 20.0},
+           {"tech_id": "battery", "capex_cny_per_kw": 20000.0, "capex_cny_per_kwh": 20000.0, "lifetime_yr": 12.0}]
+
+
+def sunny_on_design_days() -> np.ndarray:
+    """A year of PV capacity factors: 2 noon hours at cf 1 on the 12 design days, at cf 0.25 on the others."""
+    from model_tables import make_case, profiles
+
+    from planner.model.decompose import DESIGN_DAYS, coarse_case
+
+    design_days = set(coarse_case(make_case(profile_table=profiles(365)), DESIGN_DAYS).timesteps["day"])
+    noon = np.zeros(24)
+    noon[11:13] = 1.0
+    daily = np.where(np.isin(np.arange(1, 366), sorted(design_days)), 1.0, 0.25)
+    return np.repeat(daily, 24) * np.tile(noon, 365)
+
+
 def test_full_year_frees_capacities_the_design_days_cannot_carry():
     """PV is sunny on the 12 design days only (2 noon hours at cf 1; cf 0.25 on every other day) and dearer than
     grid power, so the rule "self-use >= 5 % of consumption" sizes PV just enough for the design days. Over the
-    year that PV falls far short: every fixing that keeps the design days' PV finds no plan, the first level
-    that frees PV gives the plan, which meets the rule over the year and is the direct optimum."""
+    year that PV falls far short: the PV site's year LP has no solution with any fixing that keeps the design
+    days' PV, so it moves on to the first that frees PV, alone; that plan meets the rule over the year and is
+    the direct optimum. A second open site, far away for a demand of its own, keeps the tightest fixing."""
     from model_tables import cooling, demand, make_case, profiles, site
 
     from planner.model.decompose import DESIGN_DAYS, YEAR_FIXINGS, coarse_case
 
     share = 0.05  # self-use >= share x consumption
-    design_days = set(coarse_case(make_case(profile_table=profiles(365)), DESIGN_DAYS).timesteps["day"])
-    noon = np.zeros(24)
-    noon[11:13] = 1.0
-    daily = np.where(np.isin(np.arange(1, 366), sorted(design_days)), 1.0, 0.25)
-    pv_cf = np.repeat(daily, 24) * np.tile(noon, 365)
+    pv_cf = sunny_on_design_days()
     case = make_case(
         # "dear" has no PV (no green rule) but pays 2.5 x for grid power: it stays closed
         sites=[site("solar", max_pv_mw=100.0, pv_profile="pv", max_it_mw=20.0),
-               site("dear", grid_price_cny_per_mwh=1000.0, fixed_cost_cny=1e7, max_it_mw=20.0)],
-        demands=[demand("d1", it_load_mw=10.0)], coolings=[cooling("ideal", 1.0)],
-        # PV: 400,000 CNY/MW/yr against 730 MWh/MW/yr x 400 CNY/MWh of grid power on the design days
-        technologies=[{"tech_id": "pv", "capex_cny_per_kw": 10000.0, "lifetime_yr": 25.0},
-                      {"tech_id": "wind", "capex_cny_per_kw": 5000.0, "lifetime_yr": 20.0},
-                      {"tech_id": "battery", "capex_cny_per_kw": 20000.0, "capex_cny_per_kwh": 20000.0,
-                       "lifetime_yr": 12.0}],
-        profile_table=profiles(365, pv=pv_cf),
+               site("dear", grid_price_cny_per_mwh=1000.0, fixed_cost_cny=1e7, max_it_mw=20.0),
+               site("plain", lat=40.0, lon=120.0, max_it_mw=20.0)],
+        demands=[demand("d1", it_load_mw=10.0), demand("d2", lat=40.0, lon=120.0, it_load_mw=10.0)],
+        coolings=[cooling("ideal", 1.0)],
+        technologies=DEAR_PV, profile_table=profiles(365, pv=pv_cf),
         settings={"green_min_selfuse_share_of_consumption": share, "green_export_allowed": "no"})
     assert case.is_full_year
     consumption_mwh = 10.0 * 8760.0  # PUE 1
@@ -282,16 +296,17 @@ def test_full_year_frees_capacities_the_design_days_cannot_carry():
     lines: list[str] = []
     result = PlanningModel(case).solve(mip_gap=1e-7, strategy="sites", log=lines.append)
 
-    # every level that keeps the design days' PV finds no plan; the first that frees PV gives the plan
-    trials = [(what, names, [line for line in lines if f"with {what} of the {DESIGN_DAYS} days fixed: " in line])
-              for what, names, _ in YEAR_FIXINGS]
-    first_free = next(k for k, (_, names, _) in enumerate(trials) if "pv_mw" not in names)
+    # the PV site moves on from every fixing that keeps the design days' PV, to the first that frees it
+    first_free = next(k for k, (_, names, _) in enumerate(YEAR_FIXINGS) if "pv_mw" not in names)
     assert first_free > 0
-    for what, _, found in trials[:first_free]:
-        assert len(found) == 1 and found[0].endswith("fixed: no plan"), (what, lines)
-    what, _, found = trials[first_free]
-    assert len(found) == 1 and "no plan" not in found[0], (what, lines)
-    assert all(not found for _, _, found in trials[first_free + 1:])
+    for k, (what, _, _) in enumerate(YEAR_FIXINGS):
+        moved = [line for line in lines if f"solar has no dispatch for the year with {what} of the " in line]
+        assert len(moved) == (k < first_free), (what, lines)
+    assert not any("plain has no dispatch" in line for line in lines), lines
+    final = [line for line in lines if "the year's LP of the 2 open sites: " in line]
+    assert len(final) == 1 and "no plan" not in final[0], lines
+    assert final[0].endswith(f"with {YEAR_FIXINGS[0][0]} of the {DESIGN_DAYS} days fixed at plain; "
+                             f"{YEAR_FIXINGS[first_free][0]} of the {DESIGN_DAYS} days fixed at solar"), final
 
     info = result.solve
     assert info.objective_cny == pytest.approx(direct.solve.objective_cny, rel=1e-6)
@@ -300,7 +315,7 @@ def test_full_year_frees_capacities_the_design_days_cannot_carry():
     assert info.best_bound_cny <= direct.solve.objective_cny * (1 + 1e-9)
     assert info.status == ("optimal" if info.gap <= 1e-7 else "feasible")
     plan = result.sites.set_index("site_id")
-    assert bool(plan.at["solar", "opened"]) and not bool(plan.at["dear", "opened"])
+    assert bool(plan.at["solar", "opened"]) and bool(plan.at["plain", "opened"]) and not bool(plan.at["dear", "opened"])
     assert plan.at["solar", "pv_mw"] > 3 * pv_days  # PV was re-sized for the year
 
     # the rule holds over the year: in the policy table and recomputed from the hourly dispatch
@@ -317,6 +332,40 @@ def test_full_year_frees_capacities_the_design_days_cannot_carry():
     chosen = ["opened", "modules", "cooling_id"]
     if direct.sites.set_index("site_id")[chosen].equals(plan[chosen]):
         assert info.objective_cny == pytest.approx(direct.solve.objective_cny, rel=1e-6)
+
+
+def test_full_year_frees_every_site_when_a_hub_rule_fails_over_the_year():
+    """The same sunny design days, but the 5 % green share is the hub's rule, over two PV sites that each serve a
+    demand of their own: each site's year LP has a solution with the design fixed, but the hub's row (linking
+    the sites) cannot be met. Every site then moves on together until PV is free; the plan is the direct
+    optimum."""
+    from model_tables import cooling, demand, make_case, profiles, site
+
+    from planner.model.decompose import DESIGN_DAYS, YEAR_FIXINGS
+
+    case = make_case(
+        hubs=[{"hub_id": "h1", "name": "Hub 1", "region": "west", "pue_cap": 2.0, "min_green_share": 0.05}],
+        sites=[site("west", max_pv_mw=100.0, pv_profile="pv", max_it_mw=20.0, grid_green_share=0.0),
+               site("east", lat=40.0, lon=120.0, max_pv_mw=100.0, pv_profile="pv", max_it_mw=20.0,
+                    grid_green_share=0.0)],
+        demands=[demand("d1", it_load_mw=10.0), demand("d2", lat=40.0, lon=120.0, it_load_mw=10.0)],
+        coolings=[cooling("ideal", 1.0)], technologies=DEAR_PV, profile_table=profiles(365, pv=sunny_on_design_days()),
+        settings={"green_min_selfuse_share_of_consumption": 0.0, "green_export_allowed": "no"})
+    direct = PlanningModel(case).solve(mip_gap=1e-7, strategy="direct")
+    assert direct.solve.status == "optimal"
+    lines: list[str] = []
+    result = PlanningModel(case).solve(mip_gap=1e-7, strategy="sites", log=lines.append)
+
+    first_free = next(k for k, (_, names, _) in enumerate(YEAR_FIXINGS) if "pv_mw" not in names)
+    moves = [line for line in lines if "rules cannot be met with the design: west, east free the next part" in line]
+    assert len(moves) == first_free, lines
+    assert not any("has no dispatch for the year" in line for line in lines), lines
+    final = [line for line in lines if "the year's LP of the 2 open sites: " in line]
+    assert len(final) == 1 and final[0].endswith(
+        f"with {YEAR_FIXINGS[first_free][0]} of the {DESIGN_DAYS} days fixed at every site"), lines
+    assert result.solve.objective_cny == pytest.approx(direct.solve.objective_cny, rel=1e-6)
+    policy = result.policy.set_index(["policy", "scope"]).loc[("hub_green_share", "h1")]
+    assert policy["satisfied"] and policy["achieved"] >= 0.05 * (1 - 1e-6)
 
 
 def test_a_site_that_alone_reaches_a_demand_is_never_closed_in_the_master():

@@ -69,8 +69,8 @@ DESIGN_DAYS = 12
 # free) can stall: 5 rounds took 100 s in one run and 380 s in another (benchmarks/README.md, session 6)
 BOUND_DAYS = (12, 24)
 BOUND_GROWTH = 5.0
-# What a full-year case takes from its design days, in order of trial: the integers with the assignments, and
-# the capacities that have to fit the year as a whole (PV, wind, battery), not its peak (grid connection).
+# What a full-year case takes from its design days, in order of trial for each site: the integers with the
+# assignments, and the capacities that have to fit the year as a whole (PV, wind, battery), not its peak (grid).
 # Capacity columns appear in every hour's rows; with them free, the year's LP is 10-15 x slower.
 INTEGER_DESIGN = ("open", "modules", "cool", "it_mw", "assign_share")
 YEAR_FIXINGS = (
@@ -80,6 +80,7 @@ YEAR_FIXINGS = (
     ("integers and assignments", INTEGER_DESIGN, "choose"),
 )
 PENALTY_SCALE = 100.0  # artificial penalty per unit of linking-row violation, times the largest cost coefficient
+PENALTY_RAISES = 3  # times the penalty is raised x 100 while the master still needs artificials: then they are real
 # column generation stops when the bound is within this share of the MIP gap of the master: the rounds near
 # the end are cheap, and a plan just inside the gap is proven only by a bound close to the LP relaxation's
 BOUND_TOLERANCE = 0.02
@@ -314,6 +315,7 @@ class _SiteLps:
         self._cold_iterations: dict[int, int] = {}
         self.deadline = math.inf  # perf_counter time by which every run stops (a site LP can take minutes)
         self._pool: ThreadPoolExecutor | None = None  # its idle threads end when this object is collected
+        self.cold_solvers: dict[int, str] = {}  # per site, instead of cold_solver
 
     def _lp(self, i: int) -> highspy.Highs:
         if i not in self._lps:
@@ -339,6 +341,13 @@ class _SiteLps:
         for col, value in fixes.items():
             h.changeColBounds(_position(self.b, i, col), value, value)
 
+    def free(self, i: int, cols) -> None:
+        """Give columns (full-model indices) of site i's LP their own bounds again; its next solve is cold."""
+        h, b = self._lp(i), self.b
+        for col in cols:
+            h.changeColBounds(_position(b, i, col), b.col_lower[col], b.col_upper[col])
+        self._cold_iterations.pop(i, None)
+
     def link_coefficients(self, i: int, x: np.ndarray) -> np.ndarray:
         return self._link_part(i)[0] @ x
 
@@ -354,13 +363,13 @@ class _SiteLps:
         h.setOptionValue("time_limit", time_limit(h, max(left, 0.5)) if math.isfinite(left) else math.inf)
         run(h)
 
-    def _run_cold(self, h: highspy.Highs, scale: int) -> None:
+    def _run_cold(self, h: highspy.Highs, scale: int, solver: str) -> None:
         """A cold solve. The objective scale that keeps large priced costs workable can also push small costs
         under HiGHS' tolerances, and the simplex then stalls (40,000 iterations on a 288-h site LP that
         solves unscaled at once); so: scaled with an iteration cap, then unscaled with the cap, then scaled
         without it."""
         cap = 2 * (h.getNumRow() + h.getNumCol()) + 10_000
-        h.setOptionValue("solver", self.cold_solver)
+        h.setOptionValue("solver", solver)
         try:
             tries = [(scale, cap), *([(0, cap)] if scale else []), (scale, highspy.kHighsIInf)]
             for user_scale, limit in tries:
@@ -407,16 +416,17 @@ class _SiteLps:
         # a warm start usually takes a few hundred iterations, but can stall for 100 x more than a cold solve
         # (seen on 12-day site LPs after a dive step): past a few cold solves' worth, start again cold
         cold = self._cold_iterations.get(i)
+        solver = self.cold_solvers.get(i, self.cold_solver)
         clock = time.perf_counter()
         try:
             if cold is None:
-                self._run_cold(h, scale)
+                self._run_cold(h, scale, solver)
             else:
                 h.setOptionValue("simplex_iteration_limit", 2 * cold + 1000)
                 self._run(h)
                 if h.getModelStatus() not in (highspy.HighsModelStatus.kOptimal,
                                               highspy.HighsModelStatus.kTimeLimit):
-                    self._run_cold(h, scale)
+                    self._run_cold(h, scale, solver)
                     cold = None
         finally:
             spans.append((clock, time.perf_counter()))
@@ -481,8 +491,15 @@ class _Master:
         self.h.changeColsCost(n_art, cols, np.full(n_art, penalty))
 
     def violation(self) -> float:
+        return float(self._artificials().sum())
+
+    def violated_rows(self) -> np.ndarray:
+        """Positions (in b.linking_rows) of the linking rows the master meets only with artificials."""
+        return np.flatnonzero(self._artificials().reshape(-1, 2).sum(axis=1) > 1e-6)
+
+    def _artificials(self) -> np.ndarray:
         first = len(self.global_cols)
-        return float(np.asarray(self.h.getSolution().col_value)[first:first + 2 * self.n_link].sum())
+        return np.asarray(self.h.getSolution().col_value)[first:first + 2 * self.n_link]
 
     def fix(self, i: int, fixes: dict[int, float], closed: bool = False) -> None:
         """Site i may take only the proposals that agree with `fixes` (all of its fixed columns: full-model
@@ -495,10 +512,10 @@ class _Master:
         if fixes.get(b.open_col[i], 0.0) > 0.5:
             self.h.changeRowBounds(self.n_link + i, 1.0, 1.0)
         ks = self.of_site[i]
-        if not ks or not fixes:
+        if not ks:
             return
-        pos = np.array([_position(b, i, col) for col in fixes])
-        values = np.fromiter(fixes.values(), dtype=float)
+        pos = np.array([_position(b, i, col) for col in fixes], dtype=np.int64)
+        values = np.fromiter(fixes.values(), dtype=float, count=len(fixes))
         agree = np.array([np.all(np.abs(self.proposals[k][1][pos] - values) <= _EPS) for k in ks])
         cols = self.n_fixed_cols + np.asarray(ks, dtype=np.int32)
         self.h.changeColsBounds(len(ks), cols, np.zeros(len(ks)), np.where(agree, highspy.kHighsInf, 0.0))
@@ -535,6 +552,7 @@ class _DantzigWolfe:
         n = len(b.sites)
         self.forced = {i for i in range(n) if not _closable(b, i)}
         self.penalty = PENALTY_SCALE * max(float(np.abs(b.cost).max()), 1.0)
+        self.penalty_raises = 0
         self.master, self.sites = _Master(b, self.forced, self.penalty, out), _SiteLps(b, out, cold_solver)
         self.y_link, self.sigma, self.z = np.zeros(len(b.linking_rows)), np.zeros(n), math.inf
         self.fixed_open: dict[int, float] = {}
@@ -579,13 +597,16 @@ class _DantzigWolfe:
             if global_bound and (out.rounds % 5 == 0 or added == 0 or gap <= tolerance):
                 self.say(f"round {out.rounds}: master {self.z:,.0f}, lower bound {out.bound:,.0f} ({gap:.3%}), "
                          f"{added} new site proposals")
+            out_of_time = time.perf_counter() - start > time_limit_s
             if added == 0 or gap <= tolerance:
-                if escalate and self.master.violation() > 1e-6:  # the penalty was too small to force feasibility
+                if (escalate and self.master.violation() > 1e-6 and self.penalty_raises < PENALTY_RAISES
+                        and not out_of_time):  # the penalty may have been too small to force feasibility
+                    self.penalty_raises += 1
                     self.penalty *= 100.0
                     self.master.set_penalty(self.penalty)
                     continue
                 return self.x
-            if time.perf_counter() - start > time_limit_s or (max_rounds is not None and rounds >= max_rounds):
+            if out_of_time or (max_rounds is not None and rounds >= max_rounds):
                 return self.x
 
     def solve_master(self) -> bool:
@@ -602,9 +623,9 @@ class _DantzigWolfe:
         """Fix columns of site i (open, cooling, modules) in its LP and in the master."""
         self.fix_all({i: fixes})
 
-    def fix_all(self, fixes: dict[int, dict[int, float]], deadline: float = math.inf) -> bool:
-        """`fix` for several sites (site -> its fixes), their LPs priced at once; False if `deadline` (a
-        perf_counter time) came before all of them were priced."""
+    def fix_all(self, fixes: dict[int, dict[int, float]], deadline: float = math.inf) -> set[int] | None:
+        """`fix` for several sites (site -> its fixes), their LPs priced at once: the sites whose LP then has
+        no solution, or None if `deadline` (a perf_counter time) came before all of them were priced."""
         b, priced = self.b, []
         self.sites.deadline = deadline
         for i, site_fixes in fixes.items():
@@ -618,12 +639,22 @@ class _DantzigWolfe:
             self.master.fix(i, self.fixed[i])
             priced.append(i)
         # the master needs one proposal per site that agrees with its fixes
+        failed = set()
         for i, got in zip(priced, self.sites.price_all(priced, self.y_link, deadline), strict=True):
             if got is None:
-                return False
-            if got[1] is not None:
+                return None
+            if got[1] is None:
+                failed.add(i)
+            else:
                 self.master.add(i, got[1], self.sites.link_coefficients(i, got[1]))
-        return True
+        return failed
+
+    def unfix(self, i: int, cols) -> None:
+        """Free fixed columns of site i again (their own bounds), in its LP and in the master."""
+        for col in cols:
+            self.fixed.get(i, {}).pop(col, None)
+        self.sites.free(i, cols)
+        self.master.fix(i, self.fixed.get(i, {}))
 
     def fix_open(self, i: int, value: float) -> None:
         self.fix(i, {self.b.open_col[i]: value})
@@ -1126,8 +1157,8 @@ def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, tim
     The year's LP is built for the open sites only (`restricted_to_sites`): the closed sites' hourly blocks,
     most of the full model, are never compiled. The design fixed for the year is the integers, the assignments
     and the PV, wind and battery capacities; the grid connection stays free, since the year's peak load is not
-    among the design days. If that design cannot run the year (e.g. a green-connection rule fails over the
-    whole year), the battery and then PV and wind are freed again (`YEAR_FIXINGS`)."""
+    among the design days. A site that cannot run the year with that design (e.g. a green-connection rule fails
+    over the whole year) frees its battery and then its PV and wind (`YEAR_FIXINGS`, `_year_lp_by_sites`)."""
     from planner.model.data import prepare, restricted_to_sites
 
     start = time.perf_counter()
@@ -1149,20 +1180,21 @@ def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, tim
     ym, year_mat, b = _built_blocks(restricted_to_sites(d, opened))
     say(f"year: model of the {len(opened)} open sites built ({time.perf_counter() - clock:.1f} s)")
     duals = _linking_duals(b, year_mat.rows, cb, coarse_mat.rows, design.link_duals)
-    got = None
-    for what, names, solver in YEAR_FIXINGS:
-        if time_limit_s <= time.perf_counter() - start:
-            break
-        fixes = _design_fixes(ym, year_mat.column, cm, coarse_mat.column, design.plan, names)
-        got = _year_lp_by_sites(b, fixes, duals, tolerance=0.1 * mip_gap, cold_solver=solver,
-                                time_limit_s=time_limit_s - (time.perf_counter() - start), out=out, say=say)
-        say(f"the year's LP, {len(opened)} open sites with {what} of the {DESIGN_DAYS} days fixed: "
-            + ("no plan" if got is None else f"{got[1]:,.0f}"))
-        if got is not None:
-            break
+    levels = [(what, _design_fixes(ym, year_mat.column, cm, coarse_mat.column, design.plan, names), solver)
+              for what, names, solver in YEAR_FIXINGS]
+    got = _year_lp_by_sites(b, levels, duals, tolerance=0.1 * mip_gap,
+                            time_limit_s=time_limit_s - (time.perf_counter() - start), out=out, say=say)
     if got is None:
+        say(f"the year's LP of the {len(opened)} open sites: no plan")
         return out, None
-    out.plan, out.plan_objective = got
+    out.plan, out.plan_objective = got[:2]
+    by_level = {}
+    for i, k in enumerate(got[2]):
+        by_level.setdefault(k, []).append(b.sites[i])
+    say(f"the year's LP of the {len(opened)} open sites: {out.plan_objective:,.0f}, with "
+        + "; ".join(f"{YEAR_FIXINGS[k][0]} of the {DESIGN_DAYS} days fixed at "
+                    + (", ".join(sites) if len(sites) < len(opened) else "every site")
+                    for k, sites in sorted(by_level.items())))
     left = time_limit_s - (time.perf_counter() - start)
     if left > 0:
         out.bound = year_bound(d, mip_gap=mip_gap, time_limit_s=left, out=out, say=say,
@@ -1230,27 +1262,58 @@ def _linking_duals(b: SiteBlocks, rows, cb: SiteBlocks, coarse_rows, coarse_dual
     return y
 
 
-def _year_lp_by_sites(b: SiteBlocks, fixes: dict[int, float], duals: np.ndarray, *, tolerance: float,
-                      cold_solver: str, time_limit_s: float, out: DecompositionOutcome, say
-                      ) -> tuple[np.ndarray, float] | None:
+def _year_lp_by_sites(b: SiteBlocks, levels: list[tuple[str, dict[int, float], str]], duals: np.ndarray, *,
+                      tolerance: float, time_limit_s: float, out: DecompositionOutcome, say
+                      ) -> tuple[np.ndarray, float, list[int]] | None:
     """The year's LP of the open sites (the sites of `b`) with the design fixed, by column generation over
-    them, priced first with the design days' duals. Once the master needs no artificials its solution is a
-    feasible plan (a convex combination of each site's year dispatches satisfies the linking rows); (column
-    values, objective)."""
-    start = time.perf_counter()
-    dw = _DantzigWolfe(b, out, say, cold_solver=cold_solver)
-    dw.y_link = duals
-    opened = range(len(b.sites))
-    by_site: dict[int, dict[int, float]] = {}
-    for j, value in fixes.items():
-        by_site.setdefault(int(b.col_site[j]), {})[j] = value
-    if not dw.fix_all({i: by_site.get(i, {}) for i in opened}, deadline=start + time_limit_s):
-        return None  # each open site is priced once, with the design days' duals
-    say(f"year: the {len(b.sites)} open sites' LPs solved once ({time.perf_counter() - start:.1f} s)")
-    if not dw.solve_master():
-        return None
-    dw.run(tolerance=tolerance, time_limit_s=time_limit_s - (time.perf_counter() - start))
-    say(f"year: master {dw.z:,.0f} after {out.rounds} rounds, artificials {dw.master.violation():.3g}")
-    if dw.x is None or dw.master.violation() > 1e-6:
-        return None
-    return dw.x, dw.z
+    them, priced first with the design days' duals. `levels`: (what, fixed columns -> values, HiGHS' solver for
+    cold solves), from the tightest fixing to the loosest. Every site starts at the tightest. A site whose
+    year LP has no solution there moves on to the next, alone: a freed capacity makes its LP much slower. If
+    the linking rows (demand, hub rules, carbon cap) cannot be met, the sites in the rows not met move on (those
+    at the tightest fixing among them), and the column generation starts again. Once the master needs no
+    artificials its solution is a feasible plan (a convex combination of each site's year dispatches satisfies
+    the linking rows); (column values, objective, each site's level)."""
+    deadline = time.perf_counter() + time_limit_s
+    n = len(b.sites)
+    of_site: list[list[dict[int, float]]] = [[{} for _ in levels] for _ in range(n)]
+    for k, (_, fixes, _) in enumerate(levels):
+        for j, value in fixes.items():
+            of_site[int(b.col_site[j])][k][j] = value
+    level = [0] * n
+    while True:
+        clock = time.perf_counter()
+        dw = _DantzigWolfe(b, out, say)
+        dw.y_link = duals
+        for i in range(n):
+            dw.sites.cold_solvers[i] = levels[level[i]][2]
+        failed = dw.fix_all({i: of_site[i][level[i]] for i in range(n)}, deadline=deadline)
+        say(f"year: the {n} open sites' LPs solved once ({time.perf_counter() - clock:.1f} s)")
+        while failed:
+            for i in sorted(failed):
+                say(f"year: {b.sites[i]} has no dispatch for the year with {levels[level[i]][0]} of the "
+                    f"{DESIGN_DAYS} days fixed" + ("" if level[i] + 1 < len(levels) else "; no plan"))
+            if any(level[i] + 1 == len(levels) for i in failed):
+                return None
+            for i in failed:
+                dw.unfix(i, [j for j in of_site[i][level[i]] if j not in of_site[i][level[i] + 1]])
+                level[i] += 1
+                dw.sites.cold_solvers[i] = levels[level[i]][2]
+            failed = dw.fix_all({i: of_site[i][level[i]] for i in failed}, deadline=deadline)
+        if failed is None:  # out of time
+            return None
+        if dw.solve_master():
+            dw.run(tolerance=tolerance, time_limit_s=deadline - time.perf_counter())
+        if dw.x is not None and dw.master.violation() <= 1e-6:
+            say(f"year: master {dw.z:,.0f} after {out.rounds} rounds, artificials {dw.master.violation():.3g}")
+            return dw.x, dw.z, level
+        rows = b.linking_rows[dw.master.violated_rows()] if dw.x is not None else b.linking_rows
+        in_rows = {int(c) for c in b.col_site[np.unique(b.a_csr[rows].indices)] if c >= 0}
+        lowest = min((level[i] for i in in_rows), default=len(levels) - 1)
+        if lowest + 1 == len(levels) or time.perf_counter() > deadline:
+            say("year: the demand, hub or carbon rules cannot be met with the design; no plan")
+            return None
+        moving = sorted(i for i in in_rows if level[i] == lowest)
+        say(f"year: the demand, hub or carbon rules cannot be met with the design: "
+            f"{', '.join(b.sites[i] for i in moving)} free the next part")
+        for i in moving:
+            level[i] += 1
