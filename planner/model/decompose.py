@@ -1314,6 +1314,6 @@ def _year_lp_by_sites(b: SiteBlocks, levels: list[tuple[str, dict[int, float], s
             return None
         moving = sorted(i for i in in_rows if level[i] == lowest)
         say(f"year: the demand, hub or carbon rules cannot be met with the design: "
-            f"{', '.join(b.sites[i] for i in moving)} free the next part")
+            f"{', '.join(b.sites[i] for i in moving)} keep only {levels[lowest + 1][0]} fixed")
         for i in moving:
             level[i] += 1
