@@ -30,13 +30,15 @@ def _value(expression) -> float:
         return float(pyo.value(expression))
     total = 0.0
     for term in expr.args:
-        if type(term) is MonomialTermExpression:
-            coef, var = term.args
-            if type(coef) is not float and type(coef) is not int:  # e.g. a mutable parameter
-                return float(pyo.value(expression))
-            total += coef * (var.value or 0.0)
-        else:
+        kind = type(term)
+        if kind is MonomialTermExpression and type(term.args[0]) in (float, int):
+            total += term.args[0] * (term.args[1].value or 0.0)
+        elif kind in (float, int):
+            total += term
+        elif term.is_variable_type():
             total += term.value or 0.0
+        else:  # e.g. a mutable parameter as coefficient
+            return float(pyo.value(expression))
     return sign * total
 
 
