@@ -50,7 +50,7 @@ import scipy.sparse as sp
 from pyomo.common.gc_manager import PauseGC
 
 from planner.model.data import ModelData
-from planner.model.matrix import HighsMatrix, compile_to_highs
+from planner.model.matrix import HighsMatrix, compile_to_highs, nearest_to_zero
 from planner.model.solver import SolveOutcome
 from planner.model.stop import run, time_limit
 
@@ -1143,10 +1143,7 @@ class YearPlan:
             values = getattr(self.model, var.local_name).extract_values()
             for idx, v in var.items():
                 value = values.get(idx)
-                if value is None:
-                    lb, ub = v.lb, v.ub
-                    value = min(max(0.0, -math.inf if lb is None else lb), math.inf if ub is None else ub)
-                v.set_value(value, skip_validation=True)
+                v.set_value(nearest_to_zero(v) if value is None else value, skip_validation=True)
 
 
 def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_limit_s: float,

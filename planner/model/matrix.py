@@ -57,9 +57,7 @@ class HighsMatrix:
                 value = float(x[j])
                 v.set_value(round(value) if v.is_integer() else value, skip_validation=True)
             elif v.value is None:
-                lb, ub = v.lb, v.ub
-                v.set_value(min(max(0.0, -math.inf if lb is None else lb), math.inf if ub is None else ub),
-                            skip_validation=True)
+                v.set_value(nearest_to_zero(v), skip_validation=True)
 
     def solve(self, *, mip_gap: float, time_limit_s: float, log: LogCallback | None = None,
               progress: ProgressCallback | None = None, options: dict | None = None) -> SolveOutcome:
@@ -97,6 +95,12 @@ class HighsMatrix:
 
     def solution(self) -> np.ndarray:
         return np.asarray(self.highs.getSolution().col_value)
+
+
+def nearest_to_zero(v) -> float:
+    """The value within a Pyomo variable's bounds closest to 0: for a variable no row or objective holds."""
+    lb, ub = v.lb, v.ub
+    return min(max(0.0, -math.inf if lb is None else lb), math.inf if ub is None else ub)
 
 
 def _status(status: highspy.HighsModelStatus, has_solution: bool) -> str:
