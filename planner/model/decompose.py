@@ -307,15 +307,15 @@ def _solution(x: np.ndarray) -> highspy.HighsSolution:
 class _SiteLps:
     """One warm HiGHS LP per site over its own rows and bounds (integrality relaxed); costs change per round."""
 
-    def __init__(self, b: SiteBlocks, out: DecompositionOutcome, cold_solver: str = "choose"):
-        self.b, self.out, self.cold_solver = b, out, cold_solver  # cold_solver: HiGHS' solver for cold solves
+    def __init__(self, b: SiteBlocks, out: DecompositionOutcome):
+        self.b, self.out = b, out
         self.a_link = b.a_csr[b.linking_rows].tocsc()
         self._a_link_site: dict[int, tuple[sp.csr_matrix, sp.csr_matrix]] = {}
         self._lps: dict[int, highspy.Highs] = {}
         self._cold_iterations: dict[int, int] = {}
         self.deadline = math.inf  # perf_counter time by which every run stops (a site LP can take minutes)
         self._pool: ThreadPoolExecutor | None = None  # its idle threads end when this object is collected
-        self.cold_solvers: dict[int, str] = {}  # per site, instead of cold_solver
+        self.cold_solvers: dict[int, str] = {}  # HiGHS' solver for a site's cold solves, if not "choose"
 
     def _lp(self, i: int) -> highspy.Highs:
         if i not in self._lps:
@@ -416,7 +416,7 @@ class _SiteLps:
         # a warm start usually takes a few hundred iterations, but can stall for 100 x more than a cold solve
         # (seen on 12-day site LPs after a dive step): past a few cold solves' worth, start again cold
         cold = self._cold_iterations.get(i)
-        solver = self.cold_solvers.get(i, self.cold_solver)
+        solver = self.cold_solvers.get(i, "choose")
         clock = time.perf_counter()
         try:
             if cold is None:
@@ -547,13 +547,13 @@ class _Master:
 class _DantzigWolfe:
     """Column generation over sites; open decisions can be fixed for diving (the bound is then not global)."""
 
-    def __init__(self, b: SiteBlocks, out: DecompositionOutcome, say, cold_solver: str = "choose"):
+    def __init__(self, b: SiteBlocks, out: DecompositionOutcome, say):
         self.b, self.out, self.say = b, out, say
         n = len(b.sites)
         self.forced = {i for i in range(n) if not _closable(b, i)}
         self.penalty = PENALTY_SCALE * max(float(np.abs(b.cost).max()), 1.0)
         self.penalty_raises = 0
-        self.master, self.sites = _Master(b, self.forced, self.penalty, out), _SiteLps(b, out, cold_solver)
+        self.master, self.sites = _Master(b, self.forced, self.penalty, out), _SiteLps(b, out)
         self.y_link, self.sigma, self.z = np.zeros(len(b.linking_rows)), np.zeros(n), math.inf
         self.fixed_open: dict[int, float] = {}
         self.fixed: dict[int, dict[int, float]] = {}  # site -> its fixed columns (full-model column -> value)
@@ -1277,12 +1277,17 @@ def _year_lp_by_sites(b: SiteBlocks, levels: list[tuple[str, dict[int, float], s
         for j, value in fixes.items():
             of_site[int(b.col_site[j])][k][j] = value
     level = [0] * n
+
+    def set_level(dw: _DantzigWolfe, i: int, k: int) -> None:
+        level[i] = k
+        dw.sites.cold_solvers[i] = levels[k][2]
+
     while True:
         clock = time.perf_counter()
         dw = _DantzigWolfe(b, out, say)
         dw.y_link = duals
         for i in range(n):
-            dw.sites.cold_solvers[i] = levels[level[i]][2]
+            set_level(dw, i, level[i])
         failed = dw.fix_all({i: of_site[i][level[i]] for i in range(n)}, deadline=deadline)
         say(f"year: the {n} open sites' LPs solved once ({time.perf_counter() - clock:.1f} s)")
         while failed:
@@ -1293,8 +1298,7 @@ def _year_lp_by_sites(b: SiteBlocks, levels: list[tuple[str, dict[int, float], s
                 return None
             for i in failed:
                 dw.unfix(i, [j for j in of_site[i][level[i]] if j not in of_site[i][level[i] + 1]])
-                level[i] += 1
-                dw.sites.cold_solvers[i] = levels[level[i]][2]
+                set_level(dw, i, level[i] + 1)
             failed = dw.fix_all({i: of_site[i][level[i]] for i in failed}, deadline=deadline)
         if failed is None:  # out of time
             return None
