@@ -7,16 +7,20 @@ cap and solving again only sends the changes to HiGHS. `solve_case` is the one-c
 from __future__ import annotations
 
 import time
+from collections import Counter
+from operator import attrgetter
 from typing import Callable
 
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from planner.case import Case
 from planner.model.build import build_model
 from planner.model.data import ModelData, prepare
 from planner.model.decompose import solve_by_sites
 from planner.model.diagnose import explain_infeasibility
+from planner.model.gc_quiet import leave_alive_objects_alone, promote_built
 from planner.model.postprocess import postprocess
 from planner.model.solver import (
     HighsSolver,
@@ -49,15 +53,21 @@ class SolveError(Exception):
     """The solver could not produce a plan; the message says why in input terms."""
 
 
-def _count(m: pyo.ConcreteModel) -> dict[str, int]:
+def model_size(m: pyo.ConcreteModel) -> dict[str, int]:
+    """Active variables, constraints, binaries and integers of a model, counted per component and, within
+    one, per domain."""
     n_var = n_bin = n_int = 0
-    for v in m.component_data_objects(pyo.Var, active=True):
-        n_var += 1
-        if v.is_binary():
-            n_bin += 1
-        elif v.is_integer():
-            n_int += 1
-    n_con = sum(1 for _ in m.component_data_objects(pyo.Constraint, active=True))
+    for var in m.component_objects(pyo.Var, active=True):
+        domains = Counter(map(id, map(attrgetter("domain"), var.values())))  # domains are not hashable
+        n_var += sum(domains.values())
+        for domain, n in domains.items():
+            example = next(v for v in var.values() if id(v.domain) == domain)
+            if example.is_binary():
+                n_bin += n
+            elif example.is_integer():
+                n_int += n
+    n_con = sum(sum(map(attrgetter("active"), con.values()))
+                for con in m.component_objects(pyo.Constraint, active=True))
     return {"n_variables": n_var, "n_constraints": n_con, "n_binaries": n_bin, "n_integers": n_int}
 
 
@@ -68,9 +78,11 @@ class PlanningModel:
         self.case = case
         start = time.perf_counter()
         self.data: ModelData = prepare(case)
-        self.model = build_model(self.data)
+        with PauseGC():  # GC passes would only walk the new model; `promote_built` spares the ones after
+            self.model = build_model(self.data)
+            self.size = model_size(self.model)
+            promote_built()
         self.build_s = time.perf_counter() - start
-        self.size = _count(self.model)
         if progress:
             progress({"stage": "build", "build_s": self.build_s, **self.size})
         self.solver = HighsSolver(self.model)
@@ -106,8 +118,10 @@ class PlanningModel:
         if strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, not {strategy!r}")
         stopping = (lambda: progress({"stage": "stopping"})) if progress else None
-        return run_stoppable(lambda: self._solve(mip_gap, time_limit_s, objective, log, progress, options, strategy),
-                             on_stop=stopping)
+        with leave_alive_objects_alone():
+            return run_stoppable(
+                lambda: self._solve(mip_gap, time_limit_s, objective, log, progress, options, strategy),
+                on_stop=stopping)
 
     def _solve(self, mip_gap, time_limit_s, objective, log, progress, options, strategy) -> Result:
         st = self.case.settings

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
 from planner.case import Case
 from planner.validate import case_from_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def synthetic_case(n_sites: int, n_demands: int, n_days: int, seed: int = 0, **settings) -> Case:
+    """The benchmark's synthetic generator (benchmarks/synthetic.py), loaded from its file."""
+    spec = importlib.util.spec_from_file_location("planner_synthetic", ROOT / "benchmarks" / "synthetic.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    case = module.synthetic_case(n_sites, n_demands, n_days, seed=seed)
+    if settings:
+        case = dataclasses.replace(case, settings=dataclasses.replace(case.settings, **settings))
+    return case
 
 
 def profiles(n_days: int = 1, **columns) -> pd.DataFrame:

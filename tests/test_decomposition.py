@@ -7,7 +7,6 @@ or its LP relaxation.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 import pytest
-from model_tables import violations
+from model_tables import synthetic_case, violations
 
 from planner.examples import example_path
 from planner.model import decompose as decompose_module
@@ -34,17 +33,6 @@ from planner.validate import load_case
 
 ROOT = Path(__file__).resolve().parents[1]
 GAP = 0.01
-
-
-def synthetic_case(n_sites: int, n_demands: int, n_days: int, seed: int = 0, **settings):
-    """The benchmark's synthetic generator (benchmarks/synthetic.py), loaded from its file."""
-    spec = importlib.util.spec_from_file_location("planner_synthetic", ROOT / "benchmarks" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    case = module.synthetic_case(n_sites, n_demands, n_days, seed=seed)
-    if settings:
-        case = dataclasses.replace(case, settings=dataclasses.replace(case.settings, **settings))
-    return case
 
 
 def assert_feasible(m: pyo.ConcreteModel) -> None:

@@ -1,8 +1,9 @@
 """The Pyomo model handed to HiGHS as one matrix, for solves that work on the matrix anyway.
 
-Pyomo's `LinearStandardFormCompiler` turns the active model into sparse arrays in one pass, and one
-`passModel` call loads them into highspy: on the benchmark cases this is 3-5 x faster than the persistent
-interface, which adds constraints one at a time (benchmarks/README.md, hand-off block C). It is not
+`standard_form` turns the active model into sparse arrays in one pass (the arrays of Pyomo's
+`LinearStandardFormCompiler`, sooner), and one `passModel` call loads them into highspy: on the benchmark
+cases this is 3-5 x faster than the persistent interface, which adds constraints one at a time
+(benchmarks/README.md, hand-off block C). It is not
 persistent: a changed parameter means compiling again. The site decomposition uses it, since it slices
 the matrix itself; the direct strategy keeps the persistent interface for cheap re-solves.
 """
@@ -17,7 +18,6 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from planner.model.solver import (
     LogCallback,
@@ -25,6 +25,7 @@ from planner.model.solver import (
     SolveOutcome,
     _LineStream,
 )
+from planner.model.standard_form import standard_form
 from planner.model.stop import run, time_limit, watch
 
 _INF = highspy.kHighsInf
@@ -121,24 +122,22 @@ def _status(status: highspy.HighsModelStatus, has_solution: bool) -> str:
 def compile_to_highs(m: pyo.ConcreteModel) -> HighsMatrix:
     """The active rows and objective of `m` as one highspy model (fixed variables become constants)."""
     start = time.perf_counter()
-    # the compiler allocates an object or more per row: with a large model alive in the process (a full year's,
+    # the compile allocates an object or more per row: with a large model alive in the process (a full year's,
     # while its design days or average days are compiled), each of Python's cyclic GC passes walks that model
     # and the compile takes 5 x longer
     with PauseGC():
-        info = LinearStandardFormCompiler().write(m, mixed_form=True)
-    a = info.A.tocsc()
+        sf = standard_form(m)
+    a, cols = sf.a, sf.columns
     n_row, n_col = a.shape
-    op = np.fromiter((sense for _, sense in info.rows), dtype=np.int8, count=n_row)
-    rhs = np.asarray(info.rhs, dtype=float)
-    cols = info.columns
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n_col, n_row
-    lp.col_cost_ = info.c.toarray()[0] if info.c.shape[0] else np.zeros(n_col)
-    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
-    lp.col_lower_ = np.array([-_INF if v.lb is None else v.lb for v in cols], dtype=float)
-    lp.col_upper_ = np.array([_INF if v.ub is None else v.ub for v in cols], dtype=float)
-    lp.row_lower_ = np.where(op <= 0, rhs, -_INF)  # op: 0 equality, 1 upper bound, -1 lower bound
-    lp.row_upper_ = np.where(op >= 0, rhs, _INF)
+    lp.col_cost_ = sf.c
+    lp.offset_ = sf.offset
+    bounds = np.array([v.bounds for v in cols], dtype=float).reshape(-1, 2)  # None (no bound) becomes nan
+    lp.col_lower_ = np.where(np.isnan(bounds[:, 0]), -_INF, bounds[:, 0])
+    lp.col_upper_ = np.where(np.isnan(bounds[:, 1]), _INF, bounds[:, 1])
+    lp.row_lower_ = np.where(sf.sense <= 0, sf.rhs, -_INF)  # sense: 0 equality, 1 upper bound, -1 lower bound
+    lp.row_upper_ = np.where(sf.sense >= 0, sf.rhs, _INF)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
@@ -149,5 +148,5 @@ def compile_to_highs(m: pyo.ConcreteModel) -> HighsMatrix:
     h = watch(highspy.Highs())
     h.setOptionValue("output_flag", False)
     h.passModel(lp)
-    return HighsMatrix(highs=h, columns=list(cols), rows=info.rows, index={id(v): j for j, v in enumerate(cols)},
+    return HighsMatrix(highs=h, columns=cols, rows=sf.rows, index={id(v): j for j, v in enumerate(cols)},
                        compile_s=time.perf_counter() - start)

@@ -1,0 +1,51 @@
+"""Python's cyclic garbage collector kept off the planning model's objects.
+
+A built model is millions of small objects that stay alive as long as the model. No collector pass can free
+them, but every pass over their generation walks them all: on a full year of 40 sites that was 21 s of a
+185 s run (3.9 s right after the build, 17 s in passes during the solve; benchmarks/README.md, session 8).
+
+- `promote_built()`, right after a build: everything alive goes to the oldest generation at once, without a
+  pass (`gc.freeze()` then `gc.unfreeze()`), instead of being walked by the passes of the young generations.
+- `leave_alive_objects_alone()`, around a solve: everything alive when it starts (the model above all) is
+  frozen, so the passes during the solve walk only what the solve creates, and still free the models it builds
+  and drops (design days, average days). On the way out the frozen objects go back to the oldest generation.
+
+Both use the interpreter's single permanent generation: a program that calls `gc.freeze()` itself gets its
+frozen objects back in the oldest generation after a solve.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+_lock = threading.Lock()
+_depth = 0
+
+
+def promote_built() -> None:
+    """Move every object alive to the oldest generation without a collector pass (after a large build)."""
+    with _lock:
+        if _depth == 0:  # within `leave_alive_objects_alone` the permanent generation is in use
+            gc.freeze()
+            gc.unfreeze()
+
+
+@contextmanager
+def leave_alive_objects_alone() -> Iterator[None]:
+    """Collector passes inside the block skip every object alive when it starts (nested blocks: the outer
+    one decides)."""
+    global _depth
+    with _lock:
+        _depth += 1
+        if _depth == 1:
+            gc.freeze()
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                gc.unfreeze()

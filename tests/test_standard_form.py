@@ -1,0 +1,131 @@
+"""The matrix HiGHS receives (planner/model/standard_form.py) is Pyomo's own standard form, entry for entry.
+
+Each check compiles the same model with Pyomo's `LinearStandardFormCompiler` (mixed form) and with
+`standard_form`, and compares columns (the very Pyomo variables, in order), rows (constraint and sense, in
+order), the matrix, the costs, the offset and the right-hand sides.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+from model_tables import synthetic_case, violations
+from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from planner.model.build import build_model
+from planner.model.data import aggregated_days, prepare, restricted_to_sites
+from planner.model.matrix import compile_to_highs
+from planner.model.standard_form import standard_form
+
+
+def assert_same_as_pyomo(m: pyo.ConcreteModel) -> None:
+    ref = LinearStandardFormCompiler().write(m, mixed_form=True)
+    ours = standard_form(m)
+    assert [v.name for v in ours.columns] == [v.name for v in ref.columns]
+    assert all(a is b for a, b in zip(ours.columns, ref.columns))
+    assert [(c.name, s) for c, s in ours.rows] == [(c.name, s) for c, s in ref.rows]
+    assert np.array_equal(ours.sense, [s for _, s in ref.rows])
+    a_ref = ref.A.tocsc()
+    a_ref.sort_indices()
+    assert ours.a.shape == a_ref.shape
+    assert np.array_equal(ours.a.indptr, a_ref.indptr) and np.array_equal(ours.a.indices, a_ref.indices)
+    np.testing.assert_allclose(ours.a.data, a_ref.data, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(ours.c, ref.c.toarray()[0], rtol=1e-14, atol=0)
+    np.testing.assert_allclose(ours.rhs, np.asarray(ref.rhs, dtype=float), rtol=1e-14, atol=1e-9)
+    assert ours.offset == pytest.approx(float(ref.c_offset[0]), rel=1e-12, abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return prepare(synthetic_case(6, 4, 2, seed=3, green_min_storage_power_share=0.1))
+
+
+def test_the_planning_model_as_built(data):
+    assert_same_as_pyomo(build_model(data))
+
+
+def test_the_elastic_model_of_a_diagnosis(data):
+    assert_same_as_pyomo(build_model(data, elastic=True))
+
+
+def test_average_days_and_the_open_sites_year(data):
+    assert_same_as_pyomo(build_model(aggregated_days(data, 1)))
+    keep = set(data.sites)
+    for s in data.sites:  # a few sites that still reach every demand
+        if len(keep) > 3 and set(data.pairs[data.pairs["site_id"].isin(keep - {s})]["demand_id"]) == set(data.demands):
+            keep.discard(s)
+    assert len(keep) < len(data.sites)
+    assert_same_as_pyomo(build_model(restricted_to_sites(data, keep)))
+
+
+def test_carbon_price_cap_objectives_and_fixed_variables(data):
+    """Parameters in rows and costs, a zero carbon price (its column still first met in the objective), the
+    emissions objective with the lexicographic row, and fixed variables moved into the bounds."""
+    m = build_model(data)
+    m.carbon_price.set_value(0.0)
+    assert_same_as_pyomo(m)
+    m.carbon_price.set_value(120.0)
+    m.carbon_cap_tco2.set_value(5e5)
+    m.carbon_cap.activate()
+    assert_same_as_pyomo(m)
+    m.total_cost.deactivate()
+    m.total_emissions.activate()
+    m.emissions_bound_tco2.set_value(4e5)
+    m.emissions_lexicographic.activate()
+    assert_same_as_pyomo(m)
+    s = data.sites[0]
+    m.open[s].fix(1)
+    m.modules[s].fix(3)
+    m.grid_import_mw[s, 0].fix(2.5)
+    assert_same_as_pyomo(m)
+
+
+def test_rows_of_every_shape():
+    """A ranged row, a constant on either side, variables on both sides, a repeated variable, a zero
+    coefficient, a parameter, a nested sum, rows emptied by fixed variables (with and without a column), a
+    maximised objective."""
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var([1, 2, 3], bounds=(0, 10))
+    m.y = pyo.Var(domain=pyo.NonNegativeIntegers, bounds=(0, 5))
+    m.unused = pyo.Var()
+    m.z = pyo.Var([1, 2])
+    m.p = pyo.Param(mutable=True, initialize=4.0)
+    m.ranged = pyo.Constraint(expr=pyo.inequality(1, m.x[1] + 2 * m.x[2], 8))
+    m.constant_left = pyo.Constraint(expr=3 <= m.x[1] + m.y)
+    m.both_sides = pyo.Constraint(expr=m.x[1] + 2 == 3 * m.x[2] - m.y)
+    m.repeated = pyo.Constraint(expr=m.x[1] + m.x[2] + 2 * m.x[1] <= 9)
+    m.zero = pyo.Constraint(expr=0 * m.x[3] + m.x[2] >= 0.5)
+    m.with_param = pyo.Constraint(expr=m.p * m.x[3] <= m.p + 1)
+    m.nested = pyo.Constraint(expr=2 * (m.x[1] + m.x[3]) - (m.y - 1) <= 7)
+    m.emptied = pyo.Constraint(expr=m.x[3] <= 6)
+    m.only_z = pyo.Constraint(expr=m.z[1] - 2 * m.z[1] >= -3)  # z[1] fixed and met first: a constant row
+    m.then_z = pyo.Constraint(expr=m.z[2] + m.z[1] <= 3)
+    m.obj = pyo.Objective(expr=m.x[1] - 2 * m.x[2] + m.p * m.y + 5, sense=pyo.maximize)
+    assert_same_as_pyomo(m)
+    m.x[3].fix(1.0)
+    m.z[1].fix(2.0)
+    assert_same_as_pyomo(m)
+
+
+def test_a_row_that_cannot_hold_is_an_error():
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var()
+    m.bad = pyo.Constraint(expr=m.x >= 2)
+    m.obj = pyo.Objective(expr=m.x)
+    m.x.fix(1.0)
+    with pytest.raises(InfeasibleConstraintException, match="bad"):
+        standard_form(m)
+
+
+def test_highs_solves_the_compiled_model_to_the_pyomo_models_objective(data):
+    """HiGHS' optimum of the compiled MILP, put back into the Pyomo model, gives the same total cost and meets
+    every row."""
+    m = build_model(data)
+    mat = compile_to_highs(m)
+    mat.highs.setOptionValue("mip_rel_gap", 1e-6)
+    mat.highs.run()
+    mat.load(m, mat.solution())
+    assert pyo.value(m.total_cost) == pytest.approx(mat.highs.getInfo().objective_function_value, rel=1e-6)
+    assert violations(m) == []
