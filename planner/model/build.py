@@ -61,6 +61,12 @@ def _difference(plus: list, minus: list) -> LinearExpression:
     return LinearExpression(plus + [_minus(t) for t in minus])
 
 
+def _difference_weighted(plus: list, coefs: list[float], xs: list) -> LinearExpression:
+    """sum(plus) - sum_i coefs[i] * xs[i]: `_difference(plus, [_term(c, x) ...])` without building each
+    minus term twice."""
+    return LinearExpression(plus + [x if c == -1 else MonomialTermExpression((-c, x)) for c, x in zip(coefs, xs)])
+
+
 def _elements(v: pyo.Var) -> dict:
     """{index: element} of an indexed Var: a plain dict lookup is much cheaper than `v[index]`."""
     return dict(v.items())
@@ -281,12 +287,12 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
             supply += (dis[s, t], _term(-1, chg[s, t]), _term(-1, cur[s, t]))
         if s in ex:
             supply.append(_term(-1, exp[s, t]))
-        load = [_term(c, x) for c, x in zip(load_coef[s][t], load_vars.get(s, ()))]
-        return _difference(supply, load) == 0
+        return _difference_weighted(supply, load_coef[s][t], load_vars.get(s, ())) == 0
 
     def renewable_use(m, s, t):
         used = [chg[s, t], cur[s, t]] + ([exp[s, t]] if s in ex else [])
-        return _difference(used, generation(s, t)) <= 0
+        g = gen.get(s, ())
+        return _difference_weighted(used, [cf[t] for cf, _ in g], [var for _, var in g]) <= 0
 
     m.energy_balance = pyo.Constraint(m.S, m.T, rule=balance)
     m.renewable_use_within_generation = pyo.Constraint(m.SR, m.T, rule=renewable_use)
