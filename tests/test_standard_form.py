@@ -32,9 +32,10 @@ def assert_same_as_pyomo(m: pyo.ConcreteModel) -> None:
     assert ours.a.shape == a_ref.shape
     assert np.array_equal(ours.a.indptr, a_ref.indptr) and np.array_equal(ours.a.indices, a_ref.indices)
     np.testing.assert_allclose(ours.a.data, a_ref.data, rtol=1e-14, atol=0)
-    np.testing.assert_allclose(ours.c, ref.c.toarray()[0], rtol=1e-14, atol=0)
+    has_objective = ref.c.shape[0] > 0
+    np.testing.assert_allclose(ours.c, ref.c.toarray()[0] if has_objective else 0.0, rtol=1e-14, atol=0)
     np.testing.assert_allclose(ours.rhs, np.asarray(ref.rhs, dtype=float), rtol=1e-14, atol=1e-9)
-    assert ours.offset == pytest.approx(float(ref.c_offset[0]), rel=1e-12, abs=1e-6)
+    assert ours.offset == pytest.approx(float(ref.c_offset[0]) if has_objective else 0.0, rel=1e-12, abs=1e-6)
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +99,8 @@ def test_rows_of_every_shape():
     m.repeated = pyo.Constraint(expr=m.x[1] + m.x[2] + 2 * m.x[1] <= 9)
     m.zero = pyo.Constraint(expr=0 * m.x[3] + m.x[2] >= 0.5)
     m.with_param = pyo.Constraint(expr=m.p * m.x[3] <= m.p + 1)
+    m.param_left = pyo.Constraint(expr=m.p - 1 <= m.x[1] - m.x[2])  # the right side is the body, as in Pyomo
+    m.param_equal = pyo.Constraint(expr=m.x[2] + m.y == 2 * m.p)
     m.nested = pyo.Constraint(expr=2 * (m.x[1] + m.x[3]) - (m.y - 1) <= 7)
     m.emptied = pyo.Constraint(expr=m.x[3] <= 6)
     m.only_z = pyo.Constraint(expr=m.z[1] - 2 * m.z[1] >= -3)  # z[1] fixed and met first: a constant row
@@ -106,6 +109,16 @@ def test_rows_of_every_shape():
     assert_same_as_pyomo(m)
     m.x[3].fix(1.0)
     m.z[1].fix(2.0)
+    assert_same_as_pyomo(m)
+
+
+def test_no_objective_and_no_rows():
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var([1, 2], bounds=(0, 1))
+    m.row = pyo.Constraint(expr=m.x[1] + m.x[2] >= 1)
+    assert_same_as_pyomo(m)
+    m.row.deactivate()
+    m.obj = pyo.Objective(expr=m.x[1] + 3 * m.x[2])
     assert_same_as_pyomo(m)
 
 

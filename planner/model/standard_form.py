@@ -138,26 +138,27 @@ def _plain_row(expr, cols: list, vals: list, column) -> tuple[float | None, floa
     if cls is not EqualityExpression and (cls is not InequalityExpression or expr.strict):
         return None
     lhs, rhs = expr.args
-    mark = len(cols)
-    if rhs.__class__ in native_types:
+    equality = cls is EqualityExpression
+    if rhs.__class__ in native_types or not rhs.is_potentially_variable():  # Pyomo's choice of the body
         offset = _plain_terms(lhs, 1.0, cols, vals, column)
         if offset is None:
             return None
-        bound = rhs - offset
-        return (bound if cls is EqualityExpression else None), bound
-    if lhs.__class__ in native_types:
+        bound = pyo.value(rhs) - offset
+        return (bound if equality else None), bound
+    if lhs.__class__ in native_types or not lhs.is_potentially_variable():
         offset = _plain_terms(rhs, 1.0, cols, vals, column)
         if offset is None:
             return None
-        bound = lhs - offset
-        return bound, (bound if cls is EqualityExpression else None)
+        bound = pyo.value(lhs) - offset
+        return bound, (bound if equality else None)
+    mark = len(cols)
     left = _plain_terms(lhs, 1.0, cols, vals, column)
     right = None if left is None else _plain_terms(rhs, -1.0, cols, vals, column)
     if right is None:
         del cols[mark:], vals[mark:]
         return None
     bound = -(left + right)
-    return (bound if cls is EqualityExpression else None), bound
+    return (bound if equality else None), bound
 
 
 def _repn_row(con, cols: list, vals: list, column) -> tuple[float | None, float | None]:
@@ -173,25 +174,32 @@ def _repn_row(con, cols: list, vals: list, column) -> tuple[float | None, float 
     return (None if lb is None else lb - offset), (None if ub is None else ub - offset)
 
 
+def _objective(objective, cols: list, vals: list, column) -> float:
+    """The objective's terms appended (negated for a maximisation: the standard form minimises); its constant."""
+    sign = 1.0 if objective.sense == pyo.minimize else -1.0
+    offset = _plain_terms(objective.expr, sign, cols, vals, column)
+    if offset is not None:
+        return offset
+    repn = generate_standard_repn(objective.expr, compute_values=True, quadratic=False)
+    if not repn.is_linear():
+        raise ValueError(f"objective {objective.name} is not linear")
+    cols += [column(v) for v in repn.linear_vars]
+    vals += [sign * float(c) for c in repn.linear_coefs]
+    return sign * float(repn.constant)
+
+
 def standard_form(m: pyo.ConcreteModel) -> StandardForm:
     """The active objective and rows of `m` as sparse arrays (see the module's docstring for the rules)."""
     columns = _Columns()
     column = columns
     objectives = list(m.component_data_objects(pyo.Objective, active=True))
-    if len(objectives) != 1:
-        raise ValueError(f"the model has {len(objectives)} active objectives, not 1")
-    objective = objectives[0]
-    sign = 1.0 if objective.sense == pyo.minimize else -1.0
+    if len(objectives) > 1:
+        raise ValueError(f"the model has {len(objectives)} active objectives; HiGHS takes one")
     obj_cols: list[int] = []
     obj_vals: list[float] = []
-    offset = _plain_terms(objective.expr, sign, obj_cols, obj_vals, column)
-    if offset is None:
-        repn = generate_standard_repn(objective.expr, compute_values=True, quadratic=False)
-        if not repn.is_linear():
-            raise ValueError(f"objective {objective.name} is not linear")
-        obj_cols = [column(v) for v in repn.linear_vars]
-        obj_vals = [sign * float(c) for c in repn.linear_coefs]
-        offset = sign * float(repn.constant)
+    offset = 0.0
+    if objectives:
+        offset = _objective(objectives[0], obj_cols, obj_vals, column)
 
     cols: list[int] = []
     vals: list[float] = []
@@ -270,7 +278,7 @@ def _arrays(columns: _Columns, obj_cols, obj_vals, offset, cols, vals, starts, r
     has_ub, has_lb = ~equal & np.isfinite(ub), ~equal & np.isfinite(lb)
     per_con = equal.astype(np.int64) + has_ub + has_lb
     take = np.repeat(np.arange(len(row_cons)), per_con)
-    first = np.r_[0, np.cumsum(per_con)[:-1]]
+    first = np.cumsum(per_con) - per_con
     sense = np.empty(len(take), dtype=np.int8)
     rhs = np.empty(len(take))
     sense[first[equal]], rhs[first[equal]] = 0, ub[equal]
