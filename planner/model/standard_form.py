@@ -1,22 +1,23 @@
 """The active rows and objective of a Pyomo model as sparse arrays: the matrix HiGHS receives.
 
-The result is, row for row and column for column, what Pyomo's `LinearStandardFormCompiler` gives in mixed
-form (`tests/test_matrix.py` checks it on every kind of model the planner builds); it only gets there faster.
-Pyomo's compiler walks every row with its general expression visitor. The build writes almost every row as
-`LinearExpression (==|<=) number` or `variable == LinearExpression` (`planner.model.build._difference`), and
-such a row's terms can be read off directly: 3-4 x faster on the planner's models (benchmarks/README.md,
-session 8). Any other row (a parameter in it, a nested sum, a ranged row) and the objective go through Pyomo's
-`generate_standard_repn`, as do rows whose terms are not plain `coefficient x variable`.
+The result is, entry for entry, what Pyomo's `LinearStandardFormCompiler` gives in mixed form
+(`tests/test_standard_form.py` compares the two on every kind of model the planner builds); it only gets
+there sooner. Pyomo's compiler walks every row with its general expression visitor. The build writes almost
+every row as `LinearExpression (==|<=) number` (`planner.model.build._difference`), and such a row's terms are
+read off with a few list operations: 2-2.5 x faster on the planner's models (benchmarks/README.md, session 8).
+Other rows and the objective are opened term by term (named expressions, negations, constant x sum,
+parameter coefficients); anything else (e.g. a ranged row) goes through Pyomo's `generate_standard_repn`.
 
 Rules kept from Pyomo's compiler:
 - rows: the active constraints in model order; `lb == ub` gives one row (sense 0), otherwise one row per
-  finite bound (sense 1 for the upper, -1 for the lower); a row left with no term is dropped if its bounds
+  finite bound (sense 1 for the upper, then -1 for the lower); a row with no term is dropped if its bounds
   hold (else `InfeasibleConstraintException`);
-- which side is the body: a constant right-hand side bounds the left side, a constant left-hand side the
-  right side; otherwise the row is left - right against 0;
+- which side is the body: a constant (or parameter) right-hand side bounds the left side, a constant left-hand
+  side the right side; otherwise the row is left - right against 0;
 - columns: a variable component takes its columns, in index order, when one of its variables is first met
   (objective first, then rows); columns that end up in no row and not in the objective are left out;
-  a fixed variable is a constant (moved into the bounds and the objective's offset);
+  a fixed variable is a constant (moved into the bounds and the objective's offset), and a fixed variable
+  met before its component does not bring the component in;
 - repeated variables in a row are added up, zero coefficients dropped.
 """
 
