@@ -3,9 +3,9 @@
 `standard_form` turns the active model into sparse arrays in one pass (the arrays of Pyomo's
 `LinearStandardFormCompiler`, sooner), and one `passModel` call loads them into highspy: on the benchmark
 cases this is 3-5 x faster than the persistent interface, which adds constraints one at a time
-(benchmarks/README.md, hand-off block C). It is not
-persistent: a changed parameter means compiling again. The site decomposition uses it, since it slices
-the matrix itself; the direct strategy keeps the persistent interface for cheap re-solves.
+(benchmarks/README.md, hand-off block C). It is not persistent: a changed parameter means compiling again.
+The site decomposition uses it, since it slices the matrix itself; the direct strategy keeps the persistent
+interface for cheap re-solves.
 """
 
 from __future__ import annotations
