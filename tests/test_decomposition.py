@@ -7,6 +7,7 @@ or its LP relaxation.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def test_lagrangian_bound_converges_to_the_lp_relaxation(case):
     relaxed.run()
     lp_value = relaxed.getInfo().objective_function_value
 
-    blocks = site_blocks(pm.model, pm.data, mat.highs, mat.column)
+    blocks = site_blocks(pm.model, pm.data, mat)
     out = DecompositionOutcome()
     dw = _DantzigWolfe(blocks, out, say=lambda _: None)
     dw.run(tolerance=1e-7, time_limit_s=120)
@@ -92,18 +93,18 @@ def test_site_lps_priced_at_once_give_what_each_gives_alone(case, monkeypatch):
     monkeypatch.setattr(decompose_module, "PRICING_THREADS", 2)
     pm = PlanningModel(case)
     mat = compile_to_highs(pm.model)
-    blocks = site_blocks(pm.model, pm.data, mat.highs, mat.column)
+    blocks = site_blocks(pm.model, pm.data, mat)
     dw = _DantzigWolfe(blocks, DecompositionOutcome(), say=lambda _: None)
     dw.run(tolerance=1e-6, time_limit_s=120)
     sites = list(range(len(blocks.sites)))
     together_out, alone_out = DecompositionOutcome(), DecompositionOutcome()
-    together = _SiteLps(blocks, together_out).price_all(sites, dw.y_link)
-    alone_lps = _SiteLps(blocks, alone_out)
-    alone = [alone_lps.price(i, dw.y_link) for i in sites]
-    assert any(v < 0 for v, _ in alone)  # some site is worth opening at these prices
-    for (v_together, x_together), (v_alone, x_alone) in zip(together, alone, strict=True):
+    together_lps, alone_lps = _SiteLps(blocks, together_out), _SiteLps(blocks, alone_out)
+    together = together_lps.price_all(sites, dw.y_link)
+    alone = [alone_lps.price_all([i], dw.y_link)[0] for i in sites]
+    assert any(v < 0 for v in alone)  # some site is worth opening at these prices
+    for i, v_together, v_alone in zip(sites, together, alone, strict=True):
         assert v_together == pytest.approx(v_alone, rel=1e-9, abs=1e-6)
-        np.testing.assert_allclose(x_together, x_alone, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(together_lps.solution(i), alone_lps.solution(i), rtol=1e-9, atol=1e-9)
     assert 0 < together_out.highs_s and 0 < alone_out.highs_s
 
 
@@ -392,7 +393,7 @@ def test_diving_keeps_open_the_sites_the_lp_opens_whole():
     objective. The dived plan is the master's solution with every integer fixed: it satisfies the MILP."""
     pm = PlanningModel(synthetic_case(40, 20, 12))
     mat = compile_to_highs(pm.model)
-    b = site_blocks(pm.model, pm.data, mat.highs, mat.column)
+    b = site_blocks(pm.model, pm.data, mat)
     dw = _DantzigWolfe(b, DecompositionOutcome(), say=lambda _: None)
     x = dw.run(tolerance=5e-4, time_limit_s=300)
     whole = {i for i in range(len(b.sites)) if x[b.open_col[i]] >= 1 - 1e-6}
@@ -411,7 +412,7 @@ def test_a_swap_undoes_a_cascade_of_the_open_dive():
     the master gets cheaper, and every demand stays served (no artificials)."""
     pm = PlanningModel(synthetic_case(40, 20, 12, seed=3))
     mat = compile_to_highs(pm.model)
-    b = site_blocks(pm.model, pm.data, mat.highs, mat.column)
+    b = site_blocks(pm.model, pm.data, mat)
     dw = _DantzigWolfe(b, DecompositionOutcome(), say=lambda _: None)
     x = dw.run(tolerance=5e-4, time_limit_s=300)
     lp = dw.z
@@ -444,7 +445,7 @@ def test_module_dive_keeps_the_cheaper_rounding():
     got only to 1.24 %; keeping the cheaper rounding puts the master's own plan within the 1 % gap."""
     pm = PlanningModel(load_case(example_path("east-data-west")))
     mat = compile_to_highs(pm.model)
-    b = site_blocks(pm.model, pm.data, mat.highs, mat.column)
+    b = site_blocks(pm.model, pm.data, mat)
     out = decompose(mat.highs, b, mip_gap=0.01, time_limit_s=300)
     assert out.plan is not None and out.gap is not None and out.gap <= 0.01
     assert any("plan from the master" in line for line in out.log)
@@ -458,7 +459,7 @@ def test_a_site_lp_that_has_run_long_still_gets_the_time_left(case):
     year's 48 average days every site LP then failed and the bound was lost)."""
     pm = PlanningModel(case)
     mat = compile_to_highs(pm.model)
-    b = site_blocks(pm.model, pm.data, mat.highs, mat.column)
+    b = site_blocks(pm.model, pm.data, mat)
     lps = _SiteLps(b, DecompositionOutcome())
     i = max(range(len(b.sites)), key=lambda i: len(b.site_cols[i]))
     h = lps._lp(i)
@@ -466,5 +467,5 @@ def test_a_site_lp_that_has_run_long_still_gets_the_time_left(case):
         h.clearSolver()
         h.run()
     lps.deadline = time.perf_counter() + 1.0
-    v, x = lps.price(i, np.zeros(len(b.linking_rows)))
-    assert x is not None and h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    [v] = lps.price_all([i], np.zeros(len(b.linking_rows)))
+    assert v > -math.inf and h.getModelStatus() == highspy.HighsModelStatus.kOptimal

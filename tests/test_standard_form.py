@@ -12,12 +12,14 @@ import pyomo.environ as pyo
 import pytest
 from model_tables import synthetic_case, violations
 from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from planner.model import standard_form as standard_form_module
 from planner.model.build import build_model
 from planner.model.data import aggregated_days, prepare, restricted_to_sites
 from planner.model.matrix import compile_to_highs
-from planner.model.standard_form import standard_form
+from planner.model.standard_form import column_bounds, standard_form
 
 
 def assert_same_as_pyomo(m: pyo.ConcreteModel) -> None:
@@ -110,6 +112,72 @@ def test_rows_of_every_shape():
     m.x[3].fix(1.0)
     m.z[1].fix(2.0)
     assert_same_as_pyomo(m)
+
+
+def test_indexed_rows_read_at_once(monkeypatch):
+    """Indexed components whose rows are all `LinearExpression (==|<=) number` are read a component at a time
+    (`_linear_rows`): a component first met in the middle of one, a fixed variable met before its component,
+    a repeated variable, a deactivated row, an empty sum; and a component with one row of another shape,
+    read row by row."""
+    at_once = []
+
+    def spy(exprs, *args):
+        got = linear_rows(exprs, *args)
+        at_once.append(got is not None)
+        return got
+
+    linear_rows = standard_form_module._linear_rows
+    monkeypatch.setattr(standard_form_module, "_linear_rows", spy)
+    m = pyo.ConcreteModel()
+    m.T = pyo.RangeSet(0, 5)
+    m.a = pyo.Var(m.T, bounds=(0, 4))
+    m.b = pyo.Var(m.T, domain=pyo.NonNegativeReals)
+    m.c = pyo.Var(m.T, bounds=(-1, 1))
+    m.w = pyo.Var()
+    m.first = pyo.Constraint(m.T, rule=lambda m, t: LinearExpression(
+        [m.a[t], MonomialTermExpression((-2.0, m.b[t]))] + ([m.c[t]] if t >= 3 else [])) <= t)
+    m.equal = pyo.Constraint(m.T, rule=lambda m, t: LinearExpression(
+        [m.b[t], m.a[t], MonomialTermExpression((0.5, m.a[t])), m.w]) == 1.0)
+    m.empty = pyo.Constraint(m.T, rule=lambda m, t: LinearExpression([m.c[t]] if t else []) <= 2.0)
+    m.mixed = pyo.Constraint(m.T, rule=lambda m, t: (
+        LinearExpression([m.a[t], m.c[t]]) >= 1.0 if t == 2 else LinearExpression([m.a[t], m.c[t]]) <= 3.0))
+    m.obj = pyo.Objective(expr=sum(m.b[t] for t in m.T))
+    assert_same_as_pyomo(m)
+    assert at_once == [True, True, True, False]
+    m.c[4].fix(0.5)  # met in `first` before any other c
+    m.w.fix(2.0)
+    m.equal[1].deactivate()
+    assert_same_as_pyomo(m)
+
+
+def test_column_bounds_are_pyomos():
+    """`column_bounds` gives what `v.bounds` and `v.is_integer()` give, variable by variable: domains with and
+    without bounds of their own, bounds tighter and looser than the domain's, infinite and parameter bounds."""
+    m = pyo.ConcreteModel()
+    m.p = pyo.Param(mutable=True, initialize=7.0)
+    m.x = pyo.Var([1, 2, 3], domain=pyo.NonNegativeReals)
+    m.x[2].setub(5.0)
+    m.x[3].setlb(-3.0)  # looser than the domain's 0
+    m.y = pyo.Var([1, 2], domain=pyo.Binary)
+    m.y[2].setub(0)
+    m.n = pyo.Var(domain=pyo.NonNegativeIntegers, bounds=(1, m.p))
+    m.r = pyo.Var([1, 2], domain=pyo.Reals)
+    m.r[1].setlb(float("-inf"))
+    m.r[2].setub(float("inf"))
+    m.i = pyo.Var(domain=pyo.Integers, bounds=(-2, 2))
+    m.u = pyo.Var(domain=pyo.UnitInterval)
+    m.x[1].domain = pyo.Integers  # one element of a component in another domain
+    variables = list(m.component_data_objects(pyo.Var))
+    lower, upper, integer = column_bounds(variables)
+    expected = np.array([[-np.inf if v.lb is None else v.lb, np.inf if v.ub is None else v.ub]
+                         for v in variables], dtype=float)
+    assert np.array_equal(lower, expected[:, 0]) and np.array_equal(upper, expected[:, 1])
+    assert integer.tolist() == [v.is_integer() for v in variables]
+    at = {id(v): k for k, v in enumerate(variables)}
+    assert lower[at[id(m.n)]] == 1.0 and upper[at[id(m.n)]] == 7.0
+    assert lower[at[id(m.x[3])]] == 0.0 and integer[at[id(m.x[1])]]
+    m.p.set_value(9.0)
+    assert column_bounds([m.n])[1][0] == 9.0
 
 
 def test_no_objective_and_no_rows():

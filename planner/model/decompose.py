@@ -42,6 +42,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import highspy
 import numpy as np
@@ -50,7 +51,7 @@ import scipy.sparse as sp
 from pyomo.common.gc_manager import PauseGC
 
 from planner.model.data import ModelData
-from planner.model.matrix import HighsMatrix, compile_to_highs, nearest_to_zero
+from planner.model.matrix import HighsMatrix, compile_to_highs, nearest_to_zero_values
 from planner.model.solver import SolveOutcome
 from planner.model.stop import run, time_limit
 
@@ -115,29 +116,28 @@ class SiteBlocks:
     offset: float = 0.0  # objective constant
 
 
-def site_blocks(m: pyo.ConcreteModel, d: ModelData, h: highspy.Highs, col) -> SiteBlocks:
-    """Partition the HiGHS model's columns and rows by site."""
-    lp = h.getLp()
-    n, n_rows = h.getNumCol(), h.getNumRow()
+def site_blocks(m: pyo.ConcreteModel, d: ModelData, mat: HighsMatrix) -> SiteBlocks:
+    """Partition the compiled model's columns and rows by site."""
+    arrays, col = mat.compiled, mat.column
+    n_rows, n = arrays.a.shape
     site_no = {s: i for i, s in enumerate(d.sites)}
     col_site = np.full(n, -1, dtype=np.int64)
     for var in m.component_objects(pyo.Var, active=True):
         if var.local_name in GLOBAL_VARIABLES:
             continue
         pos = SITE_INDEX_POSITION.get(var.local_name, 0)
-        for idx, v in var.items():
-            j = col(v)
-            if j is not None:  # None: the variable appears in no row (the matrix hand-off leaves it out)
-                key = idx if isinstance(idx, tuple) else (idx,)
-                col_site[j] = site_no[key[pos]]
-    a = lp.a_matrix_
-    parts = (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_))
-    if a.format_ == highspy.MatrixFormat.kRowwise:
-        a_csr = sp.csr_matrix(parts, shape=(n_rows, n))
-        a_csc = a_csr.tocsc()
-    else:
-        a_csc = sp.csc_matrix(parts, shape=(n_rows, n))
-        a_csr = a_csc.tocsr()
+        # `_data` ({index: element}) instead of `items()`, which goes through Pyomo's getters per element: 3 x
+        # slower here; the order does not matter
+        elements = var._data
+        if not elements:
+            continue
+        js = np.array(list(map(mat.index.get, map(id, elements.values()))), dtype=float)  # nan: in no row
+        names = map(itemgetter(pos), elements) if next(iter(elements)).__class__ is tuple else iter(elements)
+        owner = np.fromiter(map(site_no.__getitem__, names), dtype=np.int64, count=len(elements))
+        kept = ~np.isnan(js)  # a variable in no row has no column (the matrix hand-off leaves it out)
+        col_site[js[kept].astype(np.int64)] = owner[kept]
+    a_csc = arrays.a
+    a_csr = a_csc.tocsr()
     # a row belongs to a site when all its columns do; otherwise it links sites (or is global)
     row_of_nz = np.repeat(np.arange(n_rows), np.diff(a_csr.indptr))
     owner = col_site[a_csr.indices]
@@ -147,8 +147,6 @@ def site_blocks(m: pyo.ConcreteModel, d: ModelData, h: highspy.Highs, col) -> Si
     np.maximum.at(hi, row_of_nz, owner)
     row_site = np.where((lo == hi) & (lo >= 0), lo, -1)
     linking = np.flatnonzero((row_site == -1) & (np.diff(a_csr.indptr) > 0))  # incl. rows of global columns
-    integrality = (np.asarray([int(v) for v in lp.integrality_]) if len(lp.integrality_)
-                   else np.zeros(n, dtype=int))
     by_site_cols = [np.flatnonzero(col_site == i) for i in range(len(d.sites))]
     by_site_rows = [np.flatnonzero(row_site == i) for i in range(len(d.sites))]
     cool_cols = [{} for _ in d.sites]
@@ -158,13 +156,12 @@ def site_blocks(m: pyo.ConcreteModel, d: ModelData, h: highspy.Highs, col) -> Si
         it_cols[site_no[s]][k] = col(m.it_mw[s, k])
     return SiteBlocks(
         sites=list(d.sites), col_site=col_site, site_cols=by_site_cols, site_rows=by_site_rows,
-        linking_rows=linking, a_csc=a_csc, a_csr=a_csr, cost=np.asarray(lp.col_cost_, dtype=float),
-        col_lower=np.asarray(lp.col_lower_, dtype=float), col_upper=np.asarray(lp.col_upper_, dtype=float),
-        row_lower=np.asarray(lp.row_lower_, dtype=float), row_upper=np.asarray(lp.row_upper_, dtype=float),
-        integrality=integrality,
+        linking_rows=linking, a_csc=a_csc, a_csr=a_csr, cost=arrays.cost, col_lower=arrays.col_lower,
+        col_upper=arrays.col_upper, row_lower=arrays.row_lower, row_upper=arrays.row_upper,
+        integrality=arrays.integer.astype(np.int64),
         open_col=np.array([col(m.open[s]) for s in d.sites]),
         modules_col=np.array([col(m.modules[s]) for s in d.sites]),
-        cool_cols=cool_cols, it_cols=it_cols, offset=float(lp.offset_),
+        cool_cols=cool_cols, it_cols=it_cols, offset=arrays.offset,
         cool_by_pue=[sorted(cool_cols[site_no[s]], key=lambda k, s=s: float(d.pue[s, k].mean())) for s in d.sites])
 
 
@@ -383,18 +380,14 @@ class _SiteLps:
             h.setOptionValue("solver", "choose")
             h.setOptionValue("user_objective_scale", scale)
 
-    def price(self, i: int, y_link: np.ndarray) -> tuple[float, np.ndarray | None]:
-        """(v_i, x_i): the site's optimum with costs c - A_link' y (v_i = -inf if it is not solved)."""
-        return self.price_all([i], y_link)[0]
-
-    def price_all(self, sites: list[int], y_link: np.ndarray, deadline: float = math.inf
-                  ) -> list[tuple[float, np.ndarray | None] | None]:
-        """`price` for each site, PRICING_THREADS at a time (HiGHS runs without Python's lock; each site
-        has its own HiGHS object); None for a site not started by `deadline` (a perf_counter time). The
-        HiGHS time counted is the wall time during which at least one of these runs was going on."""
+    def price_all(self, sites: list[int], y_link: np.ndarray, deadline: float = math.inf) -> list[float | None]:
+        """v_i, each site's optimum with costs c - A_link' y (-inf if it is not solved; `solution(i)` gives its
+        x_i until the site's LP runs again), PRICING_THREADS sites at a time (HiGHS runs without Python's
+        lock; each site has its own HiGHS object); None for a site not started by `deadline` (a perf_counter
+        time). The HiGHS time counted is the wall time during which at least one of these runs was going on."""
         spans: list[tuple[float, float]] = []
 
-        def one(i: int) -> tuple[float, np.ndarray | None] | None:
+        def one(i: int) -> float | None:
             return None if time.perf_counter() > deadline else self._price(i, y_link, spans)
 
         if len(sites) == 1 or PRICING_THREADS == 1:
@@ -406,7 +399,12 @@ class _SiteLps:
         self.out.highs_s += _busy_s(spans)
         return results
 
-    def _price(self, i: int, y_link: np.ndarray, spans: list) -> tuple[float, np.ndarray | None]:
+    def solution(self, i: int) -> np.ndarray:
+        """Site i's LP solution of its last pricing (fetched only for the proposals the master takes: it
+        copies the LP's whole solution)."""
+        return np.asarray(self._lps[i].getSolution().col_value)
+
+    def _price(self, i: int, y_link: np.ndarray, spans: list) -> float:
         cols = self.b.site_cols[i]
         h = self._lp(i)
         cost = self.b.cost[cols] - self._link_part(i)[1] @ y_link
@@ -431,10 +429,11 @@ class _SiteLps:
         finally:
             spans.append((clock, time.perf_counter()))
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return -math.inf, None
+            return -math.inf
+        info = h.getInfo()
         if cold is None:
-            self._cold_iterations[i] = h.getInfo().simplex_iteration_count
-        return float(h.getInfo().objective_function_value), np.asarray(h.getSolution().col_value)
+            self._cold_iterations[i] = info.simplex_iteration_count
+        return float(info.objective_function_value)
 
 
 def _busy_s(spans: list[tuple[float, float]]) -> float:
@@ -576,14 +575,13 @@ class _DantzigWolfe:
                 if priced is None:
                     bound = -math.inf  # out of time within a round: its bound is incomplete
                     break
-                v, proposal = priced
-                if proposal is None:
+                if priced == -math.inf:  # not solved
                     bound = -math.inf
                     continue
-                reduced = v - self.sigma[i]
+                reduced = priced - self.sigma[i]
                 bound += min(0.0, reduced)
                 if not math.isfinite(self.z) or reduced < -1e-9 * max(abs(self.z), 1.0):
-                    self.master.add(i, proposal, self.sites.link_coefficients(i, proposal))
+                    self.add_proposal(i)
                     added += 1
             global_bound = math.isfinite(self.z) and not self.fixed_open
             if global_bound:
@@ -643,11 +641,16 @@ class _DantzigWolfe:
         for i, got in zip(priced, self.sites.price_all(priced, self.y_link, deadline), strict=True):
             if got is None:
                 return None
-            if got[1] is None:
+            if got == -math.inf:
                 failed.add(i)
             else:
-                self.master.add(i, got[1], self.sites.link_coefficients(i, got[1]))
+                self.add_proposal(i)
         return failed
+
+    def add_proposal(self, i: int) -> None:
+        """Site i's last priced LP solution as a column of the master."""
+        x = self.sites.solution(i)
+        self.master.add(i, x, self.sites.link_coefficients(i, x))
 
     def unfix(self, i: int, cols) -> None:
         """Free fixed columns of site i again (their own bounds), in its LP and in the master."""
@@ -1035,7 +1038,7 @@ def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_l
     else:
         mat = compile_to_highs(m)
         h = mat.highs
-        dec = decompose(h, site_blocks(m, d, h, mat.column), mip_gap=mip_gap, time_limit_s=0.7 * left(), log=log)
+        dec = decompose(h, site_blocks(m, d, mat), mip_gap=mip_gap, time_limit_s=0.7 * left(), log=log)
     highs_s = dec.highs_s + h.getRunTime()
     report(dec)
     if dec.plan is not None and dec.gap is not None and dec.gap <= mip_gap:
@@ -1110,7 +1113,7 @@ def _built_blocks(d: ModelData) -> tuple[pyo.ConcreteModel, HighsMatrix, SiteBlo
     m = build_model(d)
     mat = compile_to_highs(m)
     with PauseGC():
-        return m, mat, site_blocks(m, d, mat.highs, mat.column)
+        return m, mat, site_blocks(m, d, mat)
 
 
 def case_as_modelled(m: pyo.ConcreteModel, case):
@@ -1141,9 +1144,13 @@ class YearPlan:
     def _carry_into(self, m: pyo.ConcreteModel) -> None:
         for var in m.component_objects(pyo.Var, active=True):
             values = getattr(self.model, var.local_name).extract_values()
-            for idx, v in var.items():
-                value = values.get(idx)
-                v.set_value(nearest_to_zero(v) if value is None else value, skip_validation=True)
+            got = list(map(values.get, var._data))  # `_data`: {index: element}, without Pyomo's getters
+            elements = list(var._data.values())
+            missing = [k for k, value in enumerate(got) if value is None]
+            for k, value in zip(missing, nearest_to_zero_values([elements[k] for k in missing]).tolist()):
+                got[k] = value
+            for v, value in zip(elements, got):
+                v.set_value(value, skip_validation=True)
 
 
 def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_limit_s: float,

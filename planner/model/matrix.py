@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+import scipy.sparse as sp
 from pyomo.common.gc_manager import PauseGC
 
 from planner.model.solver import (
@@ -25,10 +26,25 @@ from planner.model.solver import (
     SolveOutcome,
     _LineStream,
 )
-from planner.model.standard_form import standard_form
+from planner.model.standard_form import column_bounds, standard_form
 from planner.model.stop import run, time_limit, watch
 
 _INF = highspy.kHighsInf
+
+
+@dataclass
+class MatrixArrays:
+    """The arrays handed to HiGHS: min cost x + offset, row_lower <= a x <= row_upper, col_lower <= x <=
+    col_upper (+-kHighsInf where there is no bound), integer columns where `integer`."""
+
+    a: sp.csc_matrix  # int32 indices
+    cost: np.ndarray
+    offset: float
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    integer: np.ndarray  # bool
 
 
 @dataclass
@@ -39,6 +55,7 @@ class HighsMatrix:
     columns: list  # Pyomo VarData per column
     rows: list  # (Pyomo ConstraintData, sense) per row; sense: 0 equality, 1 upper bound, -1 lower bound
     index: dict[int, int]  # id(VarData) -> column
+    compiled: MatrixArrays  # as compiled: later changes to the HiGHS model (bounds, a start) are not in it
     compile_s: float
 
     def column(self, var) -> int | None:
@@ -52,13 +69,16 @@ class HighsMatrix:
             self._load(m, x)
 
     def _load(self, m: pyo.ConcreteModel, x: np.ndarray) -> None:
-        for v in m.component_data_objects(pyo.Var, active=True):
-            j = self.index.get(id(v))
-            if j is not None:
-                value = float(x[j])
-                v.set_value(round(value) if v.is_integer() else value, skip_validation=True)
-            elif v.value is None:
-                v.set_value(nearest_to_zero(v), skip_validation=True)
+        values = np.asarray(x, dtype=float).tolist()
+        for j in np.flatnonzero(self.compiled.integer).tolist():
+            values[j] = round(values[j])
+        for v, value in zip(self.columns, values, strict=True):
+            v.set_value(value, skip_validation=True)
+        index = self.index
+        for var in m.component_objects(pyo.Var, active=True):
+            rest = [v for v in var._data.values() if v._value is None and id(v) not in index]
+            for v, value in zip(rest, nearest_to_zero_values(rest).tolist()):
+                v.set_value(value, skip_validation=True)
 
     def solve(self, *, mip_gap: float, time_limit_s: float, log: LogCallback | None = None,
               progress: ProgressCallback | None = None, options: dict | None = None) -> SolveOutcome:
@@ -98,10 +118,10 @@ class HighsMatrix:
         return np.asarray(self.highs.getSolution().col_value)
 
 
-def nearest_to_zero(v) -> float:
-    """The value within a Pyomo variable's bounds closest to 0: for a variable no row or objective holds."""
-    lb, ub = v.lb, v.ub
-    return min(max(0.0, -math.inf if lb is None else lb), math.inf if ub is None else ub)
+def nearest_to_zero_values(variables: list) -> np.ndarray:
+    """The value within each Pyomo variable's bounds closest to 0: for variables no row or objective holds."""
+    lower, upper, _ = column_bounds(variables)
+    return np.minimum(np.maximum(0.0, lower), upper)
 
 
 def _status(status: highspy.HighsModelStatus, has_solution: bool) -> str:
@@ -127,26 +147,27 @@ def compile_to_highs(m: pyo.ConcreteModel) -> HighsMatrix:
     # and the compile takes 5 x longer
     with PauseGC():
         sf = standard_form(m)
-    a, cols = sf.a, sf.columns
+        col_lower, col_upper, integer = column_bounds(sf.columns)
+    a = sf.a
+    a.indptr, a.indices = a.indptr.astype(np.int32), a.indices.astype(np.int32)
     n_row, n_col = a.shape
+    arrays = MatrixArrays(
+        a=a, cost=sf.c, offset=sf.offset, col_lower=np.where(np.isnan(col_lower), -_INF, col_lower),
+        col_upper=np.where(np.isnan(col_upper), _INF, col_upper), integer=integer,
+        row_lower=np.where(sf.sense <= 0, sf.rhs, -_INF),  # sense: 0 equality, 1 upper bound, -1 lower bound
+        row_upper=np.where(sf.sense >= 0, sf.rhs, _INF))
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n_col, n_row
-    lp.col_cost_ = sf.c
-    lp.offset_ = sf.offset
-    bounds = np.array([v.bounds for v in cols], dtype=float).reshape(-1, 2)  # None (no bound) becomes nan
-    lp.col_lower_ = np.where(np.isnan(bounds[:, 0]), -_INF, bounds[:, 0])
-    lp.col_upper_ = np.where(np.isnan(bounds[:, 1]), _INF, bounds[:, 1])
-    lp.row_lower_ = np.where(sf.sense <= 0, sf.rhs, -_INF)  # sense: 0 equality, 1 upper bound, -1 lower bound
-    lp.row_upper_ = np.where(sf.sense >= 0, sf.rhs, _INF)
+    lp.col_cost_, lp.offset_ = arrays.cost, arrays.offset
+    lp.col_lower_, lp.col_upper_ = arrays.col_lower, arrays.col_upper
+    lp.row_lower_, lp.row_upper_ = arrays.row_lower, arrays.row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a.data.astype(float)
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_col, n_row
-    lp.integrality_ = [highspy.HighsVarType.kInteger if v.is_integer() else highspy.HighsVarType.kContinuous
-                       for v in cols]
+    var_type = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+    lp.integrality_ = list(map(var_type.__getitem__, integer.tolist()))
     h = watch(highspy.Highs())
     h.setOptionValue("output_flag", False)
     h.passModel(lp)
-    return HighsMatrix(highs=h, columns=cols, rows=sf.rows, index={id(v): j for j, v in enumerate(cols)},
-                       compile_s=time.perf_counter() - start)
+    return HighsMatrix(highs=h, columns=sf.columns, rows=sf.rows, index={id(v): j for j, v in enumerate(sf.columns)},
+                       compiled=arrays, compile_s=time.perf_counter() - start)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from operator import mul
+
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
+from pyomo.core.base.var import ScalarVar, VarData
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, NegationExpression
 
 from planner.model.build import COST_COMPONENTS
@@ -14,6 +17,8 @@ from planner.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, KPI_COLUMNS, P
                             Result, SolveInfo)
 
 TOL = 1e-6
+_VARIABLES = frozenset((VarData, ScalarVar))
+_NUMBERS = frozenset((float, int))
 
 
 def _values(var) -> dict:
@@ -28,18 +33,12 @@ def _value(expression) -> float:
         expr, sign = expr.args[0], -1.0
     if type(expr) is not LinearExpression:
         return float(pyo.value(expression))
-    total = 0.0
-    for term in expr.args:
-        kind = type(term)
-        if kind is MonomialTermExpression and type(term.args[0]) in (float, int):
-            total += term.args[0] * (term.args[1].value or 0.0)
-        elif kind in (float, int):
-            total += term
-        elif term.is_variable_type():
-            total += term.value or 0.0
-        else:  # e.g. a mutable parameter as coefficient
-            return float(pyo.value(expression))
-    return sign * total
+    terms = expr.args
+    xs = [t._args_[1] if t.__class__ is MonomialTermExpression else t for t in terms]
+    coefs = [t._args_[0] if t.__class__ is MonomialTermExpression else 1 for t in terms]
+    if not (_VARIABLES.issuperset(map(type, xs)) and _NUMBERS.issuperset(map(type, coefs))):
+        return float(pyo.value(expression))  # e.g. a mutable parameter as coefficient
+    return sign * sum(map(mul, coefs, [x.value or 0.0 for x in xs]))
 
 
 def _share(num: float, den: float) -> float:
@@ -57,6 +56,9 @@ class _Solution:
             setattr(self, name, _values(getattr(m, name)))
         load = d.case.demand["it_load_mw"].astype(float)
         self.assign_mw = {(i, s): load[i] * v for (i, s), v in self.assign_share.items()}
+        self.service_cny: dict[str, float] = {}  # per site, over its pairs in the order of d.pairs
+        for i, s, c in zip(d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]):
+            self.service_cny[s] = self.service_cny.get(s, 0) + c * self.assign_mw[i, s]
         self.emissions_tco2 = float(pyo.value(m.emissions_tco2))
         self.costs = {c: _value(m.cost[c]) for c in COST_COMPONENTS}
         self.hourly = {name: self._hourly(getattr(m, name)) for name in
@@ -110,8 +112,7 @@ def _site_cost(sol: _Solution, d: ModelData, s: str) -> float:
     cost += float(w @ (d.price[s] * imp))
     cost += float(pyo.value(d.case.settings.carbon_price_cny_per_tco2)) * float(w @ (d.ef[s] * imp))
     cost -= sites.at[s, "export_price_cny_per_mwh"] * sol.export_mwh.get(s, 0.0)
-    pairs = d.pairs[d.pairs["site_id"] == s]
-    cost += sum(c * sol.assign_mw[i, s] for i, c in zip(pairs["demand_id"], pairs["service_cost_cny_per_mw_yr"]))
+    cost += sol.service_cny.get(s, 0)
     return float(cost)
 
 
@@ -214,8 +215,9 @@ def policy_table(sites: pd.DataFrame, assignments: pd.DataFrame, sol: _Solution,
         if not np.isnan(share):
             rows.append(_policy_row("max_share_per_site", f"{a['demand_id']} -> {a['site_id']}", float(share),
                                     a["share_of_demand"], "-", "<="))
+    served_mw = assignments.groupby("demand_id")["it_mw"].sum()
     for i, load in case.demand["it_load_mw"].items():
-        served = float(assignments.loc[assignments["demand_id"] == i, "it_mw"].sum())
+        served = float(served_mw.get(i, 0.0))
         rows.append(_policy_row("demand_served", i, float(load), served, "MW", "==", scale=load))
     if st.carbon_cap_tco2_per_yr is not None:
         rows.append(_policy_row("carbon_cap", "case", st.carbon_cap_tco2_per_yr, sol.emissions_tco2, "tCO2/yr", "<=",

@@ -24,6 +24,8 @@ Rules kept from Pyomo's compiler:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter, itemgetter
 
 import numpy as np
 import pyomo.environ as pyo
@@ -42,6 +44,8 @@ from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpres
 from pyomo.repn.standard_repn import generate_standard_repn
 
 _VARS = frozenset((VarData, ScalarVar))
+_NUMBER_OR_NONE = frozenset(native_numeric_types) | {type(None)}
+_ROW_RELATIONS = frozenset((EqualityExpression, InequalityExpression))  # Pyomo allows no strict inequality
 
 
 @dataclass
@@ -132,6 +136,35 @@ def _plain_terms(e, sign: float, cols: list, vals: list, column) -> float | None
     return None
 
 
+def _linear_rows(exprs: list, cols: list, vals: list, column) -> tuple[list, list, list] | None:
+    """The rows of a constraint component at once, if every one is `LinearExpression (==|<=) number` whose
+    terms are variables and number x variable (the build's hourly rows): their terms appended, and (terms per
+    row, lower bounds, upper bounds). None (nothing appended) if a row is of another shape. What `_plain_row`
+    does per row, with a few list operations per component instead of per row."""
+    if not _ROW_RELATIONS.issuperset(map(type, exprs)):
+        return None
+    sides = list(map(attrgetter("_args_"), exprs))
+    bodies, bounds = list(map(itemgetter(0), sides)), list(map(itemgetter(1), sides))
+    if set(map(type, bodies)) != {LinearExpression} or not native_numeric_types.issuperset(map(type, bounds)):
+        return None
+    per_row = list(map(attrgetter("args"), bodies))
+    terms = list(chain.from_iterable(per_row))
+    xs = [t._args_[1] if t.__class__ is MonomialTermExpression else t for t in terms]
+    if not _VARS.issuperset(map(type, xs)):
+        return None
+    cs = [t._args_[0] if t.__class__ is MonomialTermExpression else 1 for t in terms]
+    if not native_numeric_types.issuperset(map(type, cs)):
+        return None
+    js = list(map(column.number.get, map(id, xs)))
+    if None in js:  # variables of components not met yet (numbered in term order) or fixed ones
+        for i in [i for i, j in enumerate(js) if j is None]:
+            js[i] = column(xs[i])
+    cols += js
+    vals += cs
+    lower = [b if e.__class__ is EqualityExpression else None for e, b in zip(exprs, bounds)]
+    return list(map(len, per_row)), lower, bounds
+
+
 def _plain_row(expr, cols: list, vals: list, column) -> tuple[float | None, float | None] | None:
     """(lb, ub) of a relation between two plain sides (see `_plain_terms`), its terms appended; None if the
     row is not that simple."""
@@ -208,17 +241,29 @@ def standard_form(m: pyo.ConcreteModel) -> StandardForm:
     row_cons: list = []
     lower: list = []
     upper: list = []
-    for con in m.component_data_objects(pyo.Constraint, active=True):
-        bounds = _plain_row(con.expr, cols, vals, column)
-        if bounds is None:
-            bounds = _repn_row(con, cols, vals, column)
-        if bounds[0] is None and bounds[1] is None:
-            del cols[starts[-1]:], vals[starts[-1]:]
-            continue
-        starts.append(len(cols))
-        row_cons.append(con)
-        lower.append(bounds[0])
-        upper.append(bounds[1])
+    for component in m.component_objects(pyo.Constraint, active=True):
+        cons = [con for con in component.values() if con.active]
+        exprs = list(map(attrgetter("expr"), cons))
+        if len(cons) > 1:
+            got = _linear_rows(exprs, cols, vals, column)
+            if got is not None:
+                n_terms, bounds_lower, bounds_upper = got
+                starts += (np.cumsum(n_terms) + starts[-1]).tolist()
+                row_cons += cons
+                lower += bounds_lower
+                upper += bounds_upper
+                continue
+        for con, expr in zip(cons, exprs):
+            bounds = _plain_row(expr, cols, vals, column)
+            if bounds is None:
+                bounds = _repn_row(con, cols, vals, column)
+            if bounds[0] is None and bounds[1] is None:
+                del cols[starts[-1]:], vals[starts[-1]:]
+                continue
+            starts.append(len(cols))
+            row_cons.append(con)
+            lower.append(bounds[0])
+            upper.append(bounds[1])
     return _arrays(columns, obj_cols, obj_vals, offset, cols, vals, starts, row_cons, lower, upper)
 
 
@@ -250,8 +295,8 @@ def _arrays(columns: _Columns, obj_cols, obj_vals, offset, cols, vals, starts, r
     offset += float(obj_constant.sum())
     c = np.zeros(n_col)
     np.add.at(c, oj, ov)
-    lb = np.array([-np.inf if x is None else x for x in lower], dtype=float) - row_constant
-    ub = np.array([np.inf if x is None else x for x in upper], dtype=float) - row_constant
+    lb, ub = np.array(lower, dtype=float), np.array(upper, dtype=float)  # None (no bound) becomes nan
+    lb, ub = np.where(np.isnan(lb), -np.inf, lb) - row_constant, np.where(np.isnan(ub), np.inf, ub) - row_constant
 
     # a row with no term: dropped if its bounds hold (as Pyomo's, before fixed variables with a column go)
     empty = np.diff(a.indptr) == 0
@@ -264,7 +309,7 @@ def _arrays(columns: _Columns, obj_cols, obj_vals, offset, cols, vals, starts, r
         lb, ub = lb[~empty], ub[~empty]
         row_cons = [r for r, e in zip(row_cons, empty) if not e]
 
-    fixed = np.fromiter((v.fixed for v in variables), dtype=bool, count=n_col)
+    fixed = np.fromiter(map(attrgetter("fixed"), variables), dtype=bool, count=n_col)
     if fixed.any():
         x = np.array([v.value if f else 0.0 for v, f in zip(variables, fixed)], dtype=float)
         moved = a @ x
@@ -288,7 +333,8 @@ def _arrays(columns: _Columns, obj_cols, obj_vals, offset, cols, vals, starts, r
     sense[second[has_lb]], rhs[second[has_lb]] = -1, lb[has_lb]
     if len(take) != len(row_cons):
         a = a[take]
-    rows = [(row_cons[i], int(s)) for i, s in zip(take.tolist(), sense.tolist())]
+    rows = list(zip(row_cons if len(take) == len(row_cons) else map(row_cons.__getitem__, take.tolist()),
+                    sense.tolist()))
 
     a = a.tocsc()
     used = ((np.diff(a.indptr) > 0) | (c != 0)) & ~fixed
@@ -296,3 +342,31 @@ def _arrays(columns: _Columns, obj_cols, obj_vals, offset, cols, vals, starts, r
         a, c = a[:, used], c[used]
     columns = [v for v, u in zip(variables, used.tolist()) if u]
     return StandardForm(c=c, offset=offset, a=a, rhs=rhs, sense=sense, rows=rows, columns=columns)
+
+
+def column_bounds(columns: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lower, upper, integer) of variables, as `v.bounds` (None as -inf / inf) and `v.is_integer()` give
+    them, one numpy operation per domain instead of two property calls per variable (0.1 s on 50,000
+    columns). Bounds that are not plain numbers (parameters, expressions) are evaluated one by one."""
+    n = len(columns)
+    lower, upper = _raw_bounds(list(map(attrgetter("_lb"), columns))), _raw_bounds(
+        list(map(attrgetter("_ub"), columns)))
+    domains = list(map(id, map(attrgetter("_domain"), columns)))
+    kinds: dict[int, tuple[float, float, bool]] = {}
+    for d, v in zip(domains, columns):
+        if d not in kinds:
+            lb, ub = v.domain.bounds()
+            kinds[d] = (-np.inf if lb is None else lb, np.inf if ub is None else ub, v.is_integer())
+    index = {d: i for i, d in enumerate(kinds)}
+    which = np.fromiter(map(index.__getitem__, domains), dtype=np.int64, count=n)
+    table = np.array(list(kinds.values()), dtype=float).reshape(-1, 3)
+    # the tighter of the variable's and the domain's bound; fmax / fmin: a missing (nan) one takes the domain's
+    lower, upper = np.fmax(lower, table[which, 0]), np.fmin(upper, table[which, 1])
+    return lower, upper, table[which, 2].astype(bool)
+
+
+def _raw_bounds(raw: list) -> np.ndarray:
+    """Bounds as set on the variables (`_lb` / `_ub`): None -> nan; parameters and expressions evaluated."""
+    if _NUMBER_OR_NONE.issuperset(map(type, raw)):
+        return np.array(raw, dtype=float)  # None becomes nan
+    return np.array([np.nan if b is None else float(pyo.value(b)) for b in raw], dtype=float)
