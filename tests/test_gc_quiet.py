@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import weakref
 
 from model_tables import make_case, synthetic_case
@@ -39,3 +41,23 @@ def test_nested_blocks_unfreeze_once_the_outer_one_ends():
 def test_the_build_leaves_nothing_frozen():
     PlanningModel(make_case())
     assert gc.get_freeze_count() == 0
+
+
+def test_the_command_line_leaves_its_garbage_to_the_exit(tmp_path):
+    """`planner` (cli.main) freezes what is left when it is done, whatever the outcome, so that the
+    interpreter's last collector pass does not walk the dropped models: a real process runs `main` on
+    `--version` and on an invalid argument and reports the freeze count after each."""
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import gc\n"
+        "from planner.cli import main\n"
+        "for args in (['--version'], ['solve', '--gap', '7']):\n"
+        "    gc.unfreeze()\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit as exit:\n"
+        "        code = exit.code\n"
+        "    print(args[0], code, gc.get_freeze_count() > 0)\n")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-2:] == ["--version 0 True", "solve 2 True"], run.stdout

@@ -17,6 +17,7 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from planner.model.data import KW_PER_MW, ModelData
+from planner.model.elements import elements
 
 # Constraint families that get a penalised violation variable in the elastic (diagnosis) model.
 ELASTIC_FAMILIES = (
@@ -67,9 +68,6 @@ def _difference_weighted(plus: list, coefs: list[float], xs: list) -> LinearExpr
     return LinearExpression(plus + [x if c == -1 else MonomialTermExpression((-c, x)) for c, x in zip(coefs, xs)])
 
 
-def _elements(v: pyo.Var) -> dict:
-    """{index: element} of an indexed Var: a plain dict lookup is much cheaper than `v[index]`."""
-    return dict(v.items())
 
 
 def _columns(frame, *names: str) -> list[dict]:
@@ -199,7 +197,7 @@ def define_renewables_and_grid(m: pyo.ConcreteModel, d: ModelData) -> None:
     # matter in the LP relaxation, where a site open by a share would otherwise get its whole potential
     m.pv_only_if_open = pyo.Constraint(m.SPV, rule=lambda m, s: m.pv_mw[s] <= max_pv[s] * m.open[s])
     m.wind_only_if_open = pyo.Constraint(m.SW, rule=lambda m, s: m.wind_mw[s] <= max_wind[s] * m.open[s])
-    imp, cap = _elements(m.grid_import_mw), _elements(m.grid_mw)
+    imp, cap = elements(m.grid_import_mw), elements(m.grid_mw)
     m.grid_import_within_connection = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: (
         _difference([imp[s, t]], [cap[s]]) <= 0))
 
@@ -215,8 +213,8 @@ def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.soc_mwh = pyo.Var(m.SR, m.T, domain=pyo.NonNegativeReals, doc="battery state of charge (MWh)")
 
     prev = d.prev_t.tolist()
-    soc, chg, dis = _elements(m.soc_mwh), _elements(m.charge_mw), _elements(m.discharge_mw)
-    mw, mwh = _elements(m.battery_mw), _elements(m.battery_mwh)
+    soc, chg, dis = elements(m.soc_mwh), elements(m.charge_mw), elements(m.discharge_mw)
+    mw, mwh = elements(m.battery_mw), elements(m.battery_mwh)
     eta_c, minus_inv_eta_d = d.eta_charge, -(1 / d.eta_discharge)  # as `- x / eta` computes it
     shift = _define_soc_day_shift(m, d) if d.soc_day_shift else {}
 
@@ -244,7 +242,7 @@ def _define_soc_day_shift(m: pyo.ConcreteModel, d: ModelData) -> dict:
     m.TD = pyo.Set(initialize=days, ordered=True, doc="first time step of each day")
     m.soc_day_shift_mwh = pyo.Var(m.SR, m.TD, domain=pyo.Reals, doc="state-of-charge shift at a day's start")
     weights = d.weight_h[days].tolist()
-    shift = _elements(m.soc_day_shift_mwh)
+    shift = elements(m.soc_day_shift_mwh)
     m.storage_year_net_zero = pyo.Constraint(m.SR, rule=lambda m, s: _weighted(
         weights, [shift[s, t] for t in days]) == 0)
     return shift
@@ -267,8 +265,8 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     re, ex = set(d.re_sites), set(d.export_sites)
     gen = _generation(m, d)
-    imp, chg, dis = _elements(m.grid_import_mw), _elements(m.charge_mw), _elements(m.discharge_mw)
-    cur, exp = _elements(m.curtail_mw), _elements(m.export_mw)
+    imp, chg, dis = elements(m.grid_import_mw), elements(m.charge_mw), elements(m.discharge_mw)
+    cur, exp = elements(m.curtail_mw), elements(m.export_mw)
     skp_of_site: dict[str, list[tuple[str, str]]] = {}
     for s, k, p in m.SKP:
         skp_of_site.setdefault(s, []).append((k, p))
@@ -318,7 +316,7 @@ def define_annual_energy(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.annual_facility_energy = pyo.Constraint(m.S, rule=lambda m, s: m.facility_mwh[s] == sum(
         d.facility_energy_coef(s, k, p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, [])))
     n_t, weights = d.n_t, w.tolist()
-    imp, cur, exp = _elements(m.grid_import_mw), _elements(m.curtail_mw), _elements(m.export_mw)
+    imp, cur, exp = elements(m.grid_import_mw), elements(m.curtail_mw), elements(m.export_mw)
     m.annual_import = pyo.Constraint(m.S, rule=lambda m, s: m.import_mwh[s] == _weighted(
         weights, _over_time(imp, s, n_t)))
     gen_mwh = {s: (float(w @ d.pv_cf[s]) if s in d.pv_cf else 0.0, float(w @ d.wind_cf[s]) if s in d.wind_cf
@@ -388,7 +386,7 @@ def define_hub_policies(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def _hourly_sum(x: pyo.Var, sites: list[str], w: np.ndarray, c: dict[str, np.ndarray]) -> LinearExpression:
     """sum over sites s and hours t of w_t c[s]_t x[s, t], skipping hours where c[s]_t = 0."""
-    x = _elements(x)
+    x = elements(x)
     return LinearExpression([_term(wc, x[s, t]) for s in sites
                              for t, (ct, wc) in enumerate(zip(c[s].tolist(), (w * c[s]).tolist())) if ct != 0])
 
@@ -424,7 +422,7 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     bat_factor = annual_factor("battery") * KW_PER_MW
     bat_kw, bat_kwh = float(tech.at["battery", "capex_cny_per_kw"]), float(tech.at["battery", "capex_cny_per_kwh"])
     new_sites = [s for s in d.sites if not existing[s] > 0]
-    exp = _elements(m.export_mw)
+    exp = elements(m.export_mw)
     m.carbon_price = pyo.Param(mutable=True, initialize=case.settings.carbon_price_cny_per_tco2)
     e = {
         "site_opening": sum(crf["site"] * fixed_cost[s] * m.open[s] for s in new_sites),

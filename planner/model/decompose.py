@@ -51,6 +51,7 @@ import scipy.sparse as sp
 from pyomo.common.gc_manager import PauseGC
 
 from planner.model.data import ModelData
+from planner.model.elements import elements, values
 from planner.model.matrix import HighsMatrix, compile_to_highs, nearest_to_zero_values
 from planner.model.solver import SolveOutcome
 from planner.model.stop import run, time_limit
@@ -126,14 +127,12 @@ def site_blocks(m: pyo.ConcreteModel, d: ModelData, mat: HighsMatrix) -> SiteBlo
         if var.local_name in GLOBAL_VARIABLES:
             continue
         pos = SITE_INDEX_POSITION.get(var.local_name, 0)
-        # `_data` ({index: element}) instead of `items()`, which goes through Pyomo's getters per element: 3 x
-        # slower here; the order does not matter
-        elements = var._data
-        if not elements:
+        of_var = elements(var)
+        if not of_var:
             continue
-        js = np.array(list(map(mat.index.get, map(id, elements.values()))), dtype=float)  # nan: in no row
-        names = map(itemgetter(pos), elements) if next(iter(elements)).__class__ is tuple else iter(elements)
-        owner = np.fromiter(map(site_no.__getitem__, names), dtype=np.int64, count=len(elements))
+        js = np.array(list(map(mat.index.get, map(id, of_var.values()))), dtype=float)  # nan: in no row
+        names = map(itemgetter(pos), of_var) if next(iter(of_var)).__class__ is tuple else iter(of_var)
+        owner = np.fromiter(map(site_no.__getitem__, names), dtype=np.int64, count=len(of_var))
         kept = ~np.isnan(js)  # a variable in no row has no column (the matrix hand-off leaves it out)
         col_site[js[kept].astype(np.int64)] = owner[kept]
     a_csc = arrays.a
@@ -1143,13 +1142,14 @@ class YearPlan:
 
     def _carry_into(self, m: pyo.ConcreteModel) -> None:
         for var in m.component_objects(pyo.Var, active=True):
-            values = getattr(self.model, var.local_name).extract_values()
-            got = list(map(values.get, var._data))  # `_data`: {index: element}, without Pyomo's getters
-            elements = list(var._data.values())
-            missing = [k for k, value in enumerate(got) if value is None]
-            for k, value in zip(missing, nearest_to_zero_values([elements[k] for k in missing]).tolist()):
+            year_var = getattr(self.model, var.local_name)
+            year_values = dict(zip(elements(year_var), values(year_var).tolist()))
+            got = list(map(year_values.get, elements(var)))  # None: not in the year's model, nan: no value
+            of_var = list(elements(var).values())
+            missing = [k for k, value in enumerate(got) if value is None or value != value]
+            for k, value in zip(missing, nearest_to_zero_values([of_var[k] for k in missing]).tolist()):
                 got[k] = value
-            for v, value in zip(elements, got):
+            for v, value in zip(of_var, got):
                 v.set_value(value, skip_validation=True)
 
 

@@ -10,8 +10,13 @@ them, but every pass over their generation walks them all: on a full year of 40 
   frozen, so the passes during the solve walk only what the solve creates, and still free the models it builds
   and drops (design days, average days). On the way out the frozen objects go back to the oldest generation.
 
-Both use the interpreter's single permanent generation: a program that calls `gc.freeze()` itself gets its
-frozen objects back in the oldest generation after a solve.
+- `skip_collection_at_exit()`, when a program is done: a model dropped after its solve is cyclic garbage
+  that only a pass over the oldest generation frees, and the interpreter makes one on exit. It walks and
+  frees every object one by one: 18 s after building the benchmark's full year, 1.4 s after 60 days. Frozen,
+  they are left to the operating system, which takes the process's memory back at once.
+
+The first two use the interpreter's single permanent generation: a program that calls `gc.freeze()` itself
+gets its frozen objects back in the oldest generation after a solve.
 """
 
 from __future__ import annotations
@@ -49,3 +54,9 @@ def leave_alive_objects_alone() -> Iterator[None]:
             _depth -= 1
             if _depth == 0:
                 gc.unfreeze()
+
+
+def skip_collection_at_exit() -> None:
+    """Leave every object alive or uncollected to the process's exit instead of a last collector pass (call it
+    when the program is about to end: nothing is collected afterwards)."""
+    gc.freeze()

@@ -20,6 +20,7 @@ import pyomo.environ as pyo
 import scipy.sparse as sp
 from pyomo.common.gc_manager import PauseGC
 
+from planner.model.elements import elements
 from planner.model.solver import (
     LogCallback,
     ProgressCallback,
@@ -76,7 +77,7 @@ class HighsMatrix:
             v.set_value(value, skip_validation=True)
         index = self.index
         for var in m.component_objects(pyo.Var, active=True):
-            rest = [v for v in var._data.values() if v._value is None and id(v) not in index]
+            rest = [v for v in elements(var).values() if v.value is None and id(v) not in index]
             for v, value in zip(rest, nearest_to_zero_values(rest).tolist()):
                 v.set_value(value, skip_validation=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from operator import mul
+from operator import itemgetter, mul
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 
 from planner.model.build import COST_COMPONENTS
 from planner.model.data import ModelData
+from planner.model.elements import elements, values
 from planner.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, KPI_COLUMNS, POLICY_COLUMNS, SITE_COLUMNS,
                             Result, SolveInfo)
 
@@ -22,7 +23,7 @@ _NUMBERS = frozenset((float, int))
 
 
 def _values(var) -> dict:
-    return {k: (0.0 if v is None else float(v)) for k, v in var.extract_values().items()}
+    return dict(zip(elements(var), values(var, missing=0.0).tolist()))
 
 
 def _value(expression) -> float:
@@ -65,11 +66,14 @@ class _Solution:
                        ("grid_import_mw", "charge_mw", "discharge_mw", "soc_mwh", "export_mw", "curtail_mw")}
 
     def _hourly(self, var) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        n = self.d.n_t
-        for (s, t), v in var.extract_values().items():
-            out.setdefault(s, np.zeros(n))[t] = 0.0 if v is None else v
-        return out
+        """{site: values by time step} of a variable indexed by (site, time step); 0 where there is no value."""
+        index = elements(var)
+        sites = list(dict.fromkeys(map(itemgetter(0), index)))
+        row = {s: i for i, s in enumerate(sites)}
+        table = np.zeros((len(sites), self.d.n_t))
+        table[np.fromiter(map(row.__getitem__, map(itemgetter(0), index)), dtype=np.int64, count=len(index)),
+              np.fromiter(map(itemgetter(1), index), dtype=np.int64, count=len(index))] = values(var, missing=0.0)
+        return dict(zip(sites, table))
 
     def series(self, name: str, s: str) -> np.ndarray:
         return self.hourly[name].get(s, np.zeros(self.d.n_t))
