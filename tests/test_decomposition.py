@@ -7,7 +7,6 @@ or its LP relaxation.
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from pathlib import Path
 
@@ -98,13 +97,18 @@ def test_site_lps_priced_at_once_give_what_each_gives_alone(case, monkeypatch):
     dw.run(tolerance=1e-6, time_limit_s=120)
     sites = list(range(len(blocks.sites)))
     together_out, alone_out = DecompositionOutcome(), DecompositionOutcome()
-    together_lps, alone_lps = _SiteLps(blocks, together_out), _SiteLps(blocks, alone_out)
-    together = together_lps.price_all(sites, dw.y_link)
+    together = _SiteLps(blocks, together_out).price_all(sites, dw.y_link)
+    alone_lps = _SiteLps(blocks, alone_out)
     alone = [alone_lps.price_all([i], dw.y_link)[0] for i in sites]
-    assert any(v < 0 for v in alone)  # some site is worth opening at these prices
-    for i, v_together, v_alone in zip(sites, together, alone, strict=True):
+    assert any(v < 0 for v, _ in alone)  # some site is worth opening at these prices
+    for (v_together, x_together), (v_alone, x_alone) in zip(together, alone, strict=True):
         assert v_together == pytest.approx(v_alone, rel=1e-9, abs=1e-6)
-        np.testing.assert_allclose(together_lps.solution(i), alone_lps.solution(i), rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(x_together, x_alone, rtol=1e-9, atol=1e-9)
+    # a solution is copied out of HiGHS only where it is wanted
+    cut = sorted(v for v, _ in alone)[len(sites) // 2]
+    again = alone_lps.price_all(sites, dw.y_link, wanted=lambda i, v: v < cut)
+    assert [x is None for _, x in again] == [not v < cut for v, _ in again]
+    assert any(x is None for _, x in again) and not all(x is None for _, x in again)
     assert 0 < together_out.highs_s and 0 < alone_out.highs_s
 
 
@@ -467,5 +471,5 @@ def test_a_site_lp_that_has_run_long_still_gets_the_time_left(case):
         h.clearSolver()
         h.run()
     lps.deadline = time.perf_counter() + 1.0
-    [v] = lps.price_all([i], np.zeros(len(b.linking_rows)))
-    assert v > -math.inf and h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    [(v, x)] = lps.price_all([i], np.zeros(len(b.linking_rows)))
+    assert x is not None and h.getModelStatus() == highspy.HighsModelStatus.kOptimal

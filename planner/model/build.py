@@ -15,6 +15,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 
 from planner.model.data import KW_PER_MW, ModelData
 from planner.model.elements import elements
@@ -68,6 +69,23 @@ def _difference_weighted(plus: list, coefs: list[float], xs: list) -> LinearExpr
     return LinearExpression(plus + [x if c == -1 else MonomialTermExpression((-c, x)) for c, x in zip(coefs, xs)])
 
 
+
+
+def _at_most_zero(body: LinearExpression) -> InequalityExpression:
+    """body <= 0 as Pyomo's operator builds it, without the operator dispatch (tens of thousands of rows)."""
+    return InequalityExpression((body, 0), False)
+
+
+def _equal_to_zero(body: LinearExpression) -> EqualityExpression:
+    """body == 0 as Pyomo's operator builds it, without the operator dispatch."""
+    return EqualityExpression((body, 0))
+
+
+def _within(x: dict, capacity: dict):
+    """A rule for x[s, t] <= capacity[s] (a row, written x[s, t] - capacity[s] <= 0 as `_difference` does), the
+    term -capacity[s] built once per site and shared by the site's rows."""
+    minus_capacity = {s: _minus(c) for s, c in capacity.items()}
+    return lambda m, s, t: _at_most_zero(LinearExpression([x[s, t], minus_capacity[s]]))
 
 
 def _columns(frame, *names: str) -> list[dict]:
@@ -197,9 +215,8 @@ def define_renewables_and_grid(m: pyo.ConcreteModel, d: ModelData) -> None:
     # matter in the LP relaxation, where a site open by a share would otherwise get its whole potential
     m.pv_only_if_open = pyo.Constraint(m.SPV, rule=lambda m, s: m.pv_mw[s] <= max_pv[s] * m.open[s])
     m.wind_only_if_open = pyo.Constraint(m.SW, rule=lambda m, s: m.wind_mw[s] <= max_wind[s] * m.open[s])
-    imp, cap = elements(m.grid_import_mw), elements(m.grid_mw)
-    m.grid_import_within_connection = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: (
-        _difference([imp[s, t]], [cap[s]]) <= 0))
+    m.grid_import_within_connection = pyo.Constraint(m.S, m.T, rule=_within(elements(m.grid_import_mw),
+                                                                            elements(m.grid_mw)))
 
 
 def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -222,15 +239,12 @@ def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
         terms = [soc[s, prev[t]], _term(eta_c, chg[s, t]), _term(minus_inv_eta_d, dis[s, t])]
         if (s, t) in shift:
             terms.append(shift[s, t])
-        return _difference([soc[s, t]], terms) == 0
+        return _equal_to_zero(_difference([soc[s, t]], terms))
 
     m.storage_soc_balance = pyo.Constraint(m.SR, m.T, rule=soc_balance)
-    m.storage_soc_within_energy = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
-        _difference([soc[s, t]], [mwh[s]]) <= 0))
-    m.storage_charge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
-        _difference([chg[s, t]], [mw[s]]) <= 0))
-    m.storage_discharge_within_power = pyo.Constraint(m.SR, m.T, rule=lambda m, s, t: (
-        _difference([dis[s, t]], [mw[s]]) <= 0))
+    m.storage_soc_within_energy = pyo.Constraint(m.SR, m.T, rule=_within(soc, mwh))
+    m.storage_charge_within_power = pyo.Constraint(m.SR, m.T, rule=_within(chg, mw))
+    m.storage_discharge_within_power = pyo.Constraint(m.SR, m.T, rule=_within(dis, mw))
     m.storage_min_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] >= min_h * m.battery_mw[s])
     m.storage_max_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] <= max_h * m.battery_mw[s])
 
@@ -285,12 +299,12 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
             supply += (dis[s, t], _term(-1, chg[s, t]), _term(-1, cur[s, t]))
         if s in ex:
             supply.append(_term(-1, exp[s, t]))
-        return _difference_weighted(supply, load_coef[s][t], load_vars.get(s, ())) == 0
+        return _equal_to_zero(_difference_weighted(supply, load_coef[s][t], load_vars.get(s, ())))
 
     def renewable_use(m, s, t):
         used = [chg[s, t], cur[s, t]] + ([exp[s, t]] if s in ex else [])
         g = gen.get(s, ())
-        return _difference_weighted(used, [cf[t] for cf, _ in g], [var for _, var in g]) <= 0
+        return _at_most_zero(_difference_weighted(used, [cf[t] for cf, _ in g], [var for _, var in g]))
 
     m.energy_balance = pyo.Constraint(m.S, m.T, rule=balance)
     m.renewable_use_within_generation = pyo.Constraint(m.SR, m.T, rule=renewable_use)

@@ -39,8 +39,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -52,7 +53,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from planner.model.data import ModelData
 from planner.model.elements import elements, values
-from planner.model.matrix import HighsMatrix, compile_to_highs, nearest_to_zero_values
+from planner.model.matrix import HighsMatrix, compile_to_highs, nearest_to_zero_values, pass_arrays
 from planner.model.solver import SolveOutcome
 from planner.model.stop import run, time_limit
 
@@ -317,17 +318,10 @@ class _SiteLps:
         if i not in self._lps:
             b = self.b
             cols, rows = b.site_cols[i], b.site_rows[i]
-            a = b.a_csr[rows][:, cols].tocsc()
-            lp = highspy.HighsLp()
-            lp.num_col_, lp.num_row_ = len(cols), len(rows)
-            lp.col_cost_ = b.cost[cols]
-            lp.col_lower_, lp.col_upper_ = b.col_lower[cols], b.col_upper[cols]
-            lp.row_lower_, lp.row_upper_ = b.row_lower[rows], b.row_upper[rows]
-            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-            lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
             h = highspy.Highs()
             h.setOptionValue("output_flag", False)
-            h.passModel(lp)
+            pass_arrays(h, b.a_csr[rows][:, cols].tocsc(), b.cost[cols], b.col_lower[cols], b.col_upper[cols],
+                        b.row_lower[rows], b.row_upper[rows])
             self._lps[i] = h
         return self._lps[i]
 
@@ -379,29 +373,48 @@ class _SiteLps:
             h.setOptionValue("solver", "choose")
             h.setOptionValue("user_objective_scale", scale)
 
-    def price_all(self, sites: list[int], y_link: np.ndarray, deadline: float = math.inf) -> list[float | None]:
-        """v_i, each site's optimum with costs c - A_link' y (-inf if it is not solved; `solution(i)` gives its
-        x_i until the site's LP runs again), PRICING_THREADS sites at a time (HiGHS runs without Python's
-        lock; each site has its own HiGHS object); None for a site not started by `deadline` (a perf_counter
-        time). The HiGHS time counted is the wall time during which at least one of these runs was going on."""
+    def price_all(self, sites: list[int], y_link: np.ndarray, deadline: float = math.inf, wanted=None
+                  ) -> list[tuple[float, np.ndarray | None] | None]:
+        """(v_i, x_i): each site's optimum with costs c - A_link' y and its solution (v_i = -inf if it is not
+        solved; x_i None then, or if `wanted(i, v_i)` is false: copying a solution out of HiGHS takes longer
+        than a warm re-solve of a small LP, and most are not taken), PRICING_THREADS sites at a time (HiGHS
+        runs without Python's lock; each site has its own HiGHS object); None for a site not started by
+        `deadline` (a perf_counter time). The HiGHS time counted is the wall time during which at least one of
+        these runs was going on."""
         spans: list[tuple[float, float]] = []
 
-        def one(i: int) -> float | None:
-            return None if time.perf_counter() > deadline else self._price(i, y_link, spans)
+        def one(i: int) -> tuple[float, np.ndarray | None] | None:
+            if time.perf_counter() > deadline:
+                return None
+            v = self._price(i, y_link, spans)
+            take = v > -math.inf and (wanted is None or wanted(i, v))
+            return v, (np.asarray(self._lps[i].getSolution().col_value) if take else None)
 
         if len(sites) == 1 or PRICING_THREADS == 1:
             results = [one(i) for i in sites]
         else:
             if self._pool is None:  # one pool for every round: 100 rounds started 200 threads
                 self._pool = ThreadPoolExecutor(PRICING_THREADS, thread_name_prefix="planner-site-lp")
-            results = list(self._pool.map(one, sites))
+            # one task per thread, each taking the next site in turn: a future per site made the first HiGHS
+            # run of a round wait until all were submitted (about 1 ms per round)
+            results = [None] * len(sites)
+            positions = iter(range(len(sites)))
+            lock = threading.Lock()
+
+            def worker() -> None:
+                while True:
+                    with lock:
+                        k = next(positions, None)
+                    if k is None:
+                        return
+                    results[k] = one(sites[k])
+
+            tasks = [self._pool.submit(worker) for _ in range(min(PRICING_THREADS, len(sites)))]
+            wait(tasks)  # every run has ended, even if one raised
+            for task in tasks:
+                task.result()
         self.out.highs_s += _busy_s(spans)
         return results
-
-    def solution(self, i: int) -> np.ndarray:
-        """Site i's LP solution of its last pricing (fetched only for the proposals the master takes: it
-        copies the LP's whole solution)."""
-        return np.asarray(self._lps[i].getSolution().col_value)
 
     def _price(self, i: int, y_link: np.ndarray, spans: list) -> float:
         cols = self.b.site_cols[i]
@@ -476,9 +489,9 @@ class _Master:
 
     def add(self, i: int, x: np.ndarray, link: np.ndarray) -> None:
         nz = np.flatnonzero(np.abs(link) > 1e-12)
-        index = np.r_[nz, self.n_link + i].astype(np.int32)
+        index = np.append(nz, self.n_link + i).astype(np.int32)
         self.h.addCol(float(self.b.cost[self.b.site_cols[i]] @ x), 0.0, highspy.kHighsInf, len(index), index,
-                      np.r_[link[nz], 1.0])
+                      np.append(link[nz], 1.0))
         self.of_site[i].append(len(self.proposals))
         self.proposals.append((i, x))
 
@@ -536,9 +549,10 @@ class _Master:
         values = np.asarray(self.h.getSolution().col_value)
         x = np.zeros(len(b.cost))
         x[self.global_cols] = values[:len(self.global_cols)]
-        for (i, proposal), weight in zip(self.proposals, values[self.n_fixed_cols:], strict=True):
-            if weight > 0:
-                x[b.site_cols[i]] += weight * proposal
+        weights = values[self.n_fixed_cols:]
+        for k in np.flatnonzero(weights > 0).tolist():
+            i, proposal = self.proposals[k]
+            x[b.site_cols[i]] += weights[k] * proposal
         return x
 
 
@@ -570,17 +584,22 @@ class _DantzigWolfe:
             bound, added = (self.z if math.isfinite(self.z) else 0.0), 0
             todo = [i for i in range(n) if self.fixed_open.get(i) != 0.0]
             deadline = start + time_limit_s if math.isfinite(self.z) else math.inf
-            for i, priced in zip(todo, self.sites.price_all(todo, self.y_link, deadline), strict=True):
+            z, sigma = self.z, self.sigma.copy()
+
+            def improves(i: int, v: float) -> bool:
+                return not math.isfinite(z) or v - sigma[i] < -1e-9 * max(abs(z), 1.0)
+
+            for i, priced in zip(todo, self.sites.price_all(todo, self.y_link, deadline, improves), strict=True):
                 if priced is None:
                     bound = -math.inf  # out of time within a round: its bound is incomplete
                     break
-                if priced == -math.inf:  # not solved
+                v, proposal = priced
+                if v == -math.inf:  # not solved
                     bound = -math.inf
                     continue
-                reduced = priced - self.sigma[i]
-                bound += min(0.0, reduced)
-                if not math.isfinite(self.z) or reduced < -1e-9 * max(abs(self.z), 1.0):
-                    self.add_proposal(i)
+                bound += min(0.0, v - self.sigma[i])
+                if proposal is not None:
+                    self.master.add(i, proposal, self.sites.link_coefficients(i, proposal))
                     added += 1
             global_bound = math.isfinite(self.z) and not self.fixed_open
             if global_bound:
@@ -640,16 +659,11 @@ class _DantzigWolfe:
         for i, got in zip(priced, self.sites.price_all(priced, self.y_link, deadline), strict=True):
             if got is None:
                 return None
-            if got == -math.inf:
+            if got[1] is None:
                 failed.add(i)
             else:
-                self.add_proposal(i)
+                self.master.add(i, got[1], self.sites.link_coefficients(i, got[1]))
         return failed
-
-    def add_proposal(self, i: int) -> None:
-        """Site i's last priced LP solution as a column of the master."""
-        x = self.sites.solution(i)
-        self.master.add(i, x, self.sites.link_coefficients(i, x))
 
     def unfix(self, i: int, cols) -> None:
         """Free fixed columns of site i again (their own bounds), in its LP and in the master."""

@@ -102,8 +102,7 @@ def _plain_terms(e, sign: float, cols: list, vals: list, column) -> float | None
         if _VARS.issuperset(map(type, xs)):
             cs = [t._args_[0] if t.__class__ is MonomialTermExpression else 1 for t in terms]
             if native_numeric_types.issuperset(map(type, cs)):
-                js = list(map(column.number.get, map(id, xs)))
-                cols += [column(x) for x in xs] if None in js else js
+                cols += _column_numbers(xs, column)
                 vals += cs if sign == 1.0 else [sign * c for c in cs]
                 return 0.0
     if cls is MonomialTermExpression:
@@ -136,6 +135,17 @@ def _plain_terms(e, sign: float, cols: list, vals: list, column) -> float | None
     return None
 
 
+def _column_numbers(xs: list, column: _Columns) -> list[int]:
+    """The columns of variables, numbering the components met for the first time in the order met."""
+    number = column.number
+    js = list(map(number.get, map(id, xs)))
+    if None in js:  # a component not met yet (its first variable numbers it), or a fixed variable
+        for i in [i for i, j in enumerate(js) if j is None]:
+            j = number.get(id(xs[i]))
+            js[i] = column(xs[i]) if j is None else j
+    return js
+
+
 def _linear_rows(exprs: list, cols: list, vals: list, column) -> tuple[list, list, list] | None:
     """The rows of a constraint component at once, if every one is `LinearExpression (==|<=) number` whose
     terms are variables and number x variable (the build's hourly rows): their terms appended, and (terms per
@@ -155,11 +165,7 @@ def _linear_rows(exprs: list, cols: list, vals: list, column) -> tuple[list, lis
     cs = [t._args_[0] if t.__class__ is MonomialTermExpression else 1 for t in terms]
     if not native_numeric_types.issuperset(map(type, cs)):
         return None
-    js = list(map(column.number.get, map(id, xs)))
-    if None in js:  # variables of components not met yet (numbered in term order) or fixed ones
-        for i in [i for i, j in enumerate(js) if j is None]:
-            js[i] = column(xs[i])
-    cols += js
+    cols += _column_numbers(xs, column)
     vals += cs
     lower = [b if e.__class__ is EqualityExpression else None for e, b in zip(exprs, bounds)]
     return list(map(len, per_row)), lower, bounds
