@@ -153,8 +153,7 @@ def compile_to_highs(m: pyo.ConcreteModel) -> HighsMatrix:
     a.indptr, a.indices = a.indptr.astype(np.int32), a.indices.astype(np.int32)
     n_row, n_col = a.shape
     arrays = MatrixArrays(
-        a=a, cost=sf.c, offset=sf.offset, col_lower=np.where(np.isnan(col_lower), -_INF, col_lower),
-        col_upper=np.where(np.isnan(col_upper), _INF, col_upper), integer=integer,
+        a=a, cost=sf.c, offset=sf.offset, col_lower=col_lower, col_upper=col_upper, integer=integer,
         row_lower=np.where(sf.sense <= 0, sf.rhs, -_INF),  # sense: 0 equality, 1 upper bound, -1 lower bound
         row_upper=np.where(sf.sense >= 0, sf.rhs, _INF))
     h = watch(highspy.Highs())

@@ -3,10 +3,11 @@
 The result is, entry for entry, what Pyomo's `LinearStandardFormCompiler` gives in mixed form
 (`tests/test_standard_form.py` compares the two on every kind of model the planner builds); it only gets
 there sooner. Pyomo's compiler walks every row with its general expression visitor. The build writes almost
-every row as `LinearExpression (==|<=) number` (`planner.model.build._difference`), and such a row's terms are
-read off with a few list operations: 2-2.5 x faster on the planner's models (benchmarks/README.md, session 8).
-Other rows and the objective are opened term by term (named expressions, negations, constant x sum,
-parameter coefficients); anything else (e.g. a ranged row) goes through Pyomo's `generate_standard_repn`.
+every row as `LinearExpression (==|<=) number` (`planner.model.build._difference`), and a constraint component
+of such rows is read at once, with a few list operations over all its terms (`_linear_rows`): 3 x faster on
+the planner's models (benchmarks/README.md, sessions 8 and 9). Other rows and the objective are opened term by
+term (named expressions, negations, constant x sum, parameter coefficients); anything else (e.g. a ranged
+row) goes through Pyomo's `generate_standard_repn`.
 
 Rules kept from Pyomo's compiler:
 - rows: the active constraints in model order; `lb == ub` gives one row (sense 0), otherwise one row per
