@@ -69,8 +69,6 @@ def _difference_weighted(plus: list, coefs: list[float], xs: list) -> LinearExpr
     return LinearExpression(plus + [x if c == -1 else MonomialTermExpression((-c, x)) for c, x in zip(coefs, xs)])
 
 
-
-
 def _at_most_zero(body: LinearExpression) -> InequalityExpression:
     """body <= 0 as Pyomo's operator builds it, without the operator dispatch (tens of thousands of rows)."""
     return InequalityExpression((body, 0), False)
