@@ -8,18 +8,16 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.core.base.var import ScalarVar, VarData
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, NegationExpression
+from pyomo.core.expr.numeric_expr import LinearExpression, NegationExpression
 
 from planner.model.build import COST_COMPONENTS
 from planner.model.data import ModelData
 from planner.model.elements import elements, values
+from planner.model.standard_form import plain_linear_terms
 from planner.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, KPI_COLUMNS, POLICY_COLUMNS, SITE_COLUMNS,
                             Result, SolveInfo)
 
 TOL = 1e-6
-_VARIABLES = frozenset((VarData, ScalarVar))
-_NUMBERS = frozenset((float, int))
 
 
 def _values(var) -> dict:
@@ -34,11 +32,10 @@ def _value(expression) -> float:
         expr, sign = expr.args[0], -1.0
     if type(expr) is not LinearExpression:
         return float(pyo.value(expression))
-    terms = expr.args
-    xs = [t._args_[1] if t.__class__ is MonomialTermExpression else t for t in terms]
-    coefs = [t._args_[0] if t.__class__ is MonomialTermExpression else 1 for t in terms]
-    if not (_VARIABLES.issuperset(map(type, xs)) and _NUMBERS.issuperset(map(type, coefs))):
+    plain = plain_linear_terms(expr.args)
+    if plain is None:
         return float(pyo.value(expression))  # e.g. a mutable parameter as coefficient
+    coefs, xs = plain
     return sign * sum(map(mul, coefs, [x.value or 0.0 for x in xs]))
 
 

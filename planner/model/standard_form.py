@@ -98,14 +98,12 @@ def _plain_terms(e, sign: float, cols: list, vals: list, column) -> float | None
         return 0.0
     mark = len(cols)
     if cls is LinearExpression:  # the build's hourly rows: the hot path, one list operation at a time
-        terms = e.args
-        xs = [t._args_[1] if t.__class__ is MonomialTermExpression else t for t in terms]
-        if _VARS.issuperset(map(type, xs)):
-            cs = [t._args_[0] if t.__class__ is MonomialTermExpression else 1 for t in terms]
-            if native_numeric_types.issuperset(map(type, cs)):
-                cols += _column_numbers(xs, column)
-                vals += cs if sign == 1.0 else [sign * c for c in cs]
-                return 0.0
+        plain = plain_linear_terms(e.args)
+        if plain is not None:
+            cs, xs = plain
+            cols += _column_numbers(xs, column)
+            vals += cs if sign == 1.0 else [sign * c for c in cs]
+            return 0.0
     if cls is MonomialTermExpression:
         c, v = e.args
         if v.__class__ in _VARS and (c.__class__ in native_numeric_types or not c.is_potentially_variable()):
@@ -136,6 +134,18 @@ def _plain_terms(e, sign: float, cols: list, vals: list, column) -> float | None
     return None
 
 
+def plain_linear_terms(terms: list) -> tuple[list, list] | None:
+    """(coefficients, variables) of a LinearExpression's terms, if each is a variable or number x variable;
+    None if one is anything else (a constant, a parameter as coefficient)."""
+    xs = [t._args_[1] if t.__class__ is MonomialTermExpression else t for t in terms]
+    if not _VARS.issuperset(map(type, xs)):
+        return None
+    cs = [t._args_[0] if t.__class__ is MonomialTermExpression else 1 for t in terms]
+    if not native_numeric_types.issuperset(map(type, cs)):
+        return None
+    return cs, xs
+
+
 def _column_numbers(xs: list, column: _Columns) -> list[int]:
     """The columns of variables, numbering the components met for the first time in the order met."""
     number = column.number
@@ -159,13 +169,10 @@ def _linear_rows(exprs: list, cols: list, vals: list, column) -> tuple[list, lis
     if set(map(type, bodies)) != {LinearExpression} or not native_numeric_types.issuperset(map(type, bounds)):
         return None
     per_row = list(map(attrgetter("args"), bodies))
-    terms = list(chain.from_iterable(per_row))
-    xs = [t._args_[1] if t.__class__ is MonomialTermExpression else t for t in terms]
-    if not _VARS.issuperset(map(type, xs)):
+    plain = plain_linear_terms(list(chain.from_iterable(per_row)))
+    if plain is None:
         return None
-    cs = [t._args_[0] if t.__class__ is MonomialTermExpression else 1 for t in terms]
-    if not native_numeric_types.issuperset(map(type, cs)):
-        return None
+    cs, xs = plain
     cols += _column_numbers(xs, column)
     vals += cs
     lower = [b if e.__class__ is EqualityExpression else None for e, b in zip(exprs, bounds)]
