@@ -105,15 +105,25 @@ def _previous_time_step(case: Case) -> np.ndarray:
     return prev
 
 
-def _hourly_pue(case: Case, site: str, tech: str) -> np.ndarray:
-    cool = case.cooling.loc[tech]
-    annual = float(case.site_cooling.at[(site, tech), "pue_annual"])
-    temp_id = case.sites.at[site, "temp_profile"]
-    slope = float(cool["pue_temp_slope_per_degc"])
-    if not isinstance(temp_id, str) or slope == 0.0:
-        return np.full(case.n_hours, annual)
-    temp = case.profiles[temp_id].to_numpy(dtype=float)
-    return np.maximum(float(cool["pue_floor"]), annual + slope * (temp - float(cool["pue_ref_temp_c"])))
+def _hourly_pue(case: Case, site_tech: list[tuple[str, str]]) -> dict[tuple[str, str], np.ndarray]:
+    """PUE per (site, cooling) and hour: max(floor, annual PUE + slope x (T - T_ref)), or the annual PUE
+    without a temperature profile or slope (the tables read once, not per pair: 160 pairs on 40 sites)."""
+    cooling = case.cooling.to_dict("index")
+    annual_pue = case.site_cooling["pue_annual"].to_dict()
+    temp_of = case.sites["temp_profile"].to_dict()
+    temps: dict[str, np.ndarray] = {}
+    pue = {}
+    for site, tech in site_tech:
+        cool, annual, temp_id = cooling[tech], float(annual_pue[site, tech]), temp_of[site]
+        slope = float(cool["pue_temp_slope_per_degc"])
+        if not isinstance(temp_id, str) or slope == 0.0:
+            pue[site, tech] = np.full(case.n_hours, annual)
+            continue
+        if temp_id not in temps:
+            temps[temp_id] = case.profiles[temp_id].to_numpy(dtype=float)
+        pue[site, tech] = np.maximum(float(cool["pue_floor"]),
+                                     annual + slope * (temps[temp_id] - float(cool["pue_ref_temp_c"])))
+    return pue
 
 
 def prepare(case: Case) -> ModelData:
@@ -163,7 +173,7 @@ def prepare(case: Case) -> ModelData:
         site_hub=sites_df["hub_id"].to_dict(), site_tech=site_tech, pairs=pairs,
         load_groups=load_groups, demand_group=demand_group, site_groups=site_groups,
         utilisation=utilisation,
-        pue={(s, k): _hourly_pue(case, s, k) for s, k in site_tech},
+        pue=_hourly_pue(case, site_tech),
         pv_sites=pv_sites, wind_sites=wind_sites, re_sites=re_sites, export_sites=export_sites,
         pv_cf={s: case.profiles[sites_df.at[s, "pv_profile"]].to_numpy(dtype=float) for s in pv_sites},
         wind_cf={s: case.profiles[sites_df.at[s, "wind_profile"]].to_numpy(dtype=float) for s in wind_sites},
