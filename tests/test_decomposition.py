@@ -112,6 +112,29 @@ def test_site_lps_priced_at_once_give_what_each_gives_alone(case, monkeypatch):
     assert 0 < together_out.highs_s and 0 < alone_out.highs_s
 
 
+def test_site_lps_get_the_priced_costs_of_every_column(case):
+    """Only the columns in linking rows get new costs each round: after pricing with one set of duals and then
+    another, every column of every site LP costs c - A_link' y, and a site's optimum is its solution at those
+    costs."""
+    pm = PlanningModel(case)
+    mat = compile_to_highs(pm.model)
+    b = site_blocks(pm.model, pm.data, mat)
+    dw = _DantzigWolfe(b, DecompositionOutcome(), say=lambda _: None)
+    dw.run(tolerance=1e-6, time_limit_s=120)
+    lps = _SiteLps(b, DecompositionOutcome())
+    a_link = b.a_csr[b.linking_rows].tocsc()
+    sites = list(range(len(b.sites)))
+    for y in (dw.y_link, 0.5 * dw.y_link):
+        priced = lps.price_all(sites, y)
+        for i, (v, x) in zip(sites, priced, strict=True):
+            cols = b.site_cols[i]
+            expected = b.cost[cols] - a_link[:, cols].T @ y
+            got = np.asarray(lps._lps[i].getLp().col_cost_)
+            np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-9)
+            assert v == pytest.approx(float(expected @ x), rel=1e-7, abs=1e-3)
+    assert all(len(lps._costs(i).linked) < len(b.site_cols[i]) for i in sites)
+
+
 def test_busy_time_counts_overlapping_runs_once():
     assert _busy_s([]) == 0
     assert _busy_s([(0.0, 2.0), (1.0, 3.0), (5.0, 6.0), (5.5, 5.7)]) == pytest.approx(4.0)

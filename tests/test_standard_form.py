@@ -18,7 +18,9 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from planner.model import standard_form as standard_form_module
 from planner.model.build import build_model
 from planner.model.data import aggregated_days, prepare, restricted_to_sites
+from planner.model.elements import elements
 from planner.model.matrix import compile_to_highs
+from planner.model.rows import add_rows
 from planner.model.standard_form import column_bounds, standard_form
 
 
@@ -210,3 +212,50 @@ def test_highs_solves_the_compiled_model_to_the_pyomo_models_objective(data):
     mat.load(m, mat.solution())
     assert pyo.value(m.total_cost) == pytest.approx(mat.highs.getInfo().objective_function_value, rel=1e-6)
     assert violations(m) == []
+
+
+def test_rows_made_by_add_rows_are_read_from_their_lists(monkeypatch):
+    """A family made by `add_rows` holds the rows a rule would make (same keys, order and expressions), and
+    the compile takes its terms from the lists they were made from, while its active rows are still those
+    relations: not after a row is deactivated or given another expression. Pyomo's compiler agrees each time."""
+    recorded = []
+
+    def spy(component, *args):
+        got = recorded_rows(component, *args)
+        recorded.append((component.name, got is not None))
+        return got
+
+    recorded_rows = standard_form_module._recorded_rows
+    monkeypatch.setattr(standard_form_module, "_recorded_rows", spy)
+    m = pyo.ConcreteModel()
+    m.S = pyo.Set(initialize=["b", "a"])  # not sorted: the index set's order is kept
+    m.T = pyo.RangeSet(0, 3)
+    m.x = pyo.Var(m.S, m.T, bounds=(0, 5))
+    m.cap = pyo.Var(m.S, domain=pyo.NonNegativeReals)
+    m.y = pyo.Var(m.T)
+    x, cap, y = elements(m.x), elements(m.cap), elements(m.y)
+
+    def balance(s, t):  # coefficient 1 (a bare variable), -1, 0 (kept as a term), a repeated variable
+        return [1.0, -1, 0.0, 2.5, 0.5], [x[s, t], cap[s], y[t], y[t], x[s, t]]
+
+    add_rows(m, "within", (m.S, m.T), balance, equality=False)
+    add_rows(m, "hourly", (m.T,), lambda t: ([1, 1], [y[t], x["a", t]]), equality=True)
+    m.by_rule = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: (
+        LinearExpression([m.x[s, t], MonomialTermExpression((-1, m.cap[s])), MonomialTermExpression((0.0, m.y[t])),
+                          MonomialTermExpression((2.5, m.y[t])), MonomialTermExpression((0.5, m.x[s, t]))]) <= 0))
+    m.obj = pyo.Objective(expr=sum(m.cap[s] for s in m.S) - sum(m.y[t] for t in m.T))
+    assert list(m.within.keys()) == list(m.by_rule.keys())
+    assert [str(m.within[i].expr) for i in m.within] == [str(m.by_rule[i].expr) for i in m.by_rule]
+    assert all(m.within[i].index() == i and m.within[i].parent_component() is m.within for i in m.within)
+    assert str(m.hourly[2].expr) == "y[2] + x[a,2]  ==  0"
+    assert_same_as_pyomo(m)
+    assert recorded == [("within", True), ("hourly", True), ("by_rule", False)]
+
+    recorded.clear()
+    m.within["a", 1].deactivate()
+    m.hourly[0].set_value(m.y[0] + 2 * m.x["b", 0] == 1)
+    assert_same_as_pyomo(m)
+    assert recorded == [("within", False), ("hourly", False), ("by_rule", False)]
+    m.within["a", 1].activate()
+    assert_same_as_pyomo(m)
+    assert recorded[-3] == ("within", True)

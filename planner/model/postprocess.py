@@ -95,32 +95,36 @@ class _Solution:
         return best[1] if best[0] > 0.5 else None
 
 
-def _site_cost(sol: _Solution, d: ModelData, s: str) -> float:
-    """The site's share of the annualised cost (everything but the service cost of other sites)."""
-    sites, tech, crf, w = d.case.sites, d.case.technologies, d.crf, d.weight_h
+def _site_cost(sol: _Solution, d: ModelData, s: str, site: dict, cooling: dict, tech: dict) -> float:
+    """The site's share of the annualised cost (everything but the service cost of other sites); `site`: its
+    row of the Sites table, `cooling` and `tech`: the SiteCooling and Technologies tables as dicts of rows."""
+    crf, w = d.crf, d.weight_h
     k = sol.chosen_cooling(s)
-    factor = {t: crf[t] + float(tech.at[t, "fixed_om_share"]) for t in ("pv", "wind", "battery")}
-    cost = 0.0 if sites.at[s, "existing_it_mw"] > 0 else crf["site"] * sites.at[s, "fixed_cost_cny"] * sol.open[s]
-    cost += crf["it"] * sites.at[s, "it_capex_cny_per_mw"] * sites.at[s, "module_mw"] * sol.modules[s]
+    factor = {t: crf[t] + float(tech[t]["fixed_om_share"]) for t in ("pv", "wind", "battery")}
+    cost = 0.0 if site["existing_it_mw"] > 0 else crf["site"] * site["fixed_cost_cny"] * sol.open[s]
+    cost += crf["it"] * site["it_capex_cny_per_mw"] * site["module_mw"] * sol.modules[s]
     if k is not None:
-        cost += crf[f"cooling:{k}"] * d.case.site_cooling.at[(s, k), "capex_cny_per_mw_it"] * sol.it_mw[s, k]
-    cost += factor["pv"] * 1000 * tech.at["pv", "capex_cny_per_kw"] * sol.pv_mw.get(s, 0.0)
-    cost += factor["wind"] * 1000 * tech.at["wind", "capex_cny_per_kw"] * sol.wind_mw.get(s, 0.0)
-    cost += factor["battery"] * 1000 * (tech.at["battery", "capex_cny_per_kw"] * sol.battery_mw.get(s, 0.0)
-                                        + tech.at["battery", "capex_cny_per_kwh"] * sol.battery_mwh.get(s, 0.0))
-    cost += sites.at[s, "grid_connection_cost_cny_per_mw_yr"] * sol.grid_mw[s]
+        cost += crf[f"cooling:{k}"] * cooling[s, k]["capex_cny_per_mw_it"] * sol.it_mw[s, k]
+    cost += factor["pv"] * 1000 * tech["pv"]["capex_cny_per_kw"] * sol.pv_mw.get(s, 0.0)
+    cost += factor["wind"] * 1000 * tech["wind"]["capex_cny_per_kw"] * sol.wind_mw.get(s, 0.0)
+    cost += factor["battery"] * 1000 * (tech["battery"]["capex_cny_per_kw"] * sol.battery_mw.get(s, 0.0)
+                                        + tech["battery"]["capex_cny_per_kwh"] * sol.battery_mwh.get(s, 0.0))
+    cost += site["grid_connection_cost_cny_per_mw_yr"] * sol.grid_mw[s]
     imp = sol.series("grid_import_mw", s)
     cost += float(w @ (d.price[s] * imp))
     cost += float(pyo.value(d.case.settings.carbon_price_cny_per_tco2)) * float(w @ (d.ef[s] * imp))
-    cost -= sites.at[s, "export_price_cny_per_mwh"] * sol.export_mwh.get(s, 0.0)
+    cost -= site["export_price_cny_per_mwh"] * sol.export_mwh.get(s, 0.0)
     cost += sol.service_cny.get(s, 0)
     return float(cost)
 
 
 def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
-    sites, w = d.case.sites, d.weight_h
+    w = d.weight_h
+    # the tables as dicts of rows: `.at` is slow per cell
+    sites, cooling, tech = (t.to_dict("index") for t in (d.case.sites, d.case.site_cooling, d.case.technologies))
     rows = []
     for s in d.sites:
+        site = sites[s]
         k = sol.chosen_cooling(s)
         it_mwh, fac_mwh = sol.it_mwh[s], sol.facility_mwh[s]
         gen, selfuse, export = sol.generation_mwh.get(s, 0.0), sol.selfuse_mwh.get(s, 0.0), sol.export_mwh.get(s,
@@ -130,12 +134,12 @@ def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
         curtail = float(w @ sol.series("curtail_mw", s))
         pue = _share(fac_mwh, it_mwh)
         if np.isnan(pue) and k is not None:
-            pue = float(d.case.site_cooling.at[(s, k), "pue_annual"])
+            pue = float(cooling[s, k]["pue_annual"])
         rows.append({
-            "site_id": s, "name": sites.at[s, "name"], "hub_id": sites.at[s, "hub_id"],
+            "site_id": s, "name": site["name"], "hub_id": site["hub_id"],
             "opened": bool(sol.open[s] > 0.5),
             "it_mw": sum(v for (s2, _), v in sol.it_mw.items() if s2 == s),
-            "new_it_mw": float(sites.at[s, "module_mw"] * round(sol.modules[s])), "modules": int(round(sol.modules[s])),
+            "new_it_mw": float(site["module_mw"] * round(sol.modules[s])), "modules": int(round(sol.modules[s])),
             "cooling_id": k or "", "pue_annual": pue, "it_energy_mwh": it_mwh, "facility_energy_mwh": fac_mwh,
             "pv_mw": sol.pv_mw.get(s, 0.0), "wind_mw": sol.wind_mw.get(s, 0.0),
             "battery_mw": sol.battery_mw.get(s, 0.0), "battery_mwh": sol.battery_mwh.get(s, 0.0),
@@ -144,22 +148,22 @@ def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
             "consumption_mwh": consumption, "selfuse_share_of_generation": _share(selfuse, gen),
             "selfuse_share_of_consumption": _share(selfuse, consumption),
             "export_share_of_generation": _share(export, gen),
-            "green_share": _share(selfuse + sites.at[s, "grid_green_share"] * imp, consumption),
+            "green_share": _share(selfuse + site["grid_green_share"] * imp, consumption),
             "emissions_tco2": float(w @ (d.ef[s] * sol.series("grid_import_mw", s))),
-            "cost_cny": _site_cost(sol, d, s),
+            "cost_cny": _site_cost(sol, d, s, site, cooling, tech),
         })
     return pd.DataFrame(rows, columns=list(SITE_COLUMNS))
 
 
 def assignment_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
-    dem = d.case.demand
+    load, cap = (d.case.demand[c].to_dict() for c in ("it_load_mw", "latency_cap_ms"))
     rows = []
     for i, s, ms, cost in zip(d.pairs["demand_id"], d.pairs["site_id"], d.pairs["latency_ms"],
                               d.pairs["service_cost_cny_per_mw_yr"]):
         mw = sol.assign_mw[i, s]
         if mw > TOL:
-            rows.append({"demand_id": i, "site_id": s, "it_mw": mw, "share_of_demand": mw / dem.at[i, "it_load_mw"],
-                         "latency_ms": float(ms), "latency_cap_ms": float(dem.at[i, "latency_cap_ms"]),
+            rows.append({"demand_id": i, "site_id": s, "it_mw": mw, "share_of_demand": mw / load[i],
+                         "latency_ms": float(ms), "latency_cap_ms": float(cap[i]),
                          "service_cost_cny": float(cost) * mw})
     return pd.DataFrame(rows, columns=list(ASSIGNMENT_COLUMNS))
 
@@ -192,8 +196,8 @@ def policy_table(sites: pd.DataFrame, assignments: pd.DataFrame, sol: _Solution,
                      .to_numpy()).sum()
             rows.append(_policy_row("hub_green_share", h, float(hub["min_green_share"]), green / cons, "-", ">="))
     re = set(d.re_sites)
-    for _, r in sites[sites["site_id"].isin(re) & (sites["consumption_mwh"] + sites["renewable_generation_mwh"]
-                                                   > TOL)].iterrows():
+    for r in sites[sites["site_id"].isin(re) & (sites["consumption_mwh"] + sites["renewable_generation_mwh"]
+                                                   > TOL)].to_dict("records"):
         s = r["site_id"]
         if r["renewable_generation_mwh"] > TOL:
             rows.append(_policy_row("green_selfuse_of_generation", s, st.green_min_selfuse_share_of_generation,
@@ -209,10 +213,11 @@ def policy_table(sites: pd.DataFrame, assignments: pd.DataFrame, sol: _Solution,
         if share:
             rows.append(_policy_row("green_min_storage_power", s, share * (r["pv_mw"] + r["wind_mw"]),
                                     r["battery_mw"], "MW", ">="))
-    for _, a in assignments.iterrows():
+    max_share = case.demand["max_share_per_site"].to_dict()
+    for a in assignments.to_dict("records"):
         rows.append(_policy_row("latency_cap", f"{a['demand_id']} -> {a['site_id']}", a["latency_cap_ms"],
                                 a["latency_ms"], "ms", "<="))
-        share = case.demand.at[a["demand_id"], "max_share_per_site"]
+        share = max_share[a["demand_id"]]
         if not np.isnan(share):
             rows.append(_policy_row("max_share_per_site", f"{a['demand_id']} -> {a['site_id']}", float(share),
                                     a["share_of_demand"], "-", "<="))

@@ -3,9 +3,11 @@
 The result is, entry for entry, what Pyomo's `LinearStandardFormCompiler` gives in mixed form
 (`tests/test_standard_form.py` compares the two on every kind of model the planner builds); it only gets
 there sooner. Pyomo's compiler walks every row with its general expression visitor. The build writes almost
-every row as `LinearExpression (==|<=) number` (`planner.model.build._difference`), and a constraint component
-of such rows is read at once, with a few list operations over all its terms (`_linear_rows`): 3 x faster on
-the planner's models (benchmarks/README.md, sessions 8 and 9). Other rows and the objective are opened term by
+every row as `LinearExpression (==|<=) number`, and a constraint component of such rows is read at once, with
+a few list operations over all its terms (`_linear_rows`): 3 x faster on the planner's models
+(benchmarks/README.md, sessions 8 and 9). The hourly families are made by `planner.model.rows.add_rows`, which
+keeps the coefficient and variable lists each row was made from: their terms are taken from those lists while
+the component's rows are still the ones made (`_recorded_rows`). Other rows and the objective are opened term by
 term (named expressions, negations, constant x sum, parameter coefficients); anything else (e.g. a ranged
 row) goes through Pyomo's `generate_standard_repn`.
 
@@ -15,7 +17,7 @@ Rules kept from Pyomo's compiler:
   hold (else `InfeasibleConstraintException`);
 - which side is the body: a constant (or parameter) right-hand side bounds the left side, a constant left-hand
   side the right side; otherwise the row is left - right against 0;
-- columns: a variable component takes its columns, in index order, when one of its variables is first met
+- columns: a variable component takes its columns, in construction order, when one of its variables is first met
   (objective first, then rows); columns that end up in no row and not in the objective are left out;
   a fixed variable is a constant (moved into the bounds and the objective's offset), and a fixed variable
   met before its component does not bring the component in;
@@ -43,6 +45,9 @@ from pyomo.core.expr.numeric_expr import (
 )
 from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 from pyomo.repn.standard_repn import generate_standard_repn
+
+from planner.model.elements import elements
+from planner.model.rows import linear_rows
 
 _VARS = frozenset((VarData, ScalarVar))
 _NUMBER_OR_NONE = frozenset(native_numeric_types) | {type(None)}
@@ -78,9 +83,9 @@ class _Columns:
             if v.fixed:
                 self.fixed.append(v)
                 return -len(self.fixed)
-            for w in v.parent_component().values():
-                self.number[id(w)] = len(self.variables)
-                self.variables.append(w)
+            members = list(elements(v.parent_component()).values())
+            self.number.update(zip(map(id, members), range(len(self.variables), len(self.variables) + len(members))))
+            self.variables += members
             j = self.number[id(v)]
         return j
 
@@ -155,6 +160,18 @@ def _column_numbers(xs: list, column: _Columns) -> list[int]:
             j = number.get(id(xs[i]))
             js[i] = column(xs[i]) if j is None else j
     return js
+
+
+def _recorded_rows(component, exprs: list, cols: list, vals: list, column) -> tuple[list, list, list] | None:
+    """`_linear_rows` for a component made by `add_rows` whose active rows are still the relations made there:
+    the terms from the lists they were made from."""
+    made = linear_rows(component)
+    if made is None or not made.describes(exprs):
+        return None
+    cols += _column_numbers(made.variables, column)
+    vals += made.coefficients
+    zeros = [0] * len(exprs)
+    return made.lengths, (zeros if made.equality else [None] * len(exprs)), zeros
 
 
 def _linear_rows(exprs: list, cols: list, vals: list, column) -> tuple[list, list, list] | None:
@@ -256,10 +273,10 @@ def standard_form(m: pyo.ConcreteModel) -> StandardForm:
     lower: list = []
     upper: list = []
     for component in m.component_objects(pyo.Constraint, active=True):
-        cons = [con for con in component.values() if con.active]
+        cons = [con for con in elements(component).values() if con.active]
         exprs = list(map(attrgetter("expr"), cons))
         if len(cons) > 1:
-            got = _linear_rows(exprs, cols, vals, column)
+            got = _recorded_rows(component, exprs, cols, vals, column) or _linear_rows(exprs, cols, vals, column)
             if got is not None:
                 n_terms, bounds_lower, bounds_upper = got
                 starts += (np.cumsum(n_terms) + starts[-1]).tolist()
