@@ -6,10 +6,10 @@ there sooner. Pyomo's compiler walks every row with its general expression visit
 every row as `LinearExpression (==|<=) number`, and a constraint component of such rows is read at once, with
 a few list operations over all its terms (`_linear_rows`): 3 x faster on the planner's models
 (benchmarks/README.md, sessions 8 and 9). The hourly families are made by `planner.model.rows.add_rows`, which
-keeps the coefficient and variable lists each row was made from: their terms are taken from those lists while
-the component's rows are still the ones made (`_recorded_rows`). Other rows and the objective are opened term by
-term (named expressions, negations, constant x sum, parameter coefficients); anything else (e.g. a ranged
-row) goes through Pyomo's `generate_standard_repn`.
+keeps the coefficient and variable lists its rows are made from: their terms are taken from those lists while
+the component's rows are still the ones made there (`_recorded_rows`), without making their expressions.
+Other rows and the objective are opened term by term (named expressions, negations, constant x sum, parameter
+coefficients); anything else (e.g. a ranged row) goes through Pyomo's `generate_standard_repn`.
 
 Rules kept from Pyomo's compiler:
 - rows: the active constraints in model order; `lb == ub` gives one row (sense 0), otherwise one row per
@@ -162,16 +162,16 @@ def _column_numbers(xs: list, column: _Columns) -> list[int]:
     return js
 
 
-def _recorded_rows(component, exprs: list, cols: list, vals: list, column) -> tuple[list, list, list] | None:
-    """`_linear_rows` for a component made by `add_rows` whose active rows are still the relations made there:
-    the terms from the lists they were made from."""
+def _recorded_rows(component, cons: list, cols: list, vals: list, column) -> tuple[list, list, list] | None:
+    """`_linear_rows` for a component made by `add_rows` whose active rows are still all the rows made there:
+    the terms from the lists they are made from (their expressions are not read, so not made)."""
     made = linear_rows(component)
-    if made is None or not made.describes(exprs):
+    if made is None or not made.describes(cons):
         return None
     cols += _column_numbers(made.variables, column)
     vals += made.coefficients
-    zeros = [0] * len(exprs)
-    return made.lengths, (zeros if made.equality else [None] * len(exprs)), zeros
+    zeros = [0] * len(cons)
+    return made.lengths, (zeros if made.equality else [None] * len(cons)), zeros
 
 
 def _linear_rows(exprs: list, cols: list, vals: list, column) -> tuple[list, list, list] | None:
@@ -274,16 +274,17 @@ def standard_form(m: pyo.ConcreteModel) -> StandardForm:
     upper: list = []
     for component in m.component_objects(pyo.Constraint, active=True):
         cons = [con for con in elements(component).values() if con.active]
-        exprs = list(map(attrgetter("expr"), cons))
-        if len(cons) > 1:
-            got = _recorded_rows(component, exprs, cols, vals, column) or _linear_rows(exprs, cols, vals, column)
-            if got is not None:
-                n_terms, bounds_lower, bounds_upper = got
-                starts += (np.cumsum(n_terms) + starts[-1]).tolist()
-                row_cons += cons
-                lower += bounds_lower
-                upper += bounds_upper
-                continue
+        got = _recorded_rows(component, cons, cols, vals, column) if len(cons) > 1 else None
+        exprs = None if got is not None else list(map(attrgetter("expr"), cons))
+        if got is None and len(cons) > 1:
+            got = _linear_rows(exprs, cols, vals, column)
+        if got is not None:
+            n_terms, bounds_lower, bounds_upper = got
+            starts += (np.cumsum(n_terms) + starts[-1]).tolist()
+            row_cons += cons
+            lower += bounds_lower
+            upper += bounds_upper
+            continue
         for con, expr in zip(cons, exprs):
             bounds = _plain_row(expr, cols, vals, column)
             if bounds is None:
