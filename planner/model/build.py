@@ -304,29 +304,30 @@ def define_annual_energy(m: pyo.ConcreteModel, d: ModelData) -> None:
         d.it_energy_coef(p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, [])))
     m.annual_facility_energy = pyo.Constraint(m.S, rule=lambda m, s: m.facility_mwh[s] == sum(
         d.facility_energy_coef(s, k, p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, [])))
-    n_t, weights = d.n_t, w.tolist()
+    n_t = d.n_t
     imp, cur, exp = elements(m.grid_import_mw), elements(m.curtail_mw), elements(m.export_mw)
-    m.annual_import = pyo.Constraint(m.S, rule=lambda m, s: m.import_mwh[s] == _weighted(
-        weights, _over_time(imp, s, n_t)))
+    import_mwh, selfuse_mwh, export_mwh = elements(m.import_mwh), elements(m.selfuse_mwh), elements(m.export_mwh)
+    generation_mwh = elements(m.generation_mwh)
+    one_minus_w = [1.0, *(-w).tolist()]  # annual energy - sum_t w_t x hourly power == 0
+    add_rows(m, "annual_import", (m.S,), lambda s: (one_minus_w, [import_mwh[s], *_over_time(imp, s, n_t)]),
+             equality=True)
     gen_mwh = {s: (float(w @ d.pv_cf[s]) if s in d.pv_cf else 0.0, float(w @ d.wind_cf[s]) if s in d.wind_cf
                    else 0.0) for s in d.re_sites}
     m.annual_generation = pyo.Constraint(m.SR, rule=lambda m, s: m.generation_mwh[s] == (
         (gen_mwh[s][0] * m.pv_mw[s] if s in d.pv_cf else 0.0)
         + (gen_mwh[s][1] * m.wind_mw[s] if s in d.wind_cf else 0.0)))
-    minus_w = (-w).tolist()
+    w_list = w.tolist()
 
-    def selfuse(m, s):
-        # generation - sum_t w_t (curtail + export)
-        terms = [m.generation_mwh[s]]
-        for t, c in enumerate(minus_w):
-            terms.append(_term(c, cur[s, t]))
-            if s in ex:
-                terms.append(_term(c, exp[s, t]))
-        return m.selfuse_mwh[s] == LinearExpression(terms)
+    def selfuse(s):
+        # self-use - (generation - sum_t w_t (curtail + export)) == 0
+        if s not in ex:
+            return [1.0, -1.0, *w_list], [selfuse_mwh[s], generation_mwh[s], *_over_time(cur, s, n_t)]
+        lost = [x for t in range(n_t) for x in (cur[s, t], exp[s, t])]
+        return [1.0, -1.0, *(c for c in w_list for _ in (0, 1))], [selfuse_mwh[s], generation_mwh[s], *lost]
 
-    m.annual_selfuse = pyo.Constraint(m.SR, rule=selfuse)
-    m.annual_export = pyo.Constraint(m.SX, rule=lambda m, s: m.export_mwh[s] == _weighted(
-        weights, _over_time(exp, s, n_t)))
+    add_rows(m, "annual_selfuse", (m.SR,), selfuse, equality=True)
+    add_rows(m, "annual_export", (m.SX,), lambda s: (one_minus_w, [export_mwh[s], *_over_time(exp, s, n_t)]),
+             equality=True)
 
 
 def define_green_connection(m: pyo.ConcreteModel, d: ModelData) -> None:
