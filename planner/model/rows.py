@@ -39,6 +39,12 @@ _RELATION = ConstraintData._expr  # the slot in which a ConstraintData keeps its
 REPLACED = -1  # `_MadeRow._row` of a row given another expression
 
 
+def weighted_sum(coefs: list[float], xs: list) -> LinearExpression:
+    """sum_i coefs[i] * xs[i] as one LinearExpression, term for term what `sum(c * x ...)` builds (x for a
+    coefficient of 1, c * x otherwise, a zero term kept), without Pyomo's operator dispatch."""
+    return LinearExpression([x if c == 1 else MonomialTermExpression((c, x)) for c, x in zip(coefs, xs)])
+
+
 @dataclass
 class LinearRows:
     """The rows of a constraint component: sum_j coefficients[j] x variables[j] (== | <=) 0, row by row."""
@@ -54,8 +60,7 @@ class LinearRows:
         if self._starts is None:
             self._starts = [0, *accumulate(self.lengths)]
         a, b = self._starts[k], self._starts[k + 1]
-        body = LinearExpression([x if c == 1 else MonomialTermExpression((c, x))
-                                 for c, x in zip(self.coefficients[a:b], self.variables[a:b])])
+        body = weighted_sum(self.coefficients[a:b], self.variables[a:b])
         return EqualityExpression((body, 0)) if self.equality else InequalityExpression((body, 0), False)
 
     def describes(self, rows: list) -> bool:
