@@ -8,7 +8,7 @@ import pyomo.environ as pyo
 
 from model_tables import make_case, profiles, site
 from planner.model.build import build_model
-from planner.model.data import prepare
+from planner.model.data import peak_hours_of, prepare
 
 DOC = Path(__file__).resolve().parents[1] / "models" / "formulation.md"
 
@@ -22,12 +22,13 @@ def _section_names(title: str) -> set[str]:
 
 def _full_models() -> list[pyo.ConcreteModel]:
     """Models with every optional family present: storage share, carbon cap, export, elastic; and the
-    state-of-charge shift of a full year's average days."""
+    state-of-charge shift and kept peak hours of a full year's average days."""
     case = make_case(sites=[site("s1", max_pv_mw=50.0, pv_profile="pv", max_wind_mw=10.0, wind_profile="wind")],
                      settings={"carbon_cap_tco2_per_yr": 1e9, "green_min_storage_power_share": 0.1},
                      profile_table=profiles(pv=0.2, wind=0.3))
     d = prepare(case)
-    return [build_model(d, elastic=True), build_model(dataclasses.replace(d, soc_day_shift=True))]
+    return [build_model(d, elastic=True), build_model(dataclasses.replace(
+        d, soc_day_shift=True, peak_hours={s: peak_hours_of(d, s) for s in d.sites}))]
 
 
 def _model_names(ctype) -> set[str]:

@@ -206,16 +206,38 @@ def define_storage(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.storage_max_hours = pyo.Constraint(m.SR, rule=lambda m, s: m.battery_mwh[s] <= max_h * m.battery_mw[s])
 
 
+def define_grid_peaks(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Average days of a full year only: at each kept hour q of the year (`PeakHours`), the facility load less
+    the renewables' output and the battery's power is at most the grid connection. Every hour's energy balance
+    implies this in the year; averaging days hides the hardest hours, so without these rows a relaxation
+    sizes the grid connection for average hours."""
+    peaks = d.peak_hours
+    m.SQ = pyo.Set(initialize=[(s, q) for s in d.sites for q in range(len(peaks[s].hours))], dimen=2, ordered=True,
+                   doc="(site, kept hour of the year)")
+    re = set(d.re_sites)
+
+    def covered(m, s, q):
+        ph = peaks[s]
+        load = sum(float(c[q]) * m.it_load_mw[s, k, p] for (k, p), c in ph.load_coef.items())
+        supply = m.grid_mw[s] + (m.battery_mw[s] if s in re else 0.0)
+        if ph.pv_cf is not None:
+            supply += float(ph.pv_cf[q]) * m.pv_mw[s]
+        if ph.wind_cf is not None:
+            supply += float(ph.wind_cf[q]) * m.wind_mw[s]
+        return load <= supply
+
+    m.grid_covers_peak_hour = pyo.Constraint(m.SQ, rule=covered)
+
+
 def _define_soc_day_shift(m: pyo.ConcreteModel, d: ModelData) -> dict:
     """A full year aggregated into average days only (`aggregated_days`): a free shift of the state of charge
     at each day's start, the shifts weighted by the days they stand for summing to zero over the year."""
     days = d.day_starts().tolist()
     m.TD = pyo.Set(initialize=days, ordered=True, doc="first time step of each day")
     m.soc_day_shift_mwh = pyo.Var(m.SR, m.TD, domain=pyo.Reals, doc="state-of-charge shift at a day's start")
-    weights = d.weight_h[days].tolist()
     shift = elements(m.soc_day_shift_mwh)
     m.storage_year_net_zero = pyo.Constraint(m.SR, rule=lambda m, s: weighted_sum(
-        weights, [shift[s, t] for t in days]) == 0)
+        d.weights(s)[days].tolist(), [shift[s, t] for t in days]) == 0)
     return shift
 
 
@@ -286,7 +308,7 @@ def define_annual_energy(m: pyo.ConcreteModel, d: ModelData) -> None:
     for s, k, p in m.SKP:
         skp_of_site.setdefault(s, []).append((k, p))
     ex = set(d.export_sites)
-    w = d.weight_h
+    w = _per_weights(d, np.ndarray.tolist)
 
     m.it_mwh = pyo.Var(m.S, domain=pyo.NonNegativeReals, doc="annual IT energy (MWh)")
     m.facility_mwh = pyo.Var(m.S, domain=pyo.NonNegativeReals, doc="annual facility energy (MWh)")
@@ -303,25 +325,24 @@ def define_annual_energy(m: pyo.ConcreteModel, d: ModelData) -> None:
     imp, cur, exp = elements(m.grid_import_mw), elements(m.curtail_mw), elements(m.export_mw)
     import_mwh, selfuse_mwh, export_mwh = elements(m.import_mwh), elements(m.selfuse_mwh), elements(m.export_mwh)
     generation_mwh = elements(m.generation_mwh)
-    one_minus_w = [1.0, *(-w).tolist()]  # annual energy - sum_t w_t x hourly power == 0
-    add_rows(m, "annual_import", (m.S,), lambda s: (one_minus_w, [import_mwh[s], *_over_time(imp, s, n_t)]),
+    one_minus_w = _per_weights(d, lambda x: [1.0, *(-x).tolist()])  # annual energy - sum_t w_t x power == 0
+    add_rows(m, "annual_import", (m.S,), lambda s: (one_minus_w[s], [import_mwh[s], *_over_time(imp, s, n_t)]),
              equality=True)
-    gen_mwh = {s: (float(w @ d.pv_cf[s]) if s in d.pv_cf else 0.0, float(w @ d.wind_cf[s]) if s in d.wind_cf
-                   else 0.0) for s in d.re_sites}
+    gen_mwh = {s: tuple(float(d.weights(s) @ cf[s]) if s in cf else 0.0 for cf in (d.pv_cf, d.wind_cf))
+               for s in d.re_sites}
     m.annual_generation = pyo.Constraint(m.SR, rule=lambda m, s: m.generation_mwh[s] == (
         (gen_mwh[s][0] * m.pv_mw[s] if s in d.pv_cf else 0.0)
         + (gen_mwh[s][1] * m.wind_mw[s] if s in d.wind_cf else 0.0)))
-    w_list = w.tolist()
 
     def selfuse(s):
         # self-use - (generation - sum_t w_t (curtail + export)) == 0
         if s not in ex:
-            return [1.0, -1.0, *w_list], [selfuse_mwh[s], generation_mwh[s], *_over_time(cur, s, n_t)]
+            return [1.0, -1.0, *w[s]], [selfuse_mwh[s], generation_mwh[s], *_over_time(cur, s, n_t)]
         lost = [x for t in range(n_t) for x in (cur[s, t], exp[s, t])]
-        return [1.0, -1.0, *(c for c in w_list for _ in (0, 1))], [selfuse_mwh[s], generation_mwh[s], *lost]
+        return [1.0, -1.0, *(c for c in w[s] for _ in (0, 1))], [selfuse_mwh[s], generation_mwh[s], *lost]
 
     add_rows(m, "annual_selfuse", (m.SR,), selfuse, equality=True)
-    add_rows(m, "annual_export", (m.SX,), lambda s: (one_minus_w, [export_mwh[s], *_over_time(exp, s, n_t)]),
+    add_rows(m, "annual_export", (m.SX,), lambda s: (one_minus_w[s], [export_mwh[s], *_over_time(exp, s, n_t)]),
              equality=True)
 
 
@@ -369,19 +390,32 @@ def define_hub_policies(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.hub_green_share = pyo.Constraint(m.H, rule=green)
 
 
-def _hourly_sum(x: pyo.Var, sites: list[str], w: np.ndarray, c: dict[str, np.ndarray]) -> LinearExpression:
-    """sum over sites s and hours t of w_t c[s]_t x[s, t], skipping hours where c[s]_t = 0."""
+def _per_weights(d: ModelData, make) -> dict[str, list[float]]:
+    """site -> make(its time-step weights), made once for the sites that share their weights (all of them,
+    except in average days)."""
+    made: dict[int, list[float]] = {}
+    out = {}
+    for s in d.sites:
+        w = d.weights(s)
+        if id(w) not in made:
+            made[id(w)] = make(w)
+        out[s] = made[id(w)]
+    return out
+
+
+def _hourly_sum(x: pyo.Var, sites: list[str], d: ModelData, c: dict[str, np.ndarray]) -> LinearExpression:
+    """sum over sites s and hours t of w[s]_t c[s]_t x[s, t] (w: `ModelData.weights`), skipping hours where
+    c[s]_t = 0."""
     x = elements(x)
-    return LinearExpression([_term(wc, x[s, t]) for s in sites
-                             for t, (ct, wc) in enumerate(zip(c[s].tolist(), (w * c[s]).tolist())) if ct != 0])
+    return LinearExpression([_term(wc, x[s, t]) for s in sites for t, (ct, wc) in
+                             enumerate(zip(c[s].tolist(), (d.weights(s) * c[s]).tolist())) if ct != 0])
 
 
 def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Annual emissions from grid import x (hourly) emission factor; optional cap (a mutable parameter)."""
-    w = d.weight_h
     m.emissions_tco2 = pyo.Var(domain=pyo.NonNegativeReals, doc="annual emissions (tCO2)")
     m.emissions_definition = pyo.Constraint(
-        expr=m.emissions_tco2 == _hourly_sum(m.grid_import_mw, d.sites, w, d.ef))
+        expr=m.emissions_tco2 == _hourly_sum(m.grid_import_mw, d.sites, d, d.ef))
     cap = d.case.settings.carbon_cap_tco2_per_yr
     m.carbon_cap_tco2 = pyo.Param(mutable=True, initialize=float("inf") if cap is None else float(cap))
     m.carbon_cap = pyo.Constraint(expr=m.emissions_tco2 <= m.carbon_cap_tco2 + _relax(m, "carbon_cap", "case"))
@@ -391,7 +425,7 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Annualised cost components (CNY/yr) as named expressions; objective = their sum (or emissions)."""
-    case, crf, w = d.case, d.crf, d.weight_h
+    case, crf = d.case, d.crf
     tech = case.technologies
     load_mw = case.demand["it_load_mw"].astype(float).to_dict()
     existing, fixed_cost, it_capex, module, grid_cost, export_price = _columns(
@@ -417,13 +451,13 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
         "wind": sum(wind_cost * m.wind_mw[s] for s in d.wind_sites),
         "battery": sum(bat_factor * (bat_kw * m.battery_mw[s] + bat_kwh * m.battery_mwh[s]) for s in d.re_sites),
         "grid_connection": sum(grid_cost[s] * m.grid_mw[s] for s in d.sites),
-        "energy": _hourly_sum(m.grid_import_mw, d.sites, w, d.price),
+        "energy": _hourly_sum(m.grid_import_mw, d.sites, d, d.price),
         "service": sum(float(c) * load_mw[i] * m.assign_share[i, s] for i, s, c in zip(
             d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]) if c != 0),
         "carbon": m.carbon_price * m.emissions_tco2,
         "export_revenue": -LinearExpression([
             _term(c, exp[s, t]) for s in d.export_sites if export_price[s] != 0
-            for t, c in enumerate((w * export_price[s]).tolist())]),
+            for t, c in enumerate((d.weights(s) * export_price[s]).tolist())]),
     }
     m.cost = pyo.Expression(list(COST_COMPONENTS), initialize=lambda m, c: e[c], doc="annualised cost (CNY/yr)")
     m.total_cost = pyo.Objective(expr=sum(m.cost[c] for c in COST_COMPONENTS), sense=pyo.minimize)
@@ -478,6 +512,8 @@ def _build(d: ModelData, elastic: bool) -> pyo.ConcreteModel:
     define_assignment(m, d)
     define_renewables_and_grid(m, d)
     define_storage(m, d)
+    if d.peak_hours is not None:
+        define_grid_peaks(m, d)
     define_energy_balance(m, d)
     define_annual_energy(m, d)
     define_green_connection(m, d)

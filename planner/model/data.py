@@ -33,6 +33,17 @@ def _profile_or_flat(case: Case, profile_id, flat_value: float) -> np.ndarray:
     return np.full(case.n_hours, float(flat_value))
 
 
+@dataclass(frozen=True)
+class PeakHours:
+    """Hours of a full year that a site's average days keep as rows of their own (`grid_covers_peak_hour`):
+    the coefficients of its facility load, PV and wind at those hours."""
+
+    hours: np.ndarray  # hours of the year
+    load_coef: dict[tuple[str, str], np.ndarray]  # (k, p) -> PUE x u_p at those hours
+    pv_cf: np.ndarray | None
+    wind_cf: np.ndarray | None
+
+
 @dataclass
 class ModelData:
     case: Case
@@ -67,6 +78,10 @@ class ModelData:
     load_coef_override: dict[tuple[str, str, str], np.ndarray] | None = None
     # a full year aggregated into days only: the state of charge may shift between days, with a weighted net zero
     soc_day_shift: bool = False
+    # aggregated days only: each site's own time-step weights, where its days are grouped apart from other sites'
+    site_weight_h: dict[str, np.ndarray] | None = None
+    # aggregated days of a full year only: hours of the year each site's grid connection must cover
+    peak_hours: dict[str, PeakHours] | None = None
 
     @property
     def n_t(self) -> int:
@@ -78,13 +93,18 @@ class ModelData:
             return self.load_coef_override[s, k, p]
         return self.pue[s, k] * self.utilisation[p]
 
+    def weights(self, s: str) -> np.ndarray:
+        """Hours of the year each time step of site s stands for: `weight_h`, unless the site's days are grouped
+        on their own (`aggregated_days`)."""
+        return self.weight_h if self.site_weight_h is None else self.site_weight_h[s]
+
     def it_energy_coef(self, p: str) -> float:
         """MWh of IT energy per MW of IT load of group p per year."""
         return float(self.weight_h @ self.utilisation[p])
 
     def facility_energy_coef(self, s: str, k: str, p: str) -> float:
         """MWh of facility energy per MW of IT load of group p at site s with cooling k per year."""
-        return float(self.weight_h @ self.load_coef(s, k, p))
+        return float(self.weights(s) @ self.load_coef(s, k, p))
 
     def day_starts(self) -> np.ndarray:
         """The first time step of each day (of each block that storage is cyclic over)."""
@@ -183,13 +203,19 @@ def prepare(case: Case) -> ModelData:
     )
 
 
-def _similar_days(d: ModelData, steps: np.ndarray, n_groups: int) -> list[np.ndarray]:
-    """Days grouped by similar hourly profiles (Ward's hierarchical clustering of every series the model
-    uses, each scaled to its range), as lists of day positions: averaging over similar days loses little."""
+def _site_series(d: ModelData, s: str) -> list[np.ndarray]:
+    """Every hourly series the rows of site s use: PV and wind capacity factors, the utilisation of the load
+    groups that can reach it, the PUE of its cooling technologies, grid price and emission factor."""
+    return [*(cf[s] for cf in (d.pv_cf, d.wind_cf) if s in cf), *(d.utilisation[p] for p in d.site_groups.get(s, [])),
+            *(d.pue[s, k] for site, k in d.site_tech if site == s), d.price[s], d.ef[s]]
+
+
+def _similar_days(series: list[np.ndarray], steps: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """The days (rows of `steps`) in exactly `n_groups` groups of similar hourly profiles (Ward's hierarchical
+    clustering of the series, each scaled to its range), as arrays of day positions: averaging over similar
+    days loses little. Groups of identical days are split to make up the number."""
     from scipy.cluster.hierarchy import fcluster, linkage
 
-    series = [*d.pv_cf.values(), *d.wind_cf.values(), *d.utilisation.values(), *d.pue.values(),
-              *d.price.values(), *d.ef.values()]
     features = []
     for x in series:
         span = float(x.max() - x.min())
@@ -198,15 +224,22 @@ def _similar_days(d: ModelData, steps: np.ndarray, n_groups: int) -> list[np.nda
     if not features:
         return np.array_split(np.arange(len(steps)), n_groups)
     labels = fcluster(linkage(np.hstack(features), method="ward"), t=n_groups, criterion="maxclust")
-    return [np.flatnonzero(labels == g) for g in np.unique(labels)]
+    groups = [np.flatnonzero(labels == g) for g in np.unique(labels)]
+    while len(groups) < n_groups:
+        largest = groups.pop(max(range(len(groups)), key=lambda g: len(groups[g])))
+        groups += np.array_split(largest, 2)
+    return groups
 
 
 def aggregated_days(d: ModelData, n_days: int) -> ModelData:
-    """A relaxation of the model on at most `n_days` average days: its optimum is a lower bound for the case.
+    """A relaxation of the model on `n_days` average days per site: its optimum is a lower bound for the case.
 
-    The case's days are grouped by similarity (`_similar_days`); each group becomes one day whose hour h holds
-    the group's averages at hour h, weighted by the days each day stands for. Any plan for the case maps onto
-    it by averaging its hourly values over each group's days, at no higher cost, because every row is linear:
+    Each site's days are grouped by the similarity of the site's own series (`_site_series`, `_similar_days`):
+    sites far apart see different weather on the same day, and a site's hourly variables meet other sites'
+    only in annual sums, so each site may have its own groups. Each group becomes one day whose hour h holds
+    the group's averages at hour h, weighted by the days the group stands for (`site_weight_h`). Any plan for
+    the case maps onto it by averaging each site's hourly values over each of its groups' days, at no higher
+    cost, because every row is linear:
     - capacity factors, utilisation and the facility-load coefficient PUE x u_p are averaged (the load
       coefficient as the average product, `load_coef_override`), so balances and limits hold for the averages;
     - price and emission factor are the group's minimum at each hour, so energy cost and emissions are not
@@ -214,41 +247,78 @@ def aggregated_days(d: ModelData, n_days: int) -> ModelData:
     - storage: with representative days, each is cyclic, so their averages are too; in a full year the days
       join end to start, so the state of charge may shift at each average day's start, with a net zero over
       the year weighted by days (`soc_day_shift`): the average of the year's day-to-day shifts adds up to zero.
-    Annual sums are unchanged: each hour weighs the days of its group.
+    Annual sums are unchanged: each hour weighs the days of its group. `weight_h` and `utilisation` (used
+    only in annual sums of capacity-level variables, the same for any grouping) follow groups of all sites'
+    series together.
     """
-    case = d.case
-    day = case.timesteps["day"].to_numpy()
+    day = d.case.timesteps["day"].to_numpy()
     hours = 24
     per_day = [np.flatnonzero(day == x) for x in dict.fromkeys(day.tolist())]
     if any(len(r) != hours for r in per_day):
         raise ValueError("aggregating days needs days of 24 hourly time steps")
     steps = np.stack(per_day)  # days x 24
     day_w = d.weight_h[steps[:, 0]]  # days of the year each day stands for
-    groups = _similar_days(d, steps, n_days) if len(steps) > n_days else [np.array([j]) for j in range(len(steps))]
+    n_groups = min(n_days, len(steps))
 
-    def by_group(x: np.ndarray, how) -> np.ndarray:
+    def grouped(series: list[np.ndarray]) -> list[np.ndarray]:
+        if len(steps) <= n_groups:
+            return [np.array([j]) for j in range(len(steps))]
+        return _similar_days(series, steps, n_groups)
+
+    everything = grouped([x for s in d.sites for x in _site_series(d, s)])
+    of_site = {s: grouped(_site_series(d, s)) for s in d.sites}
+
+    def by_group(x: np.ndarray, groups: list[np.ndarray], how) -> np.ndarray:
         return np.concatenate([how(x[steps[g]], day_w[g]) for g in groups])
 
-    def mean(x: np.ndarray) -> np.ndarray:
-        return by_group(x, lambda rows, w: w @ rows / w.sum())
+    def mean(x: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
+        return by_group(x, groups, lambda rows, w: w @ rows / w.sum())
 
-    def low(x: np.ndarray) -> np.ndarray:
-        return by_group(x, lambda rows, w: rows.min(axis=0))
+    def low(x: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
+        return by_group(x, groups, lambda rows, w: rows.min(axis=0))
 
-    n_t = len(groups) * hours
+    def weights(groups: list[np.ndarray]) -> np.ndarray:
+        return np.repeat([float(day_w[g].sum()) for g in groups], hours)
+
+    n_t = n_groups * hours
     t = np.arange(n_t)
     prev = t - 1
     prev[::hours] = t[hours - 1::hours]  # cyclic within each day (in a full year, shifts link the days)
     return dataclasses.replace(
-        d, times=list(range(n_t)), prev_t=prev,
-        weight_h=np.repeat([float(day_w[g].sum()) for g in groups], hours),
-        utilisation={p: mean(u) for p, u in d.utilisation.items()},
-        pue={sk: mean(v) for sk, v in d.pue.items()},
-        pv_cf={s: mean(v) for s, v in d.pv_cf.items()}, wind_cf={s: mean(v) for s, v in d.wind_cf.items()},
-        price={s: low(v) for s, v in d.price.items()}, ef={s: low(v) for s, v in d.ef.items()},
-        load_coef_override={(s, k, p): mean(d.load_coef(s, k, p)) for s, k in d.site_tech
+        d, times=list(range(n_t)), prev_t=prev, weight_h=weights(everything),
+        site_weight_h={s: weights(g) for s, g in of_site.items()},
+        utilisation={p: mean(u, everything) for p, u in d.utilisation.items()},
+        pue={(s, k): mean(v, of_site[s]) for (s, k), v in d.pue.items()},
+        pv_cf={s: mean(v, of_site[s]) for s, v in d.pv_cf.items()},
+        wind_cf={s: mean(v, of_site[s]) for s, v in d.wind_cf.items()},
+        price={s: low(v, of_site[s]) for s, v in d.price.items()}, ef={s: low(v, of_site[s]) for s, v in d.ef.items()},
+        load_coef_override={(s, k, p): mean(d.load_coef(s, k, p), of_site[s]) for s, k in d.site_tech
                             for p in d.site_groups.get(s, [])},
-        soc_day_shift=case.is_full_year)
+        soc_day_shift=d.case.is_full_year,
+        peak_hours={s: peak_hours_of(d, s) for s in d.sites} if d.case.is_full_year else None)
+
+
+# PV and wind MW per MW of facility load whose hardest hours a site's peak rows cover (`peak_hours_of`)
+PEAK_RATIOS = (0.0, 0.5, 1.0, 2.0, 4.0)
+
+
+def peak_hours_of(d: ModelData, s: str) -> PeakHours:
+    """The hours of the year at which site s needs the most from its grid connection, for a spread of PV and
+    wind sizes: hour t is kept if it maximises a facility load coefficient less r_pv cf^pv_t + r_w cf^w_t for
+    some r_pv, r_w in PEAK_RATIOS. Any set of hours gives valid rows; these are the ones likely to bind."""
+    combos = [(k, p) for site, k in d.site_tech if site == s for p in d.site_groups.get(s, [])]
+    load = {kp: d.load_coef(s, *kp) for kp in combos}
+    pv, wind = d.pv_cf.get(s), d.wind_cf.get(s)
+    zero = np.zeros(d.n_t)
+    hours = set()
+    for coef in load.values():
+        for r_pv in PEAK_RATIOS if pv is not None else (0.0,):
+            for r_w in PEAK_RATIOS if wind is not None else (0.0,):
+                hours.add(int(np.argmax(coef - r_pv * (zero if pv is None else pv) - r_w * (zero if wind is None
+                                                                                           else wind))))
+    kept = np.array(sorted(hours), dtype=np.int64)
+    return PeakHours(hours=kept, load_coef={kp: v[kept] for kp, v in load.items()},
+                     pv_cf=None if pv is None else pv[kept], wind_cf=None if wind is None else wind[kept])
 
 
 def restricted_to_sites(d: ModelData, keep) -> ModelData:
@@ -267,4 +337,6 @@ def restricted_to_sites(d: ModelData, keep) -> ModelData:
         pv_sites=[s for s in d.pv_sites if s in keep], wind_sites=[s for s in d.wind_sites if s in keep],
         re_sites=[s for s in d.re_sites if s in keep], export_sites=[s for s in d.export_sites if s in keep],
         pv_cf=only(d.pv_cf), wind_cf=only(d.wind_cf), price=only(d.price), ef=only(d.ef),
-        load_coef_override=None if d.load_coef_override is None else only(d.load_coef_override))
+        load_coef_override=None if d.load_coef_override is None else only(d.load_coef_override),
+        site_weight_h=None if d.site_weight_h is None else only(d.site_weight_h),
+        peak_hours=None if d.peak_hours is None else only(d.peak_hours))

@@ -24,9 +24,10 @@ hourly block through every LP HiGHS solves, and on large cases the root LP alone
    LPs of 8760 h with free capacities are too slow for column generation. With the design (integers,
    assignments, PV, wind, battery) fixed, the open sites' year LPs are priced with the design days' duals,
    and column generation over them converges in a round or two: the master's solution is the plan. Its
-   lower bound is the Lagrangian bound of a relaxation of the year on a few average days of similar days
+   lower bound is the Lagrangian bound of a relaxation of the year on a few average days of similar days,
+   each site with groups of its own, and the hours of the year that size each grid connection kept as rows
    (`planner.model.data.aggregated_days`; 12, then 24 if time is left): looser than the bound of step 1,
-   since averaging smooths the weather, so such a plan is usually reported with a gap of a few per cent.
+   since averaging smooths the weather, so such a plan is usually reported with a gap of 1-2 per cent.
 
 If plan and bound are within the MIP gap, the plan is proven and HiGHS' branch and bound is not needed;
 otherwise HiGHS starts from the plan on the full model and stops as soon as the bound proves its incumbent.
@@ -67,9 +68,9 @@ _EPS = 1e-6
 FULL_DETAIL_MAX_TIME_STEPS = 24 * 60
 DESIGN_DAYS = 12
 # average days of the relaxations that bound a case solved on design days (`aggregated_days`), tried in turn
-# while time is left: on the benchmark's full year 12 days take 8-10 s, 24 days 27 s (about 5 x per doubling)
-# and tighten the bound by 0.8 % of the plan. 48 days would add 0.6 %, but their site LPs (1152 h, capacities
-# free) can stall: 5 rounds took 100 s in one run and 380 s in another (benchmarks/README.md, session 6)
+# while time is left: on the benchmark's full year 12 days take 6 s, 24 days 17 s (each site with its own
+# groups of days, session 11). 48 days would tighten the bound by another 0.5 % of the plan, but their site
+# LPs (1152 h, capacities free) take 30 x longer than 24 days': 522 s in session 11 (benchmarks/README.md)
 BOUND_DAYS = (12, 24)
 BOUND_GROWTH = 5.0
 # What a full-year case takes from its design days, in order of trial for each site: the integers with the

@@ -98,7 +98,7 @@ class _Solution:
 def _site_cost(sol: _Solution, d: ModelData, s: str, site: dict, cooling: dict, tech: dict) -> float:
     """The site's share of the annualised cost (everything but the service cost of other sites); `site`: its
     row of the Sites table, `cooling` and `tech`: the SiteCooling and Technologies tables as dicts of rows."""
-    crf, w = d.crf, d.weight_h
+    crf, w = d.crf, d.weights(s)
     k = sol.chosen_cooling(s)
     factor = {t: crf[t] + float(tech[t]["fixed_om_share"]) for t in ("pv", "wind", "battery")}
     cost = 0.0 if site["existing_it_mw"] > 0 else crf["site"] * site["fixed_cost_cny"] * sol.open[s]
@@ -119,7 +119,6 @@ def _site_cost(sol: _Solution, d: ModelData, s: str, site: dict, cooling: dict, 
 
 
 def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
-    w = d.weight_h
     # the tables as dicts of rows: `.at` is slow per cell
     sites, cooling, tech = (t.to_dict("index") for t in (d.case.sites, d.case.site_cooling, d.case.technologies))
     rows = []
@@ -131,6 +130,7 @@ def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
                                                                                                              0.0)
         imp = sol.import_mwh[s]
         consumption = selfuse + imp
+        w = d.weights(s)
         curtail = float(w @ sol.series("curtail_mw", s))
         pue = _share(fac_mwh, it_mwh)
         if np.isnan(pue) and k is not None:
