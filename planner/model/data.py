@@ -247,9 +247,9 @@ def aggregated_days(d: ModelData, n_days: int) -> ModelData:
     - storage: with representative days, each is cyclic, so their averages are too; in a full year the days
       join end to start, so the state of charge may shift at each average day's start, with a net zero over
       the year weighted by days (`soc_day_shift`): the average of the year's day-to-day shifts adds up to zero.
-    Annual sums are unchanged: each hour weighs the days of its group. `weight_h` and `utilisation` (used
-    only in annual sums of capacity-level variables, the same for any grouping) follow groups of all sites'
-    series together.
+    Annual sums are unchanged: each hour weighs the days of its group. `weight_h` and `utilisation` are used
+    only in annual sums of capacity-level variables (IT energy), the same for any grouping: they follow runs
+    of consecutive days.
     """
     day = d.case.timesteps["day"].to_numpy()
     hours = 24
@@ -265,7 +265,7 @@ def aggregated_days(d: ModelData, n_days: int) -> ModelData:
             return [np.array([j]) for j in range(len(steps))]
         return _similar_days(series, steps, n_groups)
 
-    everything = grouped([x for s in d.sites for x in _site_series(d, s)])
+    runs = np.array_split(np.arange(len(steps)), n_groups)
     of_site = {s: grouped(_site_series(d, s)) for s in d.sites}
 
     def by_group(x: np.ndarray, groups: list[np.ndarray], how) -> np.ndarray:
@@ -285,9 +285,9 @@ def aggregated_days(d: ModelData, n_days: int) -> ModelData:
     prev = t - 1
     prev[::hours] = t[hours - 1::hours]  # cyclic within each day (in a full year, shifts link the days)
     return dataclasses.replace(
-        d, times=list(range(n_t)), prev_t=prev, weight_h=weights(everything),
+        d, times=list(range(n_t)), prev_t=prev, weight_h=weights(runs),
         site_weight_h={s: weights(g) for s, g in of_site.items()},
-        utilisation={p: mean(u, everything) for p, u in d.utilisation.items()},
+        utilisation={p: mean(u, runs) for p, u in d.utilisation.items()},
         pue={(s, k): mean(v, of_site[s]) for (s, k), v in d.pue.items()},
         pv_cf={s: mean(v, of_site[s]) for s, v in d.pv_cf.items()},
         wind_cf={s: mean(v, of_site[s]) for s, v in d.wind_cf.items()},
@@ -309,13 +309,10 @@ def peak_hours_of(d: ModelData, s: str) -> PeakHours:
     combos = [(k, p) for site, k in d.site_tech if site == s for p in d.site_groups.get(s, [])]
     load = {kp: d.load_coef(s, *kp) for kp in combos}
     pv, wind = d.pv_cf.get(s), d.wind_cf.get(s)
-    zero = np.zeros(d.n_t)
-    hours = set()
-    for coef in load.values():
-        for r_pv in PEAK_RATIOS if pv is not None else (0.0,):
-            for r_w in PEAK_RATIOS if wind is not None else (0.0,):
-                hours.add(int(np.argmax(coef - r_pv * (zero if pv is None else pv) - r_w * (zero if wind is None
-                                                                                           else wind))))
+    (pv_ratios, pv_cf), (wind_ratios, wind_cf) = ((PEAK_RATIOS, cf) if cf is not None else ((0.0,), 0.0)
+                                                  for cf in (pv, wind))
+    hours = {int(np.argmax(coef - r_pv * pv_cf - r_w * wind_cf))
+             for coef in load.values() for r_pv in pv_ratios for r_w in wind_ratios}
     kept = np.array(sorted(hours), dtype=np.int64)
     return PeakHours(hours=kept, load_coef={kp: v[kept] for kp, v in load.items()},
                      pv_cf=None if pv is None else pv[kept], wind_cf=None if wind is None else wind[kept])
