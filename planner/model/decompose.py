@@ -26,8 +26,8 @@ hourly block through every LP HiGHS solves, and on large cases the root LP alone
    and column generation over them converges in a round or two: the master's solution is the plan. Its
    lower bound is the Lagrangian bound of a relaxation of the year on a few average days of similar days,
    each site with groups of its own, and the hours of the year that size each grid connection kept as rows
-   (`planner.model.data.aggregated_days`; 12, then 24 if time is left): looser than the bound of step 1,
-   since averaging smooths the weather, so such a plan is usually reported with a gap of 1-2 per cent.
+   (`planner.model.data.aggregated_days`; 12, then 24 and 48 if time is left): looser than the bound of step 1,
+   since averaging smooths the weather, so such a plan is usually reported with a gap of 1.5-3 per cent.
 
 If plan and bound are within the MIP gap, the plan is proven and HiGHS' branch and bound is not needed;
 otherwise HiGHS starts from the plan on the full model and stops as soon as the bound proves its incumbent.
@@ -68,11 +68,14 @@ _EPS = 1e-6
 FULL_DETAIL_MAX_TIME_STEPS = 24 * 60
 DESIGN_DAYS = 12
 # average days of the relaxations that bound a case solved on design days (`aggregated_days`), tried in turn
-# while time is left: on the benchmark's full year 12 days take 6 s, 24 days 17 s (each site with its own
-# groups of days, session 11). 48 days would tighten the bound by another 0.5 % of the plan, but their site
-# LPs (1152 h, capacities free) take 30 x longer than 24 days': 522 s in session 11 (benchmarks/README.md)
-BOUND_DAYS = (12, 24)
-BOUND_GROWTH = 5.0
+# while the next one is expected to fit the time left (BOUND_GROWTH x the last one's time). On the benchmark's
+# full year (each site with its own groups of days, session 11): 12 days 5-8 s, 24 days 15-30 s, 48 days
+# 150-171 s, bounds 2.4 %, 1.96 % and 1.41 % below the plan. Up to WARM_BOUND_DAYS days a relaxation is priced
+# first with the last one's duals (24 days: 25 s instead of 30 s); beyond, from zero duals: 48 days priced
+# with the 24 days' duals took 400-522 s without converging, against 150-171 s from zero (benchmarks/README.md)
+BOUND_DAYS = (12, 24, 48)
+BOUND_GROWTH = 10.0
+WARM_BOUND_DAYS = 24
 # What a full-year case takes from its design days, in order of trial for each site: the integers with the
 # assignments, and the capacities that have to fit the year as a whole (PV, wind, battery), not its peak (grid).
 # Capacity columns appear in every hour's rows; with them free, the year's LP is 10-15 x slower.
@@ -1272,7 +1275,8 @@ def year_bound(d: ModelData, *, mip_gap: float, time_limit_s: float, out: Decomp
                start_duals=None, plan_objective: float | None = None) -> float:
     """A lower bound for a case solved on design days: the Lagrangian bound of its relaxation on average days
     (`aggregated_days`), by column generation over the sites; -inf without time for it. More average days give
-    a tighter bound at a higher price: BOUND_DAYS in turn, each priced first with the last one's duals, while
+    a tighter bound at a higher price: BOUND_DAYS in turn, each (up to WARM_BOUND_DAYS) priced first with the
+    last one's duals, while
     the bound does not prove `plan_objective` within `mip_gap` and the next one is expected to fit the time
     left (BOUND_GROWTH x the last one's time). `start_duals`: (blocks, rows, duals of the linking rows) of
     the design days, to price the first round."""
@@ -1291,7 +1295,7 @@ def year_bound(d: ModelData, *, mip_gap: float, time_limit_s: float, out: Decomp
         _, mat, blocks = _built_blocks(ad)
         bound_out = DecompositionOutcome()
         dw = _DantzigWolfe(blocks, bound_out, say)
-        if start_duals is not None:
+        if start_duals is not None and n_days <= WARM_BOUND_DAYS:
             dw.y_link = _linking_duals(blocks, mat.rows, *start_duals)
         dw.run(tolerance=BOUND_TOLERANCE * mip_gap, time_limit_s=left - (time.perf_counter() - clock))
         out.highs_s += bound_out.highs_s
