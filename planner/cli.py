@@ -368,8 +368,9 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
     if info.status == "feasible":
         from planner.model.decompose import DESIGN_DAYS
 
-        bound = (f"a lower bound from average days of the year puts it within {info.gap_text} of the optimum, more "
-                 "than the gap setting," if info.gap is not None else "there is no bound for the year,")
+        bound = (f"a lower bound from average days of the year and each site's year dispatch puts it within "
+                 f"{info.gap_text} of the optimum, more than the gap setting,"
+                 if info.gap is not None else "there is no bound for the year,")
         con.print("[yellow]note:[/] " + escape(
             "a full-year plan: its design (sites, cooling, modules, assignments, PV, wind, battery) comes from "
             f"{DESIGN_DAYS} representative days and the year's dispatch runs with it fixed. It is feasible for "

@@ -78,7 +78,7 @@ class SolveInfo:
         if self.status == "feasible":
             if self.gap is not None and math.isfinite(self.gap):
                 return (f"NOT PROVEN OPTIMAL: a feasible full-year plan, designed on representative days; within "
-                        f"{self.gap_text} of a lower bound from average days")
+                        f"{self.gap_text} of a lower bound from average days and each site's year dispatch")
             return ("NOT PROVEN OPTIMAL: a feasible full-year plan, designed on representative days; no bound "
                     "for the year, so its gap is unknown")
         return self.status

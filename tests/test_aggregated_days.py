@@ -87,15 +87,6 @@ def emissions_of(m: pyo.ConcreteModel, d) -> float:
     return float(sum(d.weights(s)[t] * d.ef[s][t] * v.value for (s, t), v in m.grid_import_mw.items()))
 
 
-@pytest.fixture(scope="module")
-def varying_year():
-    case = year_case(varying=True)
-    model = PlanningModel(case)
-    result = model.solve(mip_gap=1e-9, strategy="direct")
-    assert result.solve.status == "optimal"
-    return model, result.solve.objective_cny
-
-
 def test_the_years_plan_averaged_holds_every_row_of_the_average_days_at_no_higher_cost(varying_year):
     model, year_cost = varying_year
     d = model.data
@@ -150,24 +141,3 @@ def test_alike_days_aggregate_exactly():
     agg = build_model(aggregated_days(prepare(case), DAYS))
     outcome = HighsSolver(agg).solve(mip_gap=1e-9, time_limit_s=120)
     assert outcome.objective == pytest.approx(year.objective_cny, rel=1e-6)
-
-
-def test_the_year_bound_climbs_the_rungs_of_average_days_and_stays_below_the_year(varying_year, monkeypatch):
-    """`year_bound` with time to spare and a plan it cannot prove: 12, 24 and 48 average days in turn, each a
-    valid bound. Duals are carried from 12 to 24 days only (`WARM_BOUND_DAYS`: carried to 48 days they made the
-    benchmark's column generation slower, not faster)."""
-    from planner.model import decompose
-
-    model, year_cost = varying_year
-    carried = []
-    real = decompose._linking_duals
-    monkeypatch.setattr(decompose, "_linking_duals", lambda b, rows, *start: carried.append(len(b.sites)) or
-                        real(b, rows, *start))
-    lines: list[str] = []
-    bound = decompose.year_bound(model.data, mip_gap=1e-12, time_limit_s=600.0, out=decompose.DecompositionOutcome(),
-                                 say=lines.append, plan_objective=year_cost)
-    rungs = [line for line in lines if line.startswith("lower bound from")]
-    assert [int(line.split()[3]) for line in rungs] == list(decompose.BOUND_DAYS) == [12, 24, 48]
-    assert bound <= year_cost * (1 + 1e-9)
-    assert all(float(line.split()[9].replace(",", "")) <= bound + 1e-6 * abs(bound) for line in rungs)
-    assert carried == [2]  # once: into the 24 days

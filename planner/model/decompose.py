@@ -24,10 +24,11 @@ hourly block through every LP HiGHS solves, and on large cases the root LP alone
    LPs of 8760 h with free capacities are too slow for column generation. With the design (integers,
    assignments, PV, wind, battery) fixed, the open sites' year LPs are priced with the design days' duals,
    and column generation over them converges in a round or two: the master's solution is the plan. Its
-   lower bound is the Lagrangian bound of a relaxation of the year on a few average days of similar days,
-   each site with groups of its own, and the hours of the year that size each grid connection kept as rows
-   (`planner.model.data.aggregated_days`; 12, then 24 and 48 if time is left): looser than the bound of step 1,
-   since averaging smooths the weather, so such a plan is usually reported with a gap of 1.5-3 per cent.
+   lower bound is the Lagrangian bound of a relaxation of the year on 12 average days of similar days, each
+   site with groups of its own, the hours of the year that size each grid connection kept as rows
+   (`planner.model.data.aggregated_days`), and each site's operating cost at least what its design costs
+   over the real year (Benders cuts from the sites' year LPs, `planner.model.year_cuts`): looser than the
+   bound of step 1, so such a plan is usually reported with a gap of 0.5-1 per cent.
 
 If plan and bound are within the MIP gap, the plan is proven and HiGHS' branch and bound is not needed;
 otherwise HiGHS starts from the plan on the full model and stops as soon as the bound proves its incumbent.
@@ -67,15 +68,11 @@ _EPS = 1e-6
 # comes from DESIGN_DAYS evenly spread days, and only the final LP sees every hour
 FULL_DETAIL_MAX_TIME_STEPS = 24 * 60
 DESIGN_DAYS = 12
-# average days of the relaxations that bound a case solved on design days (`aggregated_days`), tried in turn
-# while the next one is expected to fit the time left (BOUND_GROWTH x the last one's time). On the benchmark's
-# full year (each site with its own groups of days, session 11): 12 days 5-8 s, 24 days 15-30 s, 48 days
-# 150-171 s, bounds 2.4 %, 1.96 % and 1.41 % below the plan. Up to WARM_BOUND_DAYS days a relaxation is priced
-# first with the last one's duals (24 days: 25 s instead of 30 s); beyond, from zero duals: 48 days priced
-# with the 24 days' duals took 400-522 s without converging, against 150-171 s from zero (benchmarks/README.md)
-BOUND_DAYS = (12, 24, 48)
-BOUND_GROWTH = 10.0
-WARM_BOUND_DAYS = 24
+# the full year's bound (`planner.model.year_cuts.YearBound`): its first rounds of cuts take up to this share of
+# the time left; if the plan is not proven then, a second design is dived from the relaxation in up to
+# REDESIGN_SHARE of the time left (the dive and the design's year LP), and the bound goes on with the rest
+BOUND_FIRST_SHARE = 0.4
+REDESIGN_SHARE = 0.3
 # What a full-year case takes from its design days, in order of trial for each site: the integers with the
 # assignments, and the capacities that have to fit the year as a whole (PV, wind, battery), not its peak (grid).
 # Capacity columns appear in every hour's rows; with them free, the year's LP is 10-15 x slower.
@@ -178,6 +175,7 @@ class DecompositionOutcome:
     rounds: int = 0
     link_duals: np.ndarray | None = None  # the master's last duals of the linking rows
     bound_days: int | None = None  # average days of the relaxation that gave the bound (full-year cases)
+    year_cuts: int = 0  # cuts from the year's dispatch in that relaxation (`planner.model.year_cuts`)
     highs_s: float = 0.0  # wall time of the site LPs' and the master's HiGHS runs (HiGHS objects of their own)
     log: list[str] = field(default_factory=list)
 
@@ -361,6 +359,16 @@ class _SiteLps:
             h.changeColBounds(_position(b, i, col), b.col_lower[col], b.col_upper[col])
         self._cold_iterations.pop(i, None)
 
+    def add_rows(self, i: int, rows: np.ndarray) -> None:
+        """Rows of the blocks (site i's, appended since its LP was made) into site i's LP, if it has one yet (one
+        made later has them); the next solve starts from the last basis."""
+        if i not in self._lps:
+            return
+        b = self.b
+        sub = b.a_csr[rows][:, b.site_cols[i]].tocsr()
+        self._lps[i].addRows(len(rows), b.row_lower[rows], b.row_upper[rows], sub.nnz, sub.indptr[:-1].astype(np.int32),
+                             sub.indices.astype(np.int32), sub.data.astype(float))
+
     def proposal(self, i: int, x: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
         """(site, its columns' values, their linking-row coefficients): a column for the master."""
         return i, x, self._link_part(i) @ x
@@ -530,6 +538,21 @@ class _Master:
                        np.array(starts[:-1], dtype=np.int32), np.concatenate(indices).astype(np.int32),
                        np.concatenate(values).astype(float))
 
+    def raise_to(self, i: int, at: int, least) -> int:
+        """Site i's proposals whose column `at` (a position in the site's columns) is below least(x) are raised to
+        it, their costs with them: they agree with rows added to the site since (theta >= a cut). How many."""
+        b, changed = self.b, []
+        for k in self.of_site[i]:
+            x = self.proposals[k][1]
+            need = least(x)
+            if x[at] < need:
+                x[at] = need
+                changed.append((self.n_fixed_cols + k, float(b.cost[b.site_cols[i]] @ x)))
+        if changed:
+            cols, costs = zip(*changed)
+            self.h.changeColsCost(len(cols), np.array(cols, dtype=np.int32), np.array(costs))
+        return len(changed)
+
     def set_penalty(self, penalty: float) -> None:
         n_art = 2 * self.n_link
         first = len(self.global_cols)
@@ -663,6 +686,18 @@ class _DantzigWolfe:
                 return self.x
             if out_of_time or (max_rounds is not None and rounds >= max_rounds):
                 return self.x
+
+    def add_site_rows(self, rows: dict[int, np.ndarray], at: dict[int, int], least) -> int:
+        """Rows appended to the blocks for some sites (site -> row indices): into their LPs, and their proposals
+        raised in column `at[site]` (a position in its columns) to least(site, x) where below, so that they
+        agree with the rows (`_Master.raise_to`); then the master is solved again. How many proposals were
+        raised."""
+        raised = 0
+        for i, added in rows.items():
+            self.sites.add_rows(i, added)
+            raised += self.master.raise_to(i, at[i], lambda x, i=i: least(i, x))
+        self.solve_master()
+        return raised
 
     def solve_master(self) -> bool:
         """Solve the master and take its objective, duals and solution (as full-model columns); False if it
@@ -888,15 +923,10 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: 
         return out
     candidates = {i for i in range(len(b.sites)) if x[b.open_col[i]] > _EPS}
     out.candidates = [b.sites[i] for i in sorted(candidates)]
-    opened = dw.dive_open(time_limit_s=0.6 * left())
-    design = None
+    opened, design = _dive(dw, x, left)
     if opened is None:  # out of time: every site with some capacity in the LP, which is feasible; moves close
         opened = candidates | dw.forced
         say(f"diving ran out of time: opening all {len(opened)} sites with some capacity in the LP")
-    else:
-        say(f"opening {len(opened)} sites (LP: {len(candidates)} sites with some capacity), rounds {out.rounds}")
-        opened = dw.swap_open(opened, x, time_limit_s=0.2 * left())
-        design = dw.dive_design(opened, time_limit_s=0.5 * left())
     say(f"cooling and modules dived, rounds {out.rounds}" if design is not None else "cooling and modules: no dive")
     out.link_duals = dw.y_link
     if (design is not None and dw.master.violation() <= 1e-6 and dw.z <= target_for(out.bound, mip_gap)
@@ -912,6 +942,27 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, time_limit_s: 
     say(f"best plan {'none' if out.plan_objective is None else f'{out.plan_objective:,.0f}'}, "
         f"bound {out.bound:,.0f}" + ("" if out.gap is None else f", gap {out.gap:.3%}"))
     return out
+
+
+def _dive(dw: _DantzigWolfe, x: np.ndarray, left) -> tuple[set[int] | None, dict[int, float] | None]:
+    """Open decisions (then swaps), cooling and modules by diving from the LP solution x: (open sites, the
+    integer columns' values); (None, None) if the open decisions ran out of time, a None design if the rest
+    did."""
+    opened = dw.dive_open(time_limit_s=0.6 * left())
+    if opened is None:
+        return None, None
+    dw.say(f"opening {len(opened)} sites (LP: {int(np.sum(x[dw.b.open_col] > _EPS))} sites with some capacity), "
+           f"rounds {dw.out.rounds}")
+    opened = dw.swap_open(opened, x, time_limit_s=0.2 * left())
+    return opened, dw.dive_design(opened, time_limit_s=0.5 * left())
+
+
+def dive(dw: _DantzigWolfe, x: np.ndarray, *, time_limit_s: float) -> np.ndarray | None:
+    """A whole design by diving in `dw` from its LP solution x (`_dive`): the master's solution then (integers
+    whole, the rest convex combinations of the sites' proposals), or None."""
+    start = time.perf_counter()
+    _, design = _dive(dw, x, lambda: time_limit_s - (time.perf_counter() - start))
+    return None if design is None or dw.master.violation() > 1e-6 else dw.x
 
 
 @dataclass
@@ -1089,7 +1140,8 @@ def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_l
             return SolveOutcome(
                 status="optimal" if dec.gap is not None and dec.gap <= mip_gap else "feasible",
                 termination="site decomposition: full-year plan from the design of a few days" +
-                            (f", bound from {dec.bound_days} average days" if math.isfinite(dec.bound)
+                            (f", bound from {dec.bound_days} average days and {dec.year_cuts} cuts from the "
+                             "year's dispatch" if math.isfinite(dec.bound)
                              else ", no bound for the year"),
                 has_solution=True, objective=dec.plan_objective, bound=dec.bound if math.isfinite(dec.bound) else None,
                 gap=dec.gap, wall_s=time.perf_counter() - start, highs_s=dec.highs_s, log="\n".join(dec.log))
@@ -1194,6 +1246,7 @@ class YearPlan:
     model: pyo.ConcreteModel
     matrix: HighsMatrix
     x: np.ndarray
+    objective: float
 
     def load_into(self, m: pyo.ConcreteModel) -> None:
         """The plan as values of the full model's variables: the open sites' from the plan, the other
@@ -1218,14 +1271,15 @@ class YearPlan:
 def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_limit_s: float,
                       log=None) -> tuple[DecompositionOutcome, YearPlan | None]:
     """Full-year cases: the design by `decompose` on a few evenly spread days of the year, then the year's
-    LP with that design fixed; then the lower bound from average days (`year_bound`).
+    LP with that design fixed (`_year_plan`); then the lower bound from average days with cuts from the year's
+    dispatch, and a second design from that relaxation if the first plan is not proven (`_bound_and_redesign`).
 
     The year's LP is built for the open sites only (`restricted_to_sites`): the closed sites' hourly blocks,
     most of the full model, are never compiled. The design fixed for the year is the integers, the assignments
     and the PV, wind and battery capacities; the grid connection stays free, since the year's peak load is not
     among the design days. A site that cannot run the year with that design (e.g. a green-connection rule fails
     over the whole year) frees its battery and then its PV and wind (`YEAR_FIXINGS`, `_year_lp_by_sites`)."""
-    from planner.model.data import prepare, restricted_to_sites
+    from planner.model.data import prepare
 
     start = time.perf_counter()
     out = DecompositionOutcome()
@@ -1241,78 +1295,104 @@ def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, tim
     out.rounds = design.rounds
     if design.plan is None:
         return out, None
-    opened = [s for i, s in enumerate(cb.sites) if design.plan[cb.open_col[i]] > 0.5]
+    deadline = start + time_limit_s
+    first = _year_plan(d, design.plan, (cm, coarse_mat, cb), design.link_duals, source=f"{DESIGN_DAYS} days",
+                       mip_gap=mip_gap, deadline=deadline, out=out, say=say)
+    if first is None:
+        return out, None
+    plan, b = first
+    out.plan, out.plan_objective = plan.x, plan.objective
+    if time.perf_counter() < deadline:
+        plan = _bound_and_redesign(d, plan, b, (cb, coarse_mat.rows, design.link_duals), mip_gap=mip_gap,
+                                   deadline=deadline, out=out, say=say)
+    if not math.isfinite(out.bound):
+        say("no lower bound for the full year")
+    return out, plan
+
+
+def _year_plan(d: ModelData, x: np.ndarray, source_model, link_duals: np.ndarray | None, *, source: str,
+               mip_gap: float, deadline: float, out: DecompositionOutcome, say) -> tuple[YearPlan, SiteBlocks] | None:
+    """The year's LP with a design fixed: x, column values of a model of a few days (`source_model`: its Pyomo
+    model, HighsMatrix and SiteBlocks; `link_duals`: its duals of the linking rows, to price the first round).
+    Built for the design's open sites only (`restricted_to_sites`). (The plan, the year model's blocks), or None
+    if the design has no dispatch for the year by `deadline`."""
+    from planner.model.data import restricted_to_sites
+
+    dm, dmat, db = source_model
+    opened = [s for i, s in enumerate(db.sites) if x[db.open_col[i]] > 0.5]
     clock = time.perf_counter()
     ym, year_mat, b = _built_blocks(restricted_to_sites(d, opened))
     say(f"year: model of the {len(opened)} open sites built ({time.perf_counter() - clock:.1f} s)")
-    duals = _linking_duals(b, year_mat.rows, cb, coarse_mat.rows, design.link_duals)
-    levels = [(what, _design_fixes(ym, year_mat.column, cm, coarse_mat.column, design.plan, names), solver)
+    duals = _linking_duals(b, year_mat.rows, db, dmat.rows, link_duals)
+    levels = [(what, _design_fixes(ym, year_mat.column, dm, dmat.column, x, names), solver)
               for what, names, solver in YEAR_FIXINGS]
-    got = _year_lp_by_sites(b, levels, duals, tolerance=0.1 * mip_gap,
-                            time_limit_s=time_limit_s - (time.perf_counter() - start), out=out, say=say)
+    got = _year_lp_by_sites(b, levels, duals, tolerance=0.1 * mip_gap, time_limit_s=deadline - time.perf_counter(),
+                            out=out, say=say)
     if got is None:
         say(f"the year's LP of the {len(opened)} open sites: no plan")
-        return out, None
-    out.plan, out.plan_objective = got[:2]
+        return None
     by_level = {}
     for i, k in enumerate(got[2]):
         by_level.setdefault(k, []).append(b.sites[i])
-    say(f"the year's LP of the {len(opened)} open sites: {out.plan_objective:,.0f}, with "
-        + "; ".join(f"{YEAR_FIXINGS[k][0]} of the {DESIGN_DAYS} days fixed at "
+    say(f"the year's LP of the {len(opened)} open sites: {got[1]:,.0f}, with "
+        + "; ".join(f"{YEAR_FIXINGS[k][0]} of the {source} fixed at "
                     + (", ".join(sites) if len(sites) < len(opened) else "every site")
                     for k, sites in sorted(by_level.items())))
-    left = time_limit_s - (time.perf_counter() - start)
-    if left > 0:
-        out.bound = year_bound(d, mip_gap=mip_gap, time_limit_s=left, out=out, say=say,
-                               start_duals=(cb, coarse_mat.rows, design.link_duals),
-                               plan_objective=out.plan_objective)
-    if not math.isfinite(out.bound):
-        say("no lower bound for the full year")
-    return out, YearPlan(ym, year_mat, out.plan)
+    return YearPlan(ym, year_mat, got[0], got[1]), b
 
 
-def year_bound(d: ModelData, *, mip_gap: float, time_limit_s: float, out: DecompositionOutcome, say,
-               start_duals=None, plan_objective: float | None = None) -> float:
-    """A lower bound for a case solved on design days: the Lagrangian bound of its relaxation on average days
-    (`aggregated_days`), by column generation over the sites; -inf without time for it. More average days give
-    a tighter bound at a higher price: BOUND_DAYS in turn, each (up to WARM_BOUND_DAYS) priced first with the
-    last one's duals, while
-    the bound does not prove `plan_objective` within `mip_gap` and the next one is expected to fit the time
-    left (BOUND_GROWTH x the last one's time). `start_duals`: (blocks, rows, duals of the linking rows) of
-    the design days, to price the first round."""
-    from planner.model.data import aggregated_days
+def _bound_and_redesign(d: ModelData, plan: YearPlan, b: SiteBlocks, start_duals, *, mip_gap: float,
+                        deadline: float, out: DecompositionOutcome, say) -> YearPlan:
+    """The lower bound for the year (`planner.model.year_cuts.YearBound`), with cuts first at the plan's design;
+    if after BOUND_FIRST_SHARE of the time the bound does not prove the plan, a second design dived from the
+    relaxation with the year's cuts, whose year LP replaces the plan if cheaper; then the bound again with the
+    time left. The best plan."""
+    from planner.model.year_cuts import YearBound, YearDispatch
 
-    start = time.perf_counter()
-    best = -math.inf
-    for n_days in BOUND_DAYS:
-        clock = time.perf_counter()
-        left = time_limit_s - (clock - start)
-        try:
-            ad = aggregated_days(d, n_days)
-        except ValueError as why:  # days that are not 24 hourly steps
-            say(f"no average days: {why}")
-            break
-        _, mat, blocks = _built_blocks(ad)
-        bound_out = DecompositionOutcome()
-        dw = _DantzigWolfe(blocks, bound_out, say)
-        if start_duals is not None and n_days <= WARM_BOUND_DAYS:
-            dw.y_link = _linking_duals(blocks, mat.rows, *start_duals)
-        dw.run(tolerance=BOUND_TOLERANCE * mip_gap, time_limit_s=left - (time.perf_counter() - clock))
-        out.highs_s += bound_out.highs_s
-        out.rounds += bound_out.rounds
-        if not math.isfinite(bound_out.bound):
-            break
-        if bound_out.bound > best:
-            best, out.bound_days = bound_out.bound, len(ad.times) // 24
-        say(f"lower bound from {len(ad.times) // 24} average days of similar days: "
-            f"{bound_out.bound:,.0f} after {bound_out.rounds} rounds ({time.perf_counter() - clock:.1f} s)")
-        start_duals = (blocks, mat.rows, dw.y_link)
-        proven = plan_objective is not None and plan_objective <= target_for(best, mip_gap)
-        every_day = len(ad.times) // 24 < n_days  # the case has no more days to tell apart
-        no_time = BOUND_GROWTH * (time.perf_counter() - clock) > time_limit_s - (time.perf_counter() - start)
-        if proven or every_day or no_time:
-            break
-    return best
+    def dispatch(p: YearPlan, pb: SiteBlocks) -> dict:
+        return {pb.sites[i]: lp for i, lp in YearDispatch.for_sites(p.matrix, pb.col_site).items()}
+
+    def proven() -> bool:
+        return out.plan_objective <= target_for(out.bound, mip_gap)
+
+    try:
+        yb = YearBound(d, mip_gap=mip_gap, out=out, say=say, start_duals=start_duals)
+    except ValueError as why:  # days that are not 24 hourly steps
+        say(f"no average days: {why}")
+        return plan
+    try:
+        yb.cut_at(_site_designs(b, plan.matrix, plan.x), dispatch(plan, b), deadline)
+        now = time.perf_counter()
+        out.bound = max(out.bound, yb.tighten(out.plan_objective, now + BOUND_FIRST_SHARE * (deadline - now)))
+        now = time.perf_counter()
+        x = None if proven() or now > deadline else yb.design(now + REDESIGN_SHARE * (deadline - now))
+        got = None if x is None else _year_plan(
+            d, x, (yb.model, yb.mat, yb.blocks), yb.dw.y_link, source="average days with the year's cuts",
+            mip_gap=mip_gap, deadline=deadline, out=out, say=say)
+        if got is not None:
+            yb.cut_at(_site_designs(got[1], got[0].matrix, got[0].x), dispatch(*got), deadline)
+            if got[0].objective < out.plan_objective:
+                say(f"plan from the average days with the year's cuts: {got[0].objective:,.0f}, "
+                    f"{1 - got[0].objective / out.plan_objective:.3%} below the first")
+                plan = got[0]
+                out.plan, out.plan_objective = plan.x, plan.objective
+        if not proven() and time.perf_counter() < deadline:
+            out.bound = max(out.bound, yb.tighten(out.plan_objective, deadline))
+    finally:
+        yb.close()
+    return plan
+
+
+def _site_designs(b: SiteBlocks, mat: HighsMatrix, x: np.ndarray) -> dict[str, dict[tuple[str, object], float]]:
+    """Each site's design in the column values x: {site: {(variable, index): value}} (`year_cuts.DESIGN_VARIABLES`)."""
+    from planner.model.year_cuts import DESIGN_VARIABLES
+
+    designs: dict[str, dict] = {s: {} for s in b.sites}
+    for j, v in enumerate(mat.columns):
+        name = v.parent_component().local_name
+        if name in DESIGN_VARIABLES and b.col_site[j] >= 0:
+            designs[b.sites[b.col_site[j]]][name, v.index()] = float(x[j])
+    return designs
 
 
 def _linking_duals(b: SiteBlocks, rows, cb: SiteBlocks, coarse_rows, coarse_duals: np.ndarray | None) -> np.ndarray:

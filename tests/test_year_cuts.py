@@ -1,0 +1,140 @@
+"""Cuts from the full year's dispatch (`planner.model.year_cuts`): each site's year LP with its design fixed,
+the supporting planes it gives, and the lower bound they lift.
+
+Checked on the two-site year of `test_aggregated_days` (a site with PV, battery and export; a grid-only site),
+solved to optimality by HiGHS directly (fixture `varying_year`, tests/conftest.py): the year LPs against
+hand-computed costs and the optimum's own operating cost, the planes against the LP at other designs, and the
+bound against the year's optimum.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+
+from planner.model.build import build_model
+from planner.model.data import aggregated_days
+from planner.model.decompose import DecompositionOutcome, _built_blocks
+from planner.model.solver import HighsSolver
+from planner.model.year_cuts import BOUND_DAYS, DESIGN_VARIABLES, YearDispatch, site_year_data, year_bound
+from planner.solve import PlanningModel
+
+OPERATING = ("energy", "grid_connection", "carbon", "export_revenue")
+
+
+def design_of(m: pyo.ConcreteModel, site: str) -> dict:
+    """The design of `site` in the solved model: {(variable, index): value}."""
+    return {(name, idx): float(v.value) for name in sorted(DESIGN_VARIABLES) if hasattr(m, name)
+            for idx, v in getattr(m, name).items() if site in (idx if isinstance(idx, tuple) else (idx,))}
+
+
+def year_lp(d, site: str) -> YearDispatch:
+    _, mat, blocks = _built_blocks(site_year_data(d, site))
+    return YearDispatch.for_sites(mat, blocks.col_site)[0]
+
+
+def test_a_grid_only_sites_year_costs_its_load_at_hourly_prices_and_its_peak_connection(varying_year):
+    """s2 imports its facility load every hour: Q = sum_t (price_t + carbon price x ef_t) load_t + grid cost x
+    the peak load, and the slope in its IT load is that sum per MW plus the grid cost at the peak hour."""
+    model, _ = varying_year
+    d = model.data
+    at = design_of(model.model, "s2")
+    q, slope = year_lp(d, "s2").cut(at, math.inf)
+    coef = {idx: d.load_coef(*idx) for name, idx in at if name == "it_load_mw"}
+    load = sum(c * at["it_load_mw", idx] for idx, c in coef.items())
+    per_mwh = (d.price["s2"] + d.case.settings.carbon_price_cny_per_tco2 * d.ef["s2"]) * d.weights("s2")
+    grid_cost = float(d.case.sites.at["s2", "grid_connection_cost_cny_per_mw_yr"])
+    assert load.max() > 1.0
+    assert q == pytest.approx(per_mwh @ load + grid_cost * load.max(), rel=1e-7)
+    peak = int(np.argmax(load))
+    for idx, c in coef.items():
+        assert slope["it_load_mw", idx] == pytest.approx(per_mwh @ c + grid_cost * c[peak], rel=1e-6)
+
+
+def test_the_year_lps_at_the_optimal_design_cost_what_the_optimum_spends_on_operation(varying_year):
+    """With no hub rule binding, the year's optimum dispatches each site as cheaply as its design allows."""
+    model, _ = varying_year
+    m, d = model.model, model.data
+    spent = sum(pyo.value(m.cost[c]) for c in OPERATING)
+    q = sum(year_lp(d, s).cut(design_of(m, s), math.inf)[0] for s in d.sites)
+    assert q == pytest.approx(spent, rel=1e-7)
+
+
+def test_a_cut_is_a_plane_below_the_years_cost_at_every_other_design(varying_year):
+    """Q_s(x') >= Q_s(x) + g(x) (x' - x) for designs of s1 (PV, battery, export) around the optimum's."""
+    model, _ = varying_year
+    lp = year_lp(model.data, "s1")
+    base = design_of(model.model, "s1")
+    rng = np.random.default_rng(3)
+    designs = [base, *({k: v * rng.uniform(0.9, 1.1) for k, v in base.items()} for _ in range(3))]
+    got = [lp.cut(at, math.inf) for at in designs]
+    assert all(g is not None for g in got)
+    assert len({round(q) for q, _ in got}) == len(designs)
+    for (q1, slope), at1 in zip(got, designs):
+        assert any(abs(g) > 1.0 for g in slope.values())
+        for (q2, _), at2 in zip(got, designs):
+            plane = q1 + sum(g * (at2[k] - at1[k]) for k, g in slope.items())
+            assert q2 >= plane - 1e-7 * abs(q2)
+
+
+@pytest.fixture(scope="module")
+def average_days_optimum(varying_year):
+    outcome = HighsSolver(build_model(aggregated_days(varying_year[0].data, BOUND_DAYS))).solve(mip_gap=1e-9,
+                                                                                         time_limit_s=120)
+    assert outcome.status == "optimal"
+    return outcome.objective
+
+
+def test_cuts_at_the_optimal_design_lift_the_bound_above_the_average_days_optimum(varying_year,
+                                                                                  average_days_optimum):
+    model, year_cost = varying_year
+    d = model.data
+    lines: list[str] = []
+    out = DecompositionOutcome()
+    plan = (year_cost, {s: design_of(model.model, s) for s in d.sites}, {})
+    bound = year_bound(d, mip_gap=1e-9, time_limit_s=300.0, out=out, say=lines.append, plan=plan)
+    assert bound <= year_cost * (1 + 1e-7)
+    assert average_days_optimum < year_cost * (1 - 1e-3)  # the average days alone leave a gap
+    assert year_cost - bound <= 0.5 * (year_cost - average_days_optimum)
+    assert out.year_cuts >= 2 and out.bound_days == BOUND_DAYS
+    assert any("cuts from the year's dispatch" in line for line in lines)
+    print(f"year {year_cost:,.0f}, average days {average_days_optimum:,.0f}, with cuts {bound:,.0f}")
+
+
+def test_cuts_at_any_other_design_keep_the_bound_below_the_year(varying_year):
+    """The planes hold for every design, so cuts made at a poor plan's design are valid too."""
+    model, year_cost = varying_year
+    d = model.data
+    poor = {s: {k: 0.8 * v for k, v in design_of(model.model, s).items()} for s in d.sites}
+    bound = year_bound(d, mip_gap=1e-9, time_limit_s=300.0, out=DecompositionOutcome(), say=lambda _: None,
+                       plan=(1.2 * year_cost, poor, {}))
+    assert math.isfinite(bound) and bound <= year_cost * (1 + 1e-7)
+
+
+def test_a_full_year_plan_gets_a_second_design_from_the_relaxation_with_the_years_cuts(varying_year):
+    """`decompose_on_days` with a gap no bound can prove: the plan from the design days, the bound with cuts,
+    then a second design dived from that relaxation and run over the year; the better of the two is kept,
+    feasible for every hour, and the bound stays below the year's optimum."""
+    from model_tables import violations
+
+    from planner.model.decompose import decompose_on_days
+
+    _, year_cost = varying_year
+    fresh = PlanningModel(varying_year[0].case)
+    lines: list[str] = []
+    out, plan = decompose_on_days(fresh.model, fresh.data, mip_gap=1e-9, time_limit_s=300.0, log=lines.append)
+    year_lps = [float(found.group(1).replace(",", "")) for line in lines
+                if (found := re.search(r"the year's LP of the \d+ open sites: ([-\d,]+), with", line))]
+    assert len(year_lps) == 2, lines  # the design days' design, then the relaxation's
+    assert any("of the average days with the year's cuts fixed" in line for line in lines)
+    assert out.plan_objective == pytest.approx(min(year_lps), abs=1.0)  # the log rounds to 1 CNY
+    assert year_lps[1] < year_lps[0]  # here the relaxation that knows the year's costs designs better
+    assert year_cost * (1 - 1e-7) <= out.plan_objective
+    assert out.bound <= year_cost * (1 + 1e-7) and out.year_cuts >= 2
+    plan.load_into(fresh.model)
+    assert violations(fresh.model) == []
+    assert pyo.value(fresh.model.total_cost) == pytest.approx(out.plan_objective, rel=1e-7)
