@@ -18,15 +18,17 @@ In the relaxation each site gets a column theta_s (CNY/yr) that carries its oper
     operating_cost_at_least_days[s]:  theta_s >= sum_j c_j y_j   over its average-day columns (costs moved here)
     operating_cost_at_least_year[s, k]:  theta_s >= Q_s(x_k) + g_k (x - x_k)   for the cuts k made so far
 
-Both hold for every plan of the full year, mapped onto the average days (the operating cost of its days is its
-year's, and its year's is at least Q_s of its design), so the relaxation with the cuts is still a relaxation:
-its Lagrangian bound is a lower bound of the case. Rows that link sites (demand, hub rules, emissions) are not
-in Q_s: leaving rows out of a minimum only lowers it. The carbon price is folded into the sites' import costs
-when emissions are only priced, not capped; with a cap the cuts leave emissions to the relaxation.
+Both hold for every plan of the full year, mapped onto the average days, with theta_s its year's operating
+cost (its days cost no more, at the groups' lowest prices, and its year costs at least Q_s of its design), so
+the relaxation with the cuts is still a relaxation: its Lagrangian bound is a lower bound of the case. Rows
+that link sites (demand, hub rules, emissions) are not in Q_s: leaving rows out of a minimum only lowers it.
+The carbon price is folded into the sites' import costs when emissions are only priced, not capped; with a cap
+the cuts leave emissions to the relaxation.
 
-Each round the relaxation's solution (per site, a convex combination of design proposals) is cut where a
-site's year costs more than theta_s says, until no cut is violated or time runs out (`planner.model.decompose`
-runs the rounds).
+`YearBound` runs the rounds: each cuts the relaxation's solution (per site, a convex combination of design
+proposals) where a site's year costs more than theta_s says, until the plan is proven, no cut is violated, or
+the bound cannot prove the plan in the time given; `YearBound.design` dives the relaxation to a second design
+(`planner.model.decompose._bound_and_redesign` runs it over the year).
 """
 
 from __future__ import annotations
