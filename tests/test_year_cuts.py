@@ -138,3 +138,16 @@ def test_a_full_year_plan_gets_a_second_design_from_the_relaxation_with_the_year
     plan.load_into(fresh.model)
     assert violations(fresh.model) == []
     assert pyo.value(fresh.model.total_cost) == pytest.approx(out.plan_objective, rel=1e-7)
+
+
+def test_the_rounds_stop_when_the_bound_at_its_pace_cannot_prove_the_plan_in_time():
+    """`_may_prove`: the bound's rise over the last PROGRESS_ROUNDS rounds, carried on to the deadline."""
+    from planner.model.year_cuts import PROGRESS_ROUNDS, _may_prove
+
+    rising = [(float(t), 100.0 + t) for t in range(PROGRESS_ROUNDS + 1)]  # 1 CNY more per second
+    now = rising[-1][0]
+    assert _may_prove(rising[:PROGRESS_ROUNDS], 1e9, now)  # too few rounds to judge
+    assert _may_prove(rising, 100.0 + now + 10.0, now + 10.0)
+    assert not _may_prove(rising, 100.0 + now + 10.5, now + 10.0)
+    flat = [(float(t), 100.0) for t in range(PROGRESS_ROUNDS + 1)]
+    assert not _may_prove(flat, 100.5, 1e6) and _may_prove(flat, 100.0, 1e6)
