@@ -119,6 +119,19 @@ class SiteBlocks:
     offset: float = 0.0  # objective constant
 
 
+def row_owner(a_csr: sp.csr_matrix, col_site: np.ndarray) -> np.ndarray:
+    """Each row's site: the one all its columns belong to; -1 for a row that links sites, holds a global column
+    (col_site -1) or is empty."""
+    n_rows = a_csr.shape[0]
+    row_of_nz = np.repeat(np.arange(n_rows), np.diff(a_csr.indptr))
+    owner = col_site[a_csr.indices]
+    lo = np.full(n_rows, np.iinfo(np.int64).max)
+    hi = np.full(n_rows, np.iinfo(np.int64).min)
+    np.minimum.at(lo, row_of_nz, owner)
+    np.maximum.at(hi, row_of_nz, owner)
+    return np.where((lo == hi) & (lo >= 0), lo, -1)
+
+
 def site_blocks(m: pyo.ConcreteModel, d: ModelData, mat: HighsMatrix) -> SiteBlocks:
     """Partition the compiled model's columns and rows by site."""
     arrays, col = mat.compiled, mat.column
@@ -139,14 +152,7 @@ def site_blocks(m: pyo.ConcreteModel, d: ModelData, mat: HighsMatrix) -> SiteBlo
         col_site[js[kept].astype(np.int64)] = owner[kept]
     a_csc = arrays.a
     a_csr = a_csc.tocsr()
-    # a row belongs to a site when all its columns do; otherwise it links sites (or is global)
-    row_of_nz = np.repeat(np.arange(n_rows), np.diff(a_csr.indptr))
-    owner = col_site[a_csr.indices]
-    lo = np.full(n_rows, np.iinfo(np.int64).max)
-    hi = np.full(n_rows, np.iinfo(np.int64).min)
-    np.minimum.at(lo, row_of_nz, owner)
-    np.maximum.at(hi, row_of_nz, owner)
-    row_site = np.where((lo == hi) & (lo >= 0), lo, -1)
+    row_site = row_owner(a_csr, col_site)
     linking = np.flatnonzero((row_site == -1) & (np.diff(a_csr.indptr) > 0))  # incl. rows of global columns
     by_site_cols = [np.flatnonzero(col_site == i) for i in range(len(d.sites))]
     by_site_rows = [np.flatnonzero(row_site == i) for i in range(len(d.sites))]

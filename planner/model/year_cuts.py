@@ -50,6 +50,7 @@ from planner.model.decompose import (
     _built_blocks,
     _DantzigWolfe,
     _linking_duals,
+    row_owner,
     target_for,
 )
 from planner.model.matrix import HighsMatrix, pass_arrays
@@ -211,21 +212,16 @@ class YearDispatch:
         n_rows = a.shape[0]
         design = np.fromiter((v.parent_component().local_name in DESIGN_VARIABLES for v in mat.columns), dtype=bool,
                              count=len(mat.columns))
-        per_row = np.diff(a.indptr)
-        row_of_nz = np.repeat(np.arange(n_rows), per_row)
-        owner = site_of_col[a.indices]
-        lo = np.full(n_rows, np.iinfo(np.int64).max)
-        hi = np.full(n_rows, np.iinfo(np.int64).min)
-        np.minimum.at(lo, row_of_nz, owner)
-        np.maximum.at(hi, row_of_nz, owner)
+        site = row_owner(a, site_of_col)  # -1 also for empty rows
+        row_of_nz = np.repeat(np.arange(n_rows), np.diff(a.indptr))
         operating = np.bincount(row_of_nz, weights=~design[a.indices], minlength=n_rows) > 0
         families: dict[int, bool] = {}
         linking = np.fromiter((families.setdefault(id(c := row[0].parent_component()), c.local_name in LINKING_FAMILIES)
                                for row in mat.rows), dtype=bool, count=n_rows)
-        own = (lo == hi) & (lo >= 0) & operating & ~linking & (per_row > 0)
+        own = (site >= 0) & operating & ~linking
         cost = carbon_price_on_imports(mat, mat.compiled.cost)
-        return {int(i): YearDispatch(mat, np.flatnonzero(own & (lo == i)), a, cost, design)
-                for i in np.unique(lo[own]).tolist()}
+        return {int(i): YearDispatch(mat, np.flatnonzero(own & (site == i)), a, cost, design)
+                for i in np.unique(site[own]).tolist()}
 
     def cut(self, at: dict[tuple[str, object], float], deadline: float) -> tuple[float, dict] | None:
         """(Q_s at the design `at`, reduced costs of the design columns), or None if the LP does not solve to
