@@ -20,7 +20,17 @@ from planner.model.build import build_model
 from planner.model.data import aggregated_days
 from planner.model.decompose import DecompositionOutcome, _built_blocks
 from planner.model.solver import HighsSolver
-from planner.model.year_cuts import BOUND_DAYS, DESIGN_VARIABLES, YearDispatch, site_year_data, year_bound
+from planner.model.year_cuts import (
+    BOUND_DAYS,
+    DESIGN_VARIABLES,
+    Cut,
+    SEPARATION_WEIGHT,
+    YearBound,
+    YearDispatch,
+    cut_value,
+    site_year_data,
+    year_bound,
+)
 from planner.solve import PlanningModel
 
 OPERATING = ("energy", "grid_connection", "carbon", "export_revenue")
@@ -81,6 +91,29 @@ def test_a_cut_is_a_plane_below_the_years_cost_at_every_other_design(varying_yea
             assert q2 >= plane - 1e-7 * abs(q2)
 
 
+def test_a_design_the_year_cannot_run_gets_a_feasibility_cut_that_every_runnable_design_meets(varying_year):
+    """s1 with 30 x the optimum's PV cannot use 60 % of its generation itself over the year: no Q there, but the
+    least violation of its green-connection rules (MWh/yr) gives a plane that is > 0 there, rises with PV, and is
+    <= 0 at every design the year can run (the optimum's, and its PV scaled)."""
+    model, _ = varying_year
+    lp = year_lp(model.data, "s1")
+    base = design_of(model.model, "s1")
+    assert base["pv_mw", "s1"] > 1.0
+    flooded = {**base, ("pv_mw", "s1"): 30 * base["pv_mw", "s1"]}
+    assert lp.cut(flooded, math.inf)[0] == math.inf
+    violation, slope = lp.feasibility_cut(math.inf)
+    cut = Cut(0, violation, flooded, slope, feasibility=True)
+    assert violation > 1.0 and cut_value(cut, flooded) == pytest.approx(violation, rel=1e-6)
+    assert slope["pv_mw", "s1"] > 0.0
+    runnable = [{**base, ("pv_mw", "s1"): f * base["pv_mw", "s1"]} for f in (0.5, 0.8, 1.0, 1.2)]
+    for at in runnable:
+        q, _ = lp.cut(at, math.inf)
+        assert math.isfinite(q)
+        assert cut_value(cut, at) <= 1e-6 * violation
+    # the LP is left as it was: Q at the optimum's design as before the feasibility problem
+    assert lp.cut(base, math.inf)[0] == pytest.approx(year_lp(model.data, "s1").cut(base, math.inf)[0], rel=1e-9)
+
+
 @pytest.fixture(scope="module")
 def average_days_optimum(varying_year):
     outcome = HighsSolver(build_model(aggregated_days(varying_year[0].data, BOUND_DAYS))).solve(mip_gap=1e-9,
@@ -113,6 +146,38 @@ def test_cuts_at_any_other_design_keep_the_bound_below_the_year(varying_year):
     bound = year_bound(d, mip_gap=1e-9, time_limit_s=300.0, out=DecompositionOutcome(), say=lambda _: None,
                        plan=(1.2 * year_cost, poor, {}))
     assert math.isfinite(bound) and bound <= year_cost * (1 + 1e-7)
+
+
+def test_in_out_separation_cuts_the_relaxation_off_between_the_core_and_it(varying_year):
+    """`YearBound._separate`: with the optimum's design as the core, each used site's cut is made part of the way
+    from the core to the relaxation's design (the core moves there) or, where that does not cut the relaxation
+    off, at the relaxation's design; every cut cuts it off and is a plane below the year's cost there."""
+    model, _ = varying_year
+    d = model.data
+    yb = YearBound(d, mip_gap=1e-9, out=DecompositionOutcome(), say=lambda _: None)
+    try:
+        optimum = {s: design_of(model.model, s) for s in d.sites}
+        yb.cut_at(optimum, {}, math.inf)  # the core; its cuts are left out, so the relaxation is the days' own
+        x = yb.dw.run(tolerance=0.0, time_limit_s=120.0)
+        oc = yb.oc
+        used = [i for i in range(len(d.sites)) if x[yb.blocks.open_col[i]] > 1e-6]
+        relaxed = {i: {k: float(x[j]) for k, j in oc.design_cols[i].items()} for i in used}
+        cuts = yb._separate(x, math.inf)
+        assert cuts and {c[0] for c in cuts} <= set(used)
+        for i in used:
+            core, at = optimum[d.sites[i]], relaxed[i]
+            expected = {k: SEPARATION_WEIGHT * at.get(k, 0.0) + (1 - SEPARATION_WEIGHT) * core.get(k, 0.0)
+                        for k in at.keys() | core.keys()}
+            assert yb.core[i] == pytest.approx(expected)
+        for cut in cuts:
+            i, point = cut.site, cut.at
+            assert not cut.feasibility
+            assert point in (yb.core[i], relaxed[i])
+            assert cut_value(cut, relaxed[i]) > float(x[oc.theta_col[i]])
+            q_there = year_lp(d, d.sites[i]).cut(relaxed[i], math.inf)[0]
+            assert cut_value(cut, relaxed[i]) <= q_there + 1e-7 * abs(q_there)
+    finally:
+        yb.close()
 
 
 def test_a_full_year_plan_gets_a_second_design_from_the_relaxation_with_the_years_cuts(varying_year):

@@ -430,7 +430,16 @@ class _SiteLps:
                 return None
             v = self._price(i, y_link, spans)
             take = v > -math.inf and (wanted is None or wanted(i, v))
-            return v, (np.asarray(self._lps[i].getSolution().col_value) if take else None)
+            if not take:
+                return v, None
+            x = np.asarray(self._lps[i].getSolution().col_value)
+            worth = float(self.b.cost[self.b.site_cols[i]] @ x - y_link @ (self._link_part(i) @ x))
+            if abs(worth - v) > 1e-6 * max(abs(worth), abs(v), 1.0):
+                # HiGHS' optimum and its solution disagree (seen after many rows were added to a site's LP):
+                # neither is trusted; the site's next solve is cold
+                self._cold_iterations.pop(i, None)
+                return -math.inf, None
+            return v, x
 
         if len(sites) == 1 or PRICING_THREADS == 1:
             results = [one(i) for i in sites]
@@ -525,6 +534,7 @@ class _Master:
         self.values: np.ndarray | None = None  # the master's columns at its last optimal solve
         self.proposals: list[tuple[int, np.ndarray]] = []
         self.of_site: list[list[int]] = [[] for _ in range(n)]  # site -> its proposals' positions in `proposals`
+        self.retired: set[int] = set()  # proposals that break rows added to their site since: never taken again
 
     def add(self, proposals: list[tuple[int, np.ndarray, np.ndarray]]) -> None:
         """Columns for site proposals (site, its columns' values, its linking-row coefficients), in one call."""
@@ -559,6 +569,26 @@ class _Master:
             self.h.changeColsCost(len(cols), np.array(cols, dtype=np.int32), np.array(costs))
         return len(changed)
 
+    def retire_breaking(self, i: int, rows: np.ndarray) -> int:
+        """Site i's proposals that break any of `rows` (of the blocks, added to the site since) are never taken
+        again (a feasibility cut, which no cost can pay for). How many."""
+        b = self.b
+        sub = b.a_csr[rows][:, b.site_cols[i]]
+        lower, upper = b.row_lower[rows], b.row_upper[rows]
+        breaking = []
+        for k in self.of_site[i]:
+            if k in self.retired:
+                continue
+            r = sub @ self.proposals[k][1]
+            slack = 1e-9 * np.maximum(np.abs(r), 1.0)
+            if np.any(r < lower - slack) or np.any(r > upper + slack):
+                breaking.append(k)
+        if breaking:
+            self.retired.update(breaking)
+            cols = self.n_fixed_cols + np.array(breaking, dtype=np.int32)
+            self.h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
+        return len(breaking)
+
     def set_penalty(self, penalty: float) -> None:
         n_art = 2 * self.n_link
         first = len(self.global_cols)
@@ -591,7 +621,8 @@ class _Master:
             return
         pos = np.array([_position(b, i, col) for col in fixes], dtype=np.int64)
         values = np.fromiter(fixes.values(), dtype=float, count=len(fixes))
-        agree = np.array([np.all(np.abs(self.proposals[k][1][pos] - values) <= _EPS) for k in ks])
+        agree = np.array([k not in self.retired and np.all(np.abs(self.proposals[k][1][pos] - values) <= _EPS)
+                          for k in ks])
         cols = self.n_fixed_cols + np.asarray(ks, dtype=np.int32)
         self.h.changeColsBounds(len(ks), cols, np.zeros(len(ks)), np.where(agree, highspy.kHighsInf, 0.0))
 
@@ -696,12 +727,13 @@ class _DantzigWolfe:
     def add_site_rows(self, rows: dict[int, np.ndarray], at: dict[int, int], least) -> int:
         """Rows appended to the blocks for some sites (site -> row indices): into their LPs, and their proposals
         raised in column `at[site]` (a position in its columns) to least(site, x) where below, so that they
-        agree with the rows (`_Master.raise_to`); then the master is solved again. How many proposals were
-        raised."""
+        agree with the rows (`_Master.raise_to`); proposals that still break a row are retired
+        (`_Master.retire_breaking`); then the master is solved again. How many proposals were raised."""
         raised = 0
         for i, added in rows.items():
             self.sites.add_rows(i, added)
             raised += self.master.raise_to(i, at[i], lambda x, i=i: least(i, x))
+            self.master.retire_breaking(i, added)
         self.solve_master()
         return raised
 
@@ -1376,8 +1408,9 @@ def _bound_and_redesign(d: ModelData, plan: YearPlan, b: SiteBlocks, start_duals
             d, x, (yb.model, yb.mat, yb.blocks), yb.dw.y_link, source="average days with the year's cuts",
             mip_gap=mip_gap, deadline=deadline, out=out, say=say)
         if got is not None:
-            yb.cut_at(_site_designs(got[1], got[0].matrix, got[0].x), dispatch(*got), deadline)
-            if got[0].objective < out.plan_objective:
+            cheaper = got[0].objective < out.plan_objective
+            yb.cut_at(_site_designs(got[1], got[0].matrix, got[0].x), dispatch(*got), deadline, core=cheaper)
+            if cheaper:
                 say(f"plan from the average days with the year's cuts: {got[0].objective:,.0f}, "
                     f"{1 - got[0].objective / out.plan_objective:.3%} below the first")
                 plan = got[0]

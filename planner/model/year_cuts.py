@@ -25,8 +25,15 @@ that link sites (demand, hub rules, emissions) are not in Q_s: leaving rows out 
 The carbon price is folded into the sites' import costs when emissions are only priced, not capped; with a cap
 the cuts leave emissions to the relaxation.
 
+Where the year cannot run a design x_k at all (a green-connection rule fails over the real year, though not on
+the average days), the cut is a feasibility cut  0 >= V_s(x_k) + h_k (x - x_k), V_s the least violation of the
+site's green-connection rules with the design fixed (`YearDispatch.feasibility_cut`): convex, and 0 at every
+design the year can run.
+
 `YearBound` runs the rounds: each cuts the relaxation's solution (per site, a convex combination of design
-proposals) where a site's year costs more than theta_s says, until the plan is proven, no cut is violated, or
+proposals) where a site's year costs more than theta_s says, by in-out separation (the cut made halfway from a
+core design, the best plan's, towards the relaxation's; at the relaxation's own where that does not cut it off),
+until the plan is proven, no cut is violated, or
 the bound cannot prove the plan in the time given; `YearBound.design` dives the relaxation to a second design
 (`planner.model.decompose._bound_and_redesign` runs it over the year).
 """
@@ -37,6 +44,7 @@ import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import highspy
 import numpy as np
@@ -68,6 +76,14 @@ BOUND_DAYS = 12  # average days of the relaxation the cuts go into: with them, 2
 PROGRESS_ROUNDS = 3
 CUT_TOLERANCE = 1e-4  # a cut is added when the year costs more than theta_s by this share of the site's cost
 SAFETY = 1e-7  # relative margin taken off a cut's level: HiGHS' optimum is optimal to its tolerances
+# a site's annual green-connection rules, the rows a design that the average days allow can fail over the real
+# year: elastic in the year LP's feasibility problem, whose planes are the feasibility cuts
+ELASTIC_FAMILIES = frozenset({"green_selfuse_of_generation", "green_selfuse_of_consumption", "green_export_limit"})
+FEASIBILITY_TOLERANCE = 1e-3  # MWh/yr of rule violation below which a design counts as feasible for its year
+# in-out separation: cuts are made this far from a site's core point towards the relaxation's design, and the core
+# moves there. On Y it reached the bound of 300 s of plain cuts in 200 s: near the core the cuts are deeper where
+# plans lie, and the year LPs, warm-started from the last point, take a third of the time (session 13)
+SEPARATION_WEIGHT = 0.5
 
 
 def _family(row) -> str:
@@ -100,6 +116,34 @@ def carbon_price_on_imports(mat: HighsMatrix, cost: np.ndarray) -> np.ndarray:
     return out
 
 
+class Cut(NamedTuple):
+    """A plane from site `site`'s year LP at the design `at`, with `grad` its slopes in the design columns.
+    Optimality cut: theta_s >= value + grad (x - at), value = Q_s(at). Feasibility cut (`feasibility`): 0 >= value +
+    grad (x - at), value = the least violation of the site's green-connection rules over the year at `at`."""
+
+    site: int
+    value: float
+    at: dict
+    grad: dict
+    feasibility: bool = False
+
+
+def _cut_level(cut: Cut, keys: list) -> tuple[float, np.ndarray]:
+    """(level, slopes over `keys`) of the plane  level + g x  of a cut, with the design as `YearDispatch.cut`
+    fixed it (negatives at 0), less the SAFETY margin, and never above 0 at x = 0 (the zero design costs nothing
+    and breaks no rule, so a plane below Q_s, or below the violation, is <= 0 there)."""
+    g = np.array([cut.grad[k] for k in keys])
+    x = np.array([max(cut.at.get(k, 0.0), 0.0) for k in keys])
+    return min(cut.value - abs(cut.value) * SAFETY - float(g @ x), 0.0), g
+
+
+def cut_value(cut: Cut, design: dict) -> float:
+    """The plane of `cut` at another design of its site."""
+    keys = list(cut.grad)
+    level, g = _cut_level(cut, keys)
+    return level + float(g @ np.array([max(design.get(k, 0.0), 0.0) for k in keys]))
+
+
 @dataclass
 class OperatingCost:
     """The average-day blocks with theta_s: `blocks` (a `SiteBlocks` with the theta columns and rows appended)
@@ -108,7 +152,8 @@ class OperatingCost:
     blocks: object  # SiteBlocks
     theta_col: np.ndarray
     design_cols: list[dict[tuple[str, object], int]]
-    cuts: list[list[tuple[float, np.ndarray, np.ndarray]]] = None  # per site: (level, columns, gradient)
+    cuts: list[list[tuple[float, np.ndarray, np.ndarray]]] = None  # per site, optimality cuts: (level, columns, g)
+    n_feasibility: int = 0  # feasibility cuts added (rows over the design columns only)
 
     def __post_init__(self):
         if self.cuts is None:
@@ -116,27 +161,32 @@ class OperatingCost:
 
     @property
     def n_cuts(self) -> int:
-        return sum(map(len, self.cuts))
+        return sum(map(len, self.cuts)) + self.n_feasibility
 
     def required(self, i: int, x: np.ndarray) -> float:
         """The least theta_s that site i's cuts allow at its columns' values x (in the order of site_cols)."""
         return max((level + float(g @ x[pos]) for level, pos, g in self.cuts[i]), default=-math.inf)
 
-    def add_cuts(self, cuts: list[tuple[int, float, dict[tuple[str, object], float], dict[tuple[str, object], float]]]
-                 ) -> None:
-        """Rows theta_s - g (x - x_k) >= Q_s(x_k) for (site, Q, design values x_k, gradient g) into `blocks`."""
+    def add_cuts(self, cuts: list[Cut]) -> None:
+        """Rows into `blocks`: theta_s - g x >= level for optimality cuts, -g x >= level for feasibility cuts."""
         b = self.blocks
         n_col = b.a_csc.shape[1]
         data, indices, indptr, lower = [], [], [0], []
-        for i, q, at, grad in cuts:
-            keys = [k for k, g in grad.items() if g != 0.0]
+        for cut in cuts:
+            i = cut.site
+            keys = [k for k, g in cut.grad.items() if g != 0.0]
             cols = np.array([self.design_cols[i][k] for k in keys], dtype=np.int64)
-            g = np.array([grad[k] for k in keys])
-            x = np.array([max(at.get(k, 0.0), 0.0) for k in keys])  # as `YearDispatch.cut` fixed them
-            level = min(q - abs(q) * SAFETY - float(g @ x), 0.0)  # Q_s(0) = 0: a plane below it is <= 0 there
-            self.cuts[i].append((level, np.searchsorted(b.site_cols[i], cols), g))
-            indices += [self.theta_col[i], *cols.tolist()]
-            data += [1.0, *(-g).tolist()]
+            level, g = _cut_level(cut, keys)
+            if cut.feasibility:  # no theta: scaled to slopes <= 1, as MWh per MW can reach thousands
+                self.n_feasibility += 1
+                lead_idx, lead_val = [], []
+                scale = max(float(np.abs(g).max(initial=0.0)), 1.0)
+                level, g = level / scale, g / scale
+            else:
+                self.cuts[i].append((level, np.searchsorted(b.site_cols[i], cols), g))
+                lead_idx, lead_val = [self.theta_col[i]], [1.0]
+            indices += [*lead_idx, *cols.tolist()]
+            data += [*lead_val, *(-g).tolist()]
             indptr.append(len(indices))
             lower.append(level)
         new = sp.csr_matrix((np.array(data), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int32)),
@@ -146,8 +196,8 @@ class OperatingCost:
         b.a_csc = b.a_csr.tocsc()
         b.row_lower = np.concatenate([b.row_lower, lower])
         b.row_upper = np.concatenate([b.row_upper, np.full(len(cuts), highspy.kHighsInf)])
-        for k, (i, *_rest) in enumerate(cuts):
-            b.site_rows[i] = np.append(b.site_rows[i], first + k)
+        for k, cut in enumerate(cuts):
+            b.site_rows[cut.site] = np.append(b.site_rows[cut.site], first + k)
 
 
 def with_operating_cost(b, mat: HighsMatrix) -> OperatingCost:
@@ -194,16 +244,29 @@ class YearDispatch:
     operating column, without the families that link sites (`LINKING_FAMILIES`)."""
 
     def __init__(self, mat: HighsMatrix, rows: np.ndarray, a_csr: sp.csr_matrix, cost: np.ndarray,
-                 design: np.ndarray):
+                 design: np.ndarray, elastic: np.ndarray):
         sub = a_csr[rows]
         cols = np.unique(sub.indices)
         self.design = {_key(mat.columns[j]): k for k, j in enumerate(cols.tolist()) if design[j]}
         self._pos = np.fromiter(self.design.values(), dtype=np.int32, count=len(self.design))
         arrays = mat.compiled
+        lower, upper = arrays.row_lower[rows], arrays.row_upper[rows]
+        # a violation column per side of each elastic row, fixed at 0 but in `feasibility_cut`
+        at_row, sign = [], []
+        for side, bound in ((1.0, lower), (-1.0, upper)):
+            bounded = np.flatnonzero(elastic & np.isfinite(bound) & (np.abs(bound) < highspy.kHighsInf))
+            at_row += bounded.tolist()
+            sign += [side] * len(bounded)
+        n_slack = len(at_row)
+        slack = sp.csc_matrix((np.array(sign), (np.array(at_row, dtype=np.int64), np.arange(n_slack))),
+                              shape=(len(rows), n_slack))
+        self._slack = len(cols) + np.arange(n_slack, dtype=np.int32)
+        self._cost = np.concatenate([np.where(design[cols], 0.0, cost[cols]), np.zeros(n_slack)])
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
-        pass_arrays(self.h, sub[:, cols].tocsc(), np.where(design[cols], 0.0, cost[cols]), arrays.col_lower[cols],
-                    arrays.col_upper[cols], arrays.row_lower[rows], arrays.row_upper[rows])
+        pass_arrays(self.h, sp.hstack([sub[:, cols], slack], format="csc"), self._cost,
+                    np.concatenate([arrays.col_lower[cols], np.zeros(n_slack)]),
+                    np.concatenate([arrays.col_upper[cols], np.zeros(n_slack)]), lower, upper)
 
     @staticmethod
     def for_sites(mat: HighsMatrix, site_of_col: np.ndarray) -> dict[int, YearDispatch]:
@@ -215,17 +278,19 @@ class YearDispatch:
         site = row_owner(a, site_of_col)  # -1 also for empty rows
         row_of_nz = np.repeat(np.arange(n_rows), np.diff(a.indptr))
         operating = np.bincount(row_of_nz, weights=~design[a.indices], minlength=n_rows) > 0
-        families: dict[int, bool] = {}
-        linking = np.fromiter((families.setdefault(id(c := row[0].parent_component()), c.local_name in LINKING_FAMILIES)
-                               for row in mat.rows), dtype=bool, count=n_rows)
+        families: dict[int, str] = {}
+        family = [families.setdefault(id(c := row[0].parent_component()), c.local_name) for row in mat.rows]
+        linking = np.fromiter((f in LINKING_FAMILIES for f in family), dtype=bool, count=n_rows)
+        elastic = np.fromiter((f in ELASTIC_FAMILIES for f in family), dtype=bool, count=n_rows)
         own = (site >= 0) & operating & ~linking
         cost = carbon_price_on_imports(mat, mat.compiled.cost)
-        return {int(i): YearDispatch(mat, np.flatnonzero(own & (site == i)), a, cost, design)
+        return {int(i): YearDispatch(mat, rows := np.flatnonzero(own & (site == i)), a, cost, design, elastic[rows])
                 for i in np.unique(site[own]).tolist()}
 
     def cut(self, at: dict[tuple[str, object], float], deadline: float) -> tuple[float, dict] | None:
-        """(Q_s at the design `at`, reduced costs of the design columns), or None if the LP does not solve to
-        optimality by `deadline` (a perf_counter time). Design columns not in `at` are fixed at 0."""
+        """(Q_s at the design `at`, reduced costs of the design columns); (inf, {}) if the site has no dispatch for
+        the year with that design (e.g. a green-connection rule fails over the year); None if the LP does not
+        solve by `deadline` (a perf_counter time). Design columns not in `at` are fixed at 0."""
         h = self.h
         x = np.fromiter((max(at.get(k, 0.0), 0.0) for k in self.design), dtype=float, count=len(self.design))
         h.changeColsBounds(len(self._pos), self._pos, x, x)
@@ -234,10 +299,37 @@ class YearDispatch:
             return None
         h.setOptionValue("time_limit", time_limit(h, left))
         run(h)
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        status = h.getModelStatus()
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return math.inf, {}
+        if status != highspy.HighsModelStatus.kOptimal:
             return None
         dual = np.asarray(h.getSolution().col_dual)[self._pos]
         return h.getObjectiveValue(), dict(zip(self.design, dual.tolist()))
+
+    def feasibility_cut(self, deadline: float) -> tuple[float, dict] | None:
+        """At the design of the last `cut` (one the year cannot run): (the least total violation of the site's
+        green-connection rules over the year, MWh/yr, and its reduced costs in the design columns). The least
+        violation is convex in the design and 0 at every design the year can run, so its plane there is <= 0:
+        a feasibility cut. None if the rows of other families fail too, or out of time."""
+        h, n_slack = self.h, len(self._slack)
+        left = deadline - time.perf_counter()
+        if not n_slack or left <= 0:
+            return None
+        n_col = len(self._cost)
+        every = np.arange(n_col, dtype=np.int32)
+        h.changeColsBounds(n_slack, self._slack, np.zeros(n_slack), np.full(n_slack, highspy.kHighsInf))
+        h.changeColsCost(n_col, every, np.where(np.isin(every, self._slack), 1.0, 0.0))
+        try:
+            h.setOptionValue("time_limit", time_limit(h, left))
+            run(h)
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+            dual = np.asarray(h.getSolution().col_dual)[self._pos]
+            return h.getObjectiveValue(), dict(zip(self.design, dual.tolist()))
+        finally:
+            h.changeColsCost(n_col, every, self._cost)
+            h.changeColsBounds(n_slack, self._slack, np.zeros(n_slack), np.zeros(n_slack))
 
 
 def site_year_data(d, site: str):
@@ -263,10 +355,11 @@ class _YearCuts:
             self.by_site[site] = YearDispatch.for_sites(mat, blocks.col_site)[0]
         return self.by_site[site]
 
-    def violated(self, points: list[tuple[int, dict, float]], deadline: float) -> list | None:
-        """Cuts (site, Q, design, reduced costs) at the designs `points` (site, design, its theta) where the year
-        costs more than theta; None if a year LP did not solve by `deadline`. A site's points run in turn (one
-        HiGHS object per site), the sites on PRICING_THREADS threads."""
+    def violated(self, points: list[tuple[int, dict, dict, float]], deadline: float) -> list | None:
+        """Cuts at the designs of `points` (site, design to cut at, design to check, theta there) that cut the
+        checked design off: optimality cuts whose plane there is above theta, feasibility cuts (where the year
+        cannot run the design) whose plane there is above 0. None if a year LP did not solve by `deadline`. A
+        site's points run in turn (one HiGHS object per site), the sites on PRICING_THREADS threads."""
         sites = self.oc.blocks.sites
         by_site: dict[int, list] = {}
         for point in points:
@@ -278,14 +371,23 @@ class _YearCuts:
 
         def of_site(todo: list) -> list | None:
             got = []
-            for i, at, theta in todo:
-                year = self.by_site[sites[i]].cut(at, deadline)
+            for i, at, check, theta in todo:
+                lp = self.by_site[sites[i]]
+                year = lp.cut(at, deadline)
                 if year is None:
                     return None
-                known = self.oc.design_cols[i]
-                if (year[0] > theta + CUT_TOLERANCE * max(abs(year[0]), 1.0)
-                        and all(k in known for k, g in year[1].items() if g != 0.0)):
-                    got.append((i, year[0], at, year[1]))
+                if year[0] == math.inf:  # the year cannot run this design: cut by its least rule violation
+                    year = lp.feasibility_cut(deadline)
+                    if year is None or year[0] <= FEASIBILITY_TOLERANCE:
+                        continue
+                    cut = Cut(i, year[0], at, year[1], feasibility=True)
+                    cuts_off = cut_value(cut, check) > FEASIBILITY_TOLERANCE
+                else:
+                    cut = Cut(i, year[0], at, year[1])
+                    value = cut_value(cut, check)
+                    cuts_off = theta == -math.inf or value > theta + CUT_TOLERANCE * max(abs(value), 1.0)
+                if cuts_off and all(k in self.oc.design_cols[i] for k, g in cut.grad.items() if g != 0.0):
+                    got.append(cut)
             return got
 
         clock = time.perf_counter()
@@ -331,23 +433,28 @@ class YearBound:
         self.site_no = {s: i for i, s in enumerate(b.sites)}
         self.history: list[tuple[float, float]] = []  # (perf_counter time, bound) after each round of cuts
         self._pending: list = []
+        self.core: dict[int, dict] = {}  # site -> its core design for in-out separation (absent: the zero design)
 
     @property
     def bound(self) -> float:
         return self._out.bound
 
-    def cut_at(self, designs: dict[str, dict], dispatch: dict[str, YearDispatch], deadline: float) -> None:
+    def cut_at(self, designs: dict[str, dict], dispatch: dict[str, YearDispatch], deadline: float, *,
+               core: bool = True) -> None:
         """Cuts at a plan's design ({site: {(name, index): value}}), from the year's LPs in `dispatch` where
-        given ({site: YearDispatch}; a site without one gets its own model)."""
+        given ({site: YearDispatch}; a site without one gets its own model). `core`: the design becomes the core
+        of the in-out separation (the best plan's design)."""
         for s, lp in dispatch.items():
             self.year.by_site.setdefault(s, lp)
-        got = self.year.violated([(self.site_no[s], at, -math.inf) for s, at in designs.items()], deadline)
+        got = self.year.violated([(self.site_no[s], at, at, -math.inf) for s, at in designs.items()], deadline)
         self._pending += got or []
+        if core:
+            self.core = {self.site_no[s]: dict(at) for s, at in designs.items()}
 
     def tighten(self, plan_objective: float | None, deadline: float) -> float:
         """Rounds of column generation and cuts until the bound proves `plan_objective` within the gap, no cut
         is violated, the bound rises too slowly to prove it by `deadline`, or the time is up; the bound."""
-        b, dw, oc = self.blocks, self.dw, self.oc
+        dw, oc = self.dw, self.oc
         while True:
             if self._pending:
                 self._add(self._pending)
@@ -367,21 +474,40 @@ class YearBound:
                                                                                           self.mip_gap), deadline):
                 self.say("the bound rises too slowly to prove the plan within the gap in the time given: stopped")
                 break
-            x = dw.x
-            points = [(i, {k: float(x[j]) for k, j in oc.design_cols[i].items()}, float(x[oc.theta_col[i]]))
-                      for i in range(len(b.sites)) if x[b.open_col[i]] > _EPS]
-            self._pending = self.year.violated(points, deadline) or []
+            self._pending = self._separate(dw.x, deadline)
             if not self._pending:
                 break
         return self.bound
+
+    def _separate(self, x: np.ndarray, deadline: float) -> list:
+        """In-out separation at the relaxation's solution x: for each used site, a cut at SEPARATION_WEIGHT of the
+        way from its core design to its design in x, kept if it cuts x off (the core moves to that point); where
+        none does, a cut at x itself if that does. The cuts; none if out of time."""
+        b, oc, w = self.blocks, self.oc, SEPARATION_WEIGHT
+        relaxed = {i: ({k: float(x[j]) for k, j in oc.design_cols[i].items()}, float(x[oc.theta_col[i]]))
+                   for i in range(len(b.sites)) if x[b.open_col[i]] > _EPS}
+        points, mixed = [], set()
+        for i, (at, theta) in relaxed.items():
+            core = self.core.get(i, {})
+            point = {k: w * at.get(k, 0.0) + (1.0 - w) * core.get(k, 0.0) for k in at.keys() | core.keys()}
+            if any(abs(point[k] - at.get(k, 0.0)) > _EPS * max(abs(point[k]), 1.0) for k in point):
+                mixed.add(i)
+            self.core[i] = point
+            points.append((i, point, at, theta))
+        got = self.year.violated(points, deadline) or []
+        missed = mixed - {cut.site for cut in got}
+        if missed and time.perf_counter() < deadline:
+            at_x = [(i, relaxed[i][0], relaxed[i][0], relaxed[i][1]) for i in sorted(missed)]
+            got += self.year.violated(at_x, deadline) or []
+        return got
 
     def _add(self, cuts: list) -> None:
         b = self.blocks
         first = b.a_csr.shape[0]
         self.oc.add_cuts(cuts)
         added: dict[int, list[int]] = {}
-        for k, (i, *_rest) in enumerate(cuts):
-            added.setdefault(i, []).append(first + k)
+        for k, cut in enumerate(cuts):
+            added.setdefault(cut.site, []).append(first + k)
         self.dw.add_site_rows({i: np.array(rows) for i, rows in added.items()},
                               {i: len(b.site_cols[i]) - 1 for i in added}, self.oc.required)
 
@@ -394,7 +520,8 @@ class YearBound:
         dw = _DantzigWolfe(self.blocks, DecompositionOutcome(), self.say)
         dw.penalty, dw.penalty_raises = self.dw.penalty, self.dw.penalty_raises  # as raised to serve every row
         dw.master.set_penalty(dw.penalty)
-        dw.master.add([dw.sites.proposal(i, x.copy()) for i, x in self.dw.master.proposals])
+        dw.master.add([dw.sites.proposal(i, x.copy()) for k, (i, x) in enumerate(self.dw.master.proposals)
+                       if k not in self.dw.master.retired])
         dw.y_link = self.dw.y_link.copy()
         if not dw.solve_master() or dw.x is None:
             return None
