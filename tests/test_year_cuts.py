@@ -114,6 +114,33 @@ def test_a_design_the_year_cannot_run_gets_a_feasibility_cut_that_every_runnable
     assert lp.cut(base, math.inf)[0] == pytest.approx(year_lp(model.data, "s1").cut(base, math.inf)[0], rel=1e-9)
 
 
+def test_a_feasibility_cut_retires_the_proposals_that_break_it_and_the_relaxation_then_meets_it(varying_year):
+    """`YearBound._add` with a feasibility cut (here: s1's PV at most half the relaxation's): the row goes into
+    the blocks scaled, the master's proposals above it are retired, and after more column generation the
+    relaxation's solution meets it."""
+    model, _ = varying_year
+    d = model.data
+    yb = YearBound(d, mip_gap=1e-9, out=DecompositionOutcome(), say=lambda _: None)
+    try:
+        x = yb.dw.run(tolerance=0.0, time_limit_s=120.0)
+        i = d.sites.index("s1")
+        pv_col = yb.oc.design_cols[i]["pv_mw", "s1"]
+        pv = float(x[pv_col])
+        assert pv > 1.0
+        at = {("pv_mw", "s1"): pv}
+        yb._add([Cut(i, 0.5 * pv, at, {("pv_mw", "s1"): 1.0}, feasibility=True)])  # 0 >= pv/2 + (pv' - pv)
+        master = yb.dw.master
+        assert master.retired and all(master.proposals[k][0] == i for k in master.retired)
+        position = int(np.searchsorted(yb.blocks.site_cols[i], pv_col))
+        kept = [k for k in master.of_site[i] if k not in master.retired]
+        assert all(master.proposals[k][1][position] <= 0.5 * pv * (1 + 1e-6) for k in kept)
+        x = yb.dw.run(tolerance=0.0, time_limit_s=120.0)
+        assert x[pv_col] <= 0.5 * pv * (1 + 1e-6)
+        assert yb.oc.n_feasibility == 1
+    finally:
+        yb.close()
+
+
 @pytest.fixture(scope="module")
 def average_days_optimum(varying_year):
     outcome = HighsSolver(build_model(aggregated_days(varying_year[0].data, BOUND_DAYS))).solve(mip_gap=1e-9,
