@@ -285,7 +285,8 @@ def test_full_year_frees_capacities_the_design_days_cannot_carry():
     grid power, so the rule "self-use >= 5 % of consumption" sizes PV just enough for the design days. Over the
     year that PV falls far short: the PV site's year LP has no solution with any fixing that keeps the design
     days' PV, so it moves on to the first that frees PV, alone; that plan meets the rule over the year and is
-    the direct optimum. A second open site, far away for a demand of its own, keeps the tightest fixing."""
+    the direct optimum. A second open site, far away for a demand of its own, keeps the tightest fixing until
+    the year's LP has a plan, and then sizes its capacities for the year as every site does."""
     from model_tables import cooling, demand, make_case, profiles, site
 
     from planner.model.decompose import DESIGN_DAYS, YEAR_FIXINGS, coarse_case
@@ -325,8 +326,11 @@ def test_full_year_frees_capacities_the_design_days_cannot_carry():
     assert not any("plain has no dispatch" in line for line in lines), lines
     final = [line for line in lines if "the year's LP of the 2 open sites: " in line]
     assert len(final) == 1 and "no plan" not in final[0], lines
-    assert final[0].endswith(f"with {YEAR_FIXINGS[0][0]} of the {DESIGN_DAYS} days fixed at plain; "
-                             f"{YEAR_FIXINGS[first_free][0]} of the {DESIGN_DAYS} days fixed at solar"), final
+    # plain ran the year at the tightest fixing; once that gave a plan, it sized its capacities too
+    assert first_free == len(YEAR_FIXINGS) - 1
+    sized = [line for line in lines if "PV, wind and battery sized for the year" in line]
+    assert len(sized) == 1 and "at 1 of 1 sites" in sized[0], lines
+    assert final[0].endswith(f"with {YEAR_FIXINGS[-1][0]} of the {DESIGN_DAYS} days fixed at every site"), final
 
     info = result.solve
     assert info.objective_cny == pytest.approx(direct.solve.objective_cny, rel=1e-6)

@@ -23,8 +23,8 @@ from planner.model.solver import HighsSolver
 from planner.model.year_cuts import (
     BOUND_DAYS,
     DESIGN_VARIABLES,
-    Cut,
     SEPARATION_WEIGHT,
+    Cut,
     YearBound,
     YearDispatch,
     cut_value,
@@ -207,29 +207,49 @@ def test_in_out_separation_cuts_the_relaxation_off_between_the_core_and_it(varyi
         yb.close()
 
 
-def test_a_full_year_plan_gets_a_second_design_from_the_relaxation_with_the_years_cuts(varying_year):
-    """`decompose_on_days` with a gap no bound can prove: the plan from the design days, the bound with cuts,
-    then a second design dived from that relaxation and run over the year; the better of the two is kept,
-    feasible for every hour, and the bound stays below the year's optimum."""
+def test_full_year_designs_are_sized_for_the_year_and_redived_from_the_relaxation_with_the_years_cuts(varying_year):
+    """`decompose_on_days` with a gap no bound can prove: the design days' design, run over the year with its
+    PV, wind and battery fixed, then sized for the year (`_size_for_the_year`); designs dived from the
+    relaxation with the year's cuts take turns with rounds of cuts, each design run over the year once. The
+    cheapest plan is kept: it costs what the year's LP with its integers and assignments fixed costs (solved
+    whole by HiGHS), it is feasible every hour, and the bound stays below the year's optimum. Here every dive
+    opens both sites, as the design days do: the year's plan is found once, and the turns end when the rounds
+    find no violated cut and the dive gives that design again."""
     from model_tables import violations
 
-    from planner.model.decompose import decompose_on_days
+    from planner.model.decompose import INTEGER_DESIGN, decompose_on_days
 
     _, year_cost = varying_year
     fresh = PlanningModel(varying_year[0].case)
     lines: list[str] = []
     out, plan = decompose_on_days(fresh.model, fresh.data, mip_gap=1e-9, time_limit_s=300.0, log=lines.append)
-    year_lps = [float(found.group(1).replace(",", "")) for line in lines
-                if (found := re.search(r"the year's LP of the \d+ open sites: ([-\d,]+), with", line))]
-    assert len(year_lps) == 2, lines  # the design days' design, then the relaxation's
-    assert any("of the average days with the year's cuts fixed" in line for line in lines)
+
+    def amounts(pattern: str) -> list[float]:
+        return [float(found.group(1).replace(",", "")) for line in lines if (found := re.search(pattern, line))]
+
+    year_lps = amounts(r"the year's LP of the \d+ open sites: ([-\d,]+), with")
+    fixed = amounts(r"year: master ([-\d,]+) after")
+    sized = amounts(r"sized for the year at \d+ of \d+ sites: master ([-\d,]+)")
+    redived = sum("opening 2 sites" in line for line in lines[lines.index(next(
+        line for line in lines if "the year's LP of the" in line)):])
+    tried_before = sum("the design dived from the relaxation was tried before" in line for line in lines)
+    assert redived >= 2 and redived == len(year_lps) - 1 + tried_before, lines  # dived again after each turn
+    assert len(set(year_lps)) == len(year_lps)  # no design run over the year twice
+    assert lines[-1].endswith("the design dived from the relaxation was tried before")  # nothing left to change
+    assert sized == year_lps and all(s <= f + 1.0 for s, f in zip(sized, fixed, strict=True))
+    assert min(s / f - 1 for s, f in zip(sized, fixed, strict=True)) < -1e-4  # sizing for the year pays here
     assert out.plan_objective == pytest.approx(min(year_lps), abs=1.0)  # the log rounds to 1 CNY
-    assert year_lps[1] < year_lps[0]  # here the relaxation that knows the year's costs designs better
     assert year_cost * (1 - 1e-7) <= out.plan_objective
     assert out.bound <= year_cost * (1 + 1e-7) and out.year_cuts >= 2
     plan.load_into(fresh.model)
     assert violations(fresh.model) == []
     assert pyo.value(fresh.model.total_cost) == pytest.approx(out.plan_objective, rel=1e-7)
+    for name in INTEGER_DESIGN:
+        if hasattr(fresh.model, name):
+            getattr(fresh.model, name).fix()
+    best_sizes = HighsSolver(fresh.model).solve(mip_gap=1e-9, time_limit_s=300)
+    assert best_sizes.status == "optimal"
+    assert out.plan_objective == pytest.approx(best_sizes.objective, rel=1e-6)
 
 
 def test_the_rounds_stop_when_the_bound_at_its_pace_cannot_prove_the_plan_in_time():

@@ -34,8 +34,8 @@ design the year can run.
 proposals) where a site's year costs more than theta_s says, by in-out separation (the cut made halfway from a
 core design, the best plan's, towards the relaxation's; at the relaxation's own where that does not cut it off),
 until the plan is proven, no cut is violated, or
-the bound cannot prove the plan in the time given; `YearBound.design` dives the relaxation to a second design
-(`planner.model.decompose._bound_and_redesign` runs it over the year).
+the bound cannot prove the plan in the time given; `YearBound.design` dives the relaxation to a new design
+(`planner.model.decompose._bound_and_redesign` runs it over the year, in turns with the rounds).
 """
 
 from __future__ import annotations
@@ -433,6 +433,7 @@ class YearBound:
         self.site_no = {s: i for i, s in enumerate(b.sites)}
         self.history: list[tuple[float, float]] = []  # (perf_counter time, bound) after each round of cuts
         self._pending: list = []
+        self.stopped = ""  # why the last `tighten` stopped
         self.core: dict[int, dict] = {}  # site -> its core design for in-out separation (absent: the zero design)
 
     @property
@@ -451,31 +452,40 @@ class YearBound:
         if core:
             self.core = {self.site_no[s]: dict(at) for s, at in designs.items()}
 
-    def tighten(self, plan_objective: float | None, deadline: float) -> float:
+    def tighten(self, plan_objective: float | None, deadline: float, *, give_up: bool = True) -> float:
         """Rounds of column generation and cuts until the bound proves `plan_objective` within the gap, no cut
-        is violated, the bound rises too slowly to prove it by `deadline`, or the time is up; the bound."""
+        is violated, the time is up, or (`give_up`) the bound, rising as over this call's last PROGRESS_ROUNDS
+        rounds, would not prove it by `deadline`; the bound. Why it stopped is left in `stopped`: "proven",
+        "converged" (no cut violated: more rounds would not raise it), "slow", "time" or "failed" (no solution
+        of the relaxation)."""
         dw, oc = self.dw, self.oc
+        first = len(self.history)
+        self.stopped = "time"
         while True:
             if self._pending:
                 self._add(self._pending)
                 self._pending = []
             clock = time.perf_counter()
             dw.run(tolerance=BOUND_TOLERANCE * self.mip_gap, time_limit_s=deadline - clock)
-            if not math.isfinite(self.bound) or dw.x is None:
+            if not math.isfinite(self.bound) or dw.x is None:  # out of time before a bound, or no relaxation
+                self.stopped = "failed" if dw.x is None else "time"
                 break
             self.say(f"lower bound from {self.n_days} average days and {oc.n_cuts} cuts from the year's dispatch: "
                      f"{self.bound:,.0f} after {self._out.rounds} rounds ({time.perf_counter() - clock:.1f} s)")
             self.history.append((time.perf_counter(), self.bound))
             if plan_objective is not None and plan_objective <= target_for(self.bound, self.mip_gap):
+                self.stopped = "proven"
                 break
             if time.perf_counter() > deadline:
                 break
-            if plan_objective is not None and not _may_prove(self.history, _bound_proving(plan_objective,
-                                                                                          self.mip_gap), deadline):
+            if give_up and plan_objective is not None and not _may_prove(
+                    self.history[first:], _bound_proving(plan_objective, self.mip_gap), deadline):
                 self.say("the bound rises too slowly to prove the plan within the gap in the time given: stopped")
+                self.stopped = "slow"
                 break
             self._pending = self._separate(dw.x, deadline)
             if not self._pending:
+                self.stopped = "converged" if time.perf_counter() < deadline else "time"
                 break
         return self.bound
 
