@@ -535,3 +535,22 @@ def test_a_site_lp_that_has_run_long_still_gets_the_time_left(case):
     lps.deadline = time.perf_counter() + 1.0
     [(v, x)] = lps.price_all([i], np.zeros(len(b.linking_rows)))
     assert x is not None and h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+
+
+def test_a_site_lps_optimum_is_checked_against_its_solution_to_the_size_of_the_terms():
+    """`_solution_agrees`: a priced cost that is a difference of large sums may be off by HiGHS' tolerance on the
+    terms (here 2e4 CNY of 3e10, 2e-6 of the priced cost itself) and is trusted; 1e5 CNY or a gross disagreement
+    (4.6e9 CNY, as once seen after many cut rows) is not."""
+    import scipy.sparse as sp
+
+    from planner.model.decompose import _solution_agrees
+
+    cost = np.array([1e4, -1e4])
+    a_link, y_link = sp.csr_matrix(np.array([[1.0, 1.0]])), np.array([5e3])
+    x = np.array([1e6, 1e6])  # cost terms 1e10 - 1e10; the linking price 5e3 x 2e6 = 1e10
+    priced = float(cost @ x - y_link @ (a_link @ x))
+    assert priced == -1e10
+    assert _solution_agrees(priced, x, cost, a_link, y_link)
+    assert _solution_agrees(priced + 2e4, x, cost, a_link, y_link)
+    assert not _solution_agrees(priced + 1e5, x, cost, a_link, y_link)
+    assert not _solution_agrees(priced - 4.6e9, x, cost, a_link, y_link)
