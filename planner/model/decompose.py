@@ -1582,9 +1582,9 @@ def _size_for_the_year(dw: _DantzigWolfe, loosest: list[dict[int, float]], level
         dw.unfix(i, [j for j in dw.fixed.get(i, {}) if j not in loosest[i]], cold=False)
         dw.sites.cold_solvers[i] = levels[-1][2]
     dw.sites.deadline = until
-    priced = dw.sites.price_all(sizing, dw.y_link, until)
-    sized = [i for i, got in zip(sizing, priced, strict=True) if got is not None and got[1] is not None]
-    dw.master.add([dw.sites.proposal(i, priced[sizing.index(i)][1]) for i in sized])
+    sized = {i: got[1] for i, got in zip(sizing, dw.sites.price_all(sizing, dw.y_link, until), strict=True)
+             if got is not None and got[1] is not None}
+    dw.master.add([dw.sites.proposal(i, x) for i, x in sized.items()])
     if dw.solve_master():
         dw.run(tolerance=tolerance, time_limit_s=until - time.perf_counter())
     for i in sized:
