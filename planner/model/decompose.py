@@ -74,10 +74,10 @@ DESIGN_DAYS = 12
 # Once less than REDESIGN_ROOM x the last design's time is left, the rounds go on to the deadline.
 BOUND_FIRST_SHARE = 0.4
 REDESIGN_SHARE = 0.3
+REDESIGN_ROOM = 1.2
 # the year's LP sizes PV, wind and battery itself (`_size_for_the_year`) in up to this share of the time left once
 # it has a plan with them fixed: on Y, 0.46 % cheaper in 96 s (session 14)
 SIZING_SHARE = 0.3
-REDESIGN_ROOM = 1.2
 # What a full-year case takes from its design days, in order of trial for each site: the integers with the
 # assignments, and the capacities that have to fit the year as a whole (PV, wind, battery), not its peak (grid).
 # Capacity columns appear in every hour's rows; with them free, the year's LP is 10-15 x slower.

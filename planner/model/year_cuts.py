@@ -294,18 +294,7 @@ class YearDispatch:
         h = self.h
         x = np.fromiter((max(at.get(k, 0.0), 0.0) for k in self.design), dtype=float, count=len(self.design))
         h.changeColsBounds(len(self._pos), self._pos, x, x)
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            return None
-        h.setOptionValue("time_limit", time_limit(h, left))
-        run(h)
-        status = h.getModelStatus()
-        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-            return math.inf, {}
-        if status != highspy.HighsModelStatus.kOptimal:
-            return None
-        dual = np.asarray(h.getSolution().col_dual)[self._pos]
-        return h.getObjectiveValue(), dict(zip(self.design, dual.tolist()))
+        return self._solve(deadline, infeasible=(math.inf, {}))
 
     def feasibility_cut(self, deadline: float) -> tuple[float, dict] | None:
         """At the design of the last `cut` (one the year cannot run): (the least total violation of the site's
@@ -313,23 +302,34 @@ class YearDispatch:
         violation is convex in the design and 0 at every design the year can run, so its plane there is <= 0:
         a feasibility cut. None if the rows of other families fail too, or out of time."""
         h, n_slack = self.h, len(self._slack)
-        left = deadline - time.perf_counter()
-        if not n_slack or left <= 0:
+        if not n_slack:
             return None
         n_col = len(self._cost)
         every = np.arange(n_col, dtype=np.int32)
         h.changeColsBounds(n_slack, self._slack, np.zeros(n_slack), np.full(n_slack, highspy.kHighsInf))
         h.changeColsCost(n_col, every, np.where(np.isin(every, self._slack), 1.0, 0.0))
         try:
-            h.setOptionValue("time_limit", time_limit(h, left))
-            run(h)
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                return None
-            dual = np.asarray(h.getSolution().col_dual)[self._pos]
-            return h.getObjectiveValue(), dict(zip(self.design, dual.tolist()))
+            return self._solve(deadline, infeasible=None)
         finally:
             h.changeColsCost(n_col, every, self._cost)
             h.changeColsBounds(n_slack, self._slack, np.zeros(n_slack), np.zeros(n_slack))
+
+    def _solve(self, deadline: float, *, infeasible) -> tuple[float, dict] | None:
+        """Run the LP as it stands until `deadline` (a perf_counter time): (its optimum, the reduced costs of the
+        design columns); `infeasible` if it has no solution; None if it does not solve in time."""
+        h = self.h
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        h.setOptionValue("time_limit", time_limit(h, left))
+        run(h)
+        status = h.getModelStatus()
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return infeasible
+        if status != highspy.HighsModelStatus.kOptimal:
+            return None
+        dual = np.asarray(h.getSolution().col_dual)[self._pos]
+        return h.getObjectiveValue(), dict(zip(self.design, dual.tolist()))
 
 
 def site_year_data(d, site: str):
