@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
 
 import pyomo.environ as pyo  # noqa: E402
 
-from planner.orlib import cflp_case  # noqa: E402
+from planner.input.orlib import cflp_case  # noqa: E402
 from planner.solve import PlanningModel  # noqa: E402
 
 CAPA = Path("/work/shared/benchmarks/orlib-cflp/capa.txt")
@@ -35,7 +35,7 @@ def handwritten_mw() -> None:
     import numpy as np
     import scipy.sparse as sp
 
-    from planner.orlib import read_cflp
+    from planner.input.orlib import read_cflp
 
     inst = read_cflp(CAPA, 14000.0)
     m, n = inst.cost.shape

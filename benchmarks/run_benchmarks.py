@@ -43,9 +43,9 @@ if str(ROOT) not in sys.path:
 import highspy  # noqa: E402
 
 from benchmarks.synthetic import CASES, synthetic_tables  # noqa: E402
-from planner.orlib import cflp_case, read_cflp, read_optima  # noqa: E402
+from planner.input.orlib import cflp_case, read_cflp, read_optima  # noqa: E402
 from planner.solve import PlanningModel, SolveError  # noqa: E402
-from planner.validate import case_from_tables  # noqa: E402
+from planner.input.validate import case_from_tables  # noqa: E402
 
 CFLP_DIR = Path("/work/shared/benchmarks/orlib-cflp")
 CAPA_CAPACITY = 14000.0
@@ -157,7 +157,7 @@ def write_mps(pm: PlanningModel, path: Path) -> float:
     compiled matrix (sites)."""
     start = time.perf_counter()
     if getattr(pm, "strategy_used", "direct") == "sites":
-        from planner.model.matrix import compile_to_highs
+        from planner.solver.matrix import compile_to_highs
 
         h = compile_to_highs(pm.model).highs
     else:

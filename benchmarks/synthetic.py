@@ -1,4 +1,4 @@
-"""Seeded synthetic planning cases of any size, as input tables for `planner.validate.case_from_tables`.
+"""Seeded synthetic planning cases of any size, as input tables for `planner.input.validate.case_from_tables`.
 
     tables = synthetic_tables(n_sites=40, n_demands=20, n_days=12, seed=0)
     case = synthetic_case(40, 20, 12)          # = case_from_tables(tables, source=...)
@@ -290,7 +290,7 @@ def _ensure_capacity_in_reach(demand: pd.DataFrame, sites: pd.DataFrame) -> None
 
 def synthetic_case(n_sites: int, n_demands: int, n_days: int, seed: int = 0):
     """The validated `Case` of `synthetic_tables(...)`."""
-    from planner.validate import case_from_tables
+    from planner.input.validate import case_from_tables
 
     tables = synthetic_tables(n_sites, n_demands, n_days, seed)
     return case_from_tables(tables, source=f"benchmarks.synthetic({n_sites}, {n_demands}, {n_days}, seed={seed})")

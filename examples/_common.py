@@ -147,7 +147,7 @@ LATENCY_CHECKS = (  # reported figures not used in the fit, shown for comparison
 
 
 def great_circle_km(lat1, lon1, lat2, lon2):
-    from planner.latency import great_circle_km as gc  # the model's own proxy distance
+    from planner.input.latency import great_circle_km as gc  # the model's own proxy distance
 
     return gc(lat1, lon1, lat2, lon2)
 
@@ -355,7 +355,7 @@ SOURCES_COLUMNS = ["item", "value", "unit", "source", "status"]
 def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame], units: Mapping[str, str],
                    extra_sheets: Mapping[str, pd.DataFrame]) -> Path:
     """Write through the planner's own case writer (same layout as the template)."""
-    from planner.workbook import write_case_workbook
+    from planner.input.template import write_case_workbook
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -27,11 +27,11 @@ from rich.table import Table
 from rich.text import Text
 
 from planner import __version__
-from planner.model.gc_quiet import skip_collection_at_exit
-from planner.schema import WORKFLOW, Problem
+from planner.pyomo_fast.gc_quiet import skip_collection_at_exit
+from planner.input.schema import WORKFLOW, Problem
 
 if TYPE_CHECKING:  # heavy imports (pandas, openpyxl) only when a command needs them
-    from planner.case import Case
+    from planner.input.case import Case
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -120,7 +120,7 @@ def existing_file(path: Path) -> Path:
 def read_case(path: Path) -> "Case":
     """Load and validate a workbook; invalid input propagates as CaseInvalid (table + exit 2 in main)."""
     existing_file(path)
-    from planner.validate import load_case
+    from planner.input.validate import load_case
 
     return load_case(path)
 
@@ -178,7 +178,7 @@ def template(
 ) -> None:
     """Write the template."""
     writable_target(path, force)
-    from planner.workbook import write_template
+    from planner.input.template import write_template
 
     written = write_template(path)
     say(f"wrote {written}")
@@ -323,11 +323,11 @@ def _run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | 
 
 def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | None, gap: float | None,
                   force: bool, solver_log: bool, strategy: str = "auto") -> int:
-    from planner.reader import read_workbook
+    from planner.input.reader import read_workbook
     from planner.report import console as rc
     from planner.report.result_workbook import write_infeasibility_workbook, write_result_workbook
     from planner.solve import solve_case
-    from planner.validate import validate as validate_raw
+    from planner.input.validate import validate as validate_raw
 
     command = _quoted_command()
     log = (lambda line: con.print(Text(line, style="dim"), soft_wrap=True)) if solver_log else None
@@ -366,7 +366,7 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
         return EXIT_INFEASIBLE
     con.print(rc.kpi_table(result, title=f"{result.case_name}: headline results"))
     if info.status == "feasible":
-        from planner.model.decompose import DESIGN_DAYS
+        from planner.decomposition.decompose import DESIGN_DAYS
 
         bound = (f"a lower bound from average days of the year and each site's year dispatch puts it within "
                  f"{info.gap_text} of the optimum, more than the gap setting,"
@@ -477,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def report_failure(exc: Exception) -> int:
     """Print an exception for a user and return the exit code: invalid input 2, anything else 4."""
-    validate_module = sys.modules.get("planner.validate")  # not imported: exc cannot be CaseInvalid
+    validate_module = sys.modules.get("planner.input.validate")  # not imported: exc cannot be CaseInvalid
     if validate_module is not None and isinstance(exc, validate_module.CaseInvalid):
         say(exc.source, markup="[red]invalid:[/] ")
         print_problems(exc.problems, exc.source)

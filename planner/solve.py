@@ -15,22 +15,22 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from planner.case import Case
+from planner.input.case import Case
 from planner.model.build import build_model
 from planner.model.data import ModelData, prepare
-from planner.model.decompose import solve_by_sites
-from planner.model.diagnose import explain_infeasibility
-from planner.model.elements import elements
-from planner.model.gc_quiet import leave_alive_objects_alone, promote_built
-from planner.model.postprocess import postprocess
-from planner.model.solver import (
+from planner.decomposition.decompose import solve_by_sites
+from planner.results.diagnose import explain_infeasibility
+from planner.pyomo_fast.elements import elements
+from planner.pyomo_fast.gc_quiet import leave_alive_objects_alone, promote_built
+from planner.results.postprocess import postprocess
+from planner.solver.persistent import (
     HighsSolver,
     LogCallback,
     ProgressCallback,
     SolveOutcome,
 )
-from planner.model.stop import run_stoppable
-from planner.result import (
+from planner.solver.stop import run_stoppable
+from planner.results.result import (
     ASSIGNMENT_COLUMNS,
     DISPATCH_COLUMNS,
     KPI_COLUMNS,
@@ -111,11 +111,11 @@ class PlanningModel:
         """Solve (again); `options` are passed to HiGHS as they are (e.g. {"threads": 2}).
 
         `strategy`: "direct" hands the whole MILP to HiGHS; "sites" solves it by site decomposition
-        (`planner.model.decompose`: candidate sites, a Lagrangian lower bound, a rounded plan, and HiGHS only if
+        (`planner.decomposition.decompose`: candidate sites, a Lagrangian lower bound, a rounded plan, and HiGHS only if
         that plan is not yet proven within the gap); "auto" picks "sites" for cases with many candidate sites.
 
         Ctrl-C (KeyboardInterrupt) stops HiGHS at its next check (progress gets {"stage": "stopping"}) and
-        leaves the model ready for another solve; a second Ctrl-C returns at once (`planner.model.stop`).
+        leaves the model ready for another solve; a second Ctrl-C returns at once (`planner.solver.stop`).
         """
         if strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, not {strategy!r}")

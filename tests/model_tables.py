@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from planner.case import Case
-from planner.validate import case_from_tables
+from planner.input.case import Case
+from planner.input.validate import case_from_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,3 +95,36 @@ def violations(m: pyo.ConcreteModel, tol: float = 1e-6) -> list[str]:
         if v.is_integer() and v.value is not None and abs(v.value - round(v.value)) > tol:
             bad.append(f"{v.name} = {v.value} is not whole")
     return bad
+
+
+def year_case(varying: bool):
+    """Site s1 with PV, a battery, hourly PUE from temperature, hourly price and emission factor, a load profile
+    and export; site s2 (existing IT, grid only) with a climate and a price of its own; `varying`: sunshine,
+    temperatures, prices and load change from day to day (else every day is alike). PV at its limit and a
+    battery that also carries energy from day to day."""
+    rng = np.random.default_rng(7)
+    hour = np.tile(np.arange(24), 365)
+    day = np.repeat(np.arange(365), 24)
+
+    def per_day(low: float, high: float) -> np.ndarray:
+        return np.repeat(rng.uniform(low, high, 365), 24) if varying else np.full(8760, (low + high) / 2)
+
+    sun = np.clip(np.sin(np.pi * (hour - 6) / 12), 0, None)
+    table = profiles(
+        365,
+        pv=sun * per_day(0.2, 1.0),
+        temp=15 + 10 * np.sin(2 * np.pi * (day - 100) / 365) * varying + 5 * np.sin(np.pi * (hour - 9) / 12),
+        price=300 + 150 * (hour >= 8) * (hour < 22) + per_day(-50, 50),
+        ef=0.6 + per_day(-0.1, 0.1) - 0.1 * sun,
+        load=0.8 + 0.15 * np.sin(np.pi * hour / 24) + per_day(-0.05, 0.05),
+        temp2=25 + 8 * np.sin(2 * np.pi * (day - 30) / 365) * varying + per_day(-6, 6),
+        price2=350 + 100 * (hour >= 10) * (hour < 20) + per_day(-80, 80))
+    return make_case(
+        sites=[site("s1", max_pv_mw=150.0, pv_profile="pv", temp_profile="temp", grid_price_profile="price",
+                    grid_ef_profile="ef", export_price_cny_per_mwh=150.0),
+               site("s2", existing_it_mw=20.0, max_it_mw=20.0, temp_profile="temp2", grid_price_profile="price2")],
+        demands=[demand("d1", it_load_mw=30.0, load_profile="load", max_share_per_site=0.7)],
+        coolings=[cooling("evaporative", 1.25, capex=1e5, pue_temp_slope_per_degc=0.01, pue_floor=1.1,
+                          pue_ref_temp_c=15.0)],
+        settings={"carbon_price_cny_per_tco2": 100.0, "green_export_allowed": True},
+        profile_table=table)

@@ -63,13 +63,13 @@ def tiny_tables(*, carbon_price: float = 0.0, case_name: str = "tiny", pue_cap: 
 
 
 def tiny_case(**kw):
-    from planner.validate import case_from_tables
+    from planner.input.validate import case_from_tables
 
     return case_from_tables(tiny_tables(**kw), f"tiny-{kw.get('case_name', 'tiny')}")
 
 
 def write_tiny_workbook(path: Path, **kw) -> Path:
-    from planner.workbook import write_case_workbook
+    from planner.input.template import write_case_workbook
 
     return write_case_workbook(path, tiny_tables(**kw))
 

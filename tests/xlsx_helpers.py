@@ -2,7 +2,7 @@
 
 `valid_tables()` is a small valid case as plain DataFrames (schema column names); `write_plain()` writes it
 with bare openpyxl (header row, units row, data from row 3 - no styles, no README), independent of
-planner.workbook; `poke()` changes cells of a saved workbook; `problems_of()` validates and returns problems.
+planner.input.template; `poke()` changes cells of a saved workbook; `problems_of()` validates and returns problems.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 
-from planner.schema import SETTINGS, SHEETS, SHEETS_BY_NAME, Problem
-from planner.validate import CaseInvalid, load_case
+from planner.input.schema import SETTINGS, SHEETS, SHEETS_BY_NAME, Problem
+from planner.input.validate import CaseInvalid, load_case
 
 HOURS = np.arange(24)
 

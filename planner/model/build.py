@@ -17,8 +17,8 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from planner.model.data import KW_PER_MW, ModelData
-from planner.model.elements import elements
-from planner.model.rows import add_rows, weighted_sum
+from planner.pyomo_fast.elements import elements
+from planner.pyomo_fast.rows import add_rows, weighted_sum
 
 # Constraint families that get a penalised violation variable in the elastic (diagnosis) model.
 ELASTIC_FAMILIES = (

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.case import Case
-from planner.latency import allowed_pairs
+from planner.input.case import Case
+from planner.input.latency import allowed_pairs
 
 FLAT_PROFILE = "__flat__"  # load profile group of demands without a load profile (utilisation 1 every hour)
 KW_PER_MW = 1000.0

@@ -495,7 +495,7 @@ def build_comparison_workbook(c: Comparison) -> Workbook:
 
 def write_comparison_workbook(c: Comparison, path: str | Path) -> Path:
     """Write the comparison workbook atomically; returns the path."""
-    from planner.workbook import save_atomic
+    from planner.input.template import save_atomic
 
     return save_atomic(build_comparison_workbook(c), Path(path))
 

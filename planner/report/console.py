@@ -16,7 +16,7 @@ from rich.text import Text
 
 from planner.report.compare import (SITE_ITEM_LABELS, Comparison, console_unit, fmt_delta, fmt_pct, fmt_value,
                                     kpi_label)
-from planner.result import Result
+from planner.results.result import Result
 
 # The KPIs of `planner solve`'s summary table, in order (cost components with a zero value are left out)
 HEADLINE_KPIS = (

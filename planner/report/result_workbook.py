@@ -24,12 +24,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from planner import __version__
-from planner.case import Case
+from planner.input.case import Case
 from planner.report import charts, styles
 from planner.report.map_png import site_map_png
-from planner.result import Result
-from planner.schema import SHEETS_BY_NAME, SETTINGS
-from planner.workbook import save_atomic
+from planner.results.result import Result
+from planner.input.schema import SHEETS_BY_NAME, SETTINGS
+from planner.input.template import save_atomic
 
 FORMAT = "planner-result"
 FORMAT_VERSION = 1

@@ -1,0 +1,566 @@
+"""Benders cuts from the full year's dispatch: a tighter lower bound for cases solved on design days.
+
+The average-day relaxation (`planner.model.data.aggregated_days`) smooths the weather, so it underestimates
+what a site's hours cost over the real year: less import, a smaller grid connection. Its bound is therefore
+1-3 % below the plans found for a full year. This module adds, per site s, the year's own operating cost as a
+function of the site's design:
+
+    Q_s(x) = min  sum_j c_j y_j   over the site's year dispatch y (every hour, storage, green-connection rules)
+             with the design x fixed: IT load by cooling and load group, PV, wind, battery power and energy.
+
+The operating columns y are all of the site's columns that are not design (`DESIGN_VARIABLES`): the hourly
+flows, the annual energies and the grid connection, which the year sizes for its own hardest hour. Q_s is
+the optimum of an LP whose design enters as fixed columns, so it is convex in x, and the reduced costs g of
+the fixed columns at an optimum give a supporting plane:  Q_s(x') >= Q_s(x) + g (x' - x)  for every x'.
+
+In the relaxation each site gets a column theta_s (CNY/yr) that carries its operating cost:
+
+    operating_cost_at_least_days[s]:  theta_s >= sum_j c_j y_j   over its average-day columns (costs moved here)
+    operating_cost_at_least_year[s, k]:  theta_s >= Q_s(x_k) + g_k (x - x_k)   for the cuts k made so far
+
+Both hold for every plan of the full year, mapped onto the average days, with theta_s its year's operating
+cost (its days cost no more, at the groups' lowest prices, and its year costs at least Q_s of its design), so
+the relaxation with the cuts is still a relaxation: its Lagrangian bound is a lower bound of the case. Rows
+that link sites (demand, hub rules, emissions) are not in Q_s: leaving rows out of a minimum only lowers it.
+The carbon price is folded into the sites' import costs when emissions are only priced, not capped; with a cap
+the cuts leave emissions to the relaxation.
+
+Where the year cannot run a design x_k at all (a green-connection rule fails over the real year, though not on
+the average days), the cut is a feasibility cut  0 >= V_s(x_k) + h_k (x - x_k), V_s the least violation of the
+site's green-connection rules with the design fixed (`YearDispatch.feasibility_cut`): convex, and 0 at every
+design the year can run.
+
+`YearBound` runs the rounds: each cuts the relaxation's solution (per site, a convex combination of design
+proposals) where a site's year costs more than theta_s says, by in-out separation (the cut made halfway from a
+core design, the best plan's, towards the relaxation's; at the relaxation's own where that does not cut it off),
+until the plan is proven, no cut is violated, or
+the bound cannot prove the plan in the time given; `YearBound.design` dives the relaxation to a new design
+(`planner.decomposition.decompose._bound_and_redesign` runs it over the year, in turns with the rounds).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from planner.decomposition.decompose import (
+    _EPS,
+    BOUND_TOLERANCE,
+    PRICING_THREADS,
+    DecompositionOutcome,
+    _built_blocks,
+    _DantzigWolfe,
+    _linking_duals,
+    row_owner,
+    target_for,
+)
+from planner.solver.matrix import HighsMatrix, pass_arrays
+from planner.solver.stop import run, time_limit
+
+# site columns that are the design (capacity-level decisions); every other site column is operation
+DESIGN_VARIABLES = frozenset({"open", "modules", "cool", "it_mw", "assign_share", "it_load_mw", "pv_mw", "wind_mw",
+                              "battery_mw", "battery_mwh"})
+# constraint families that link sites, or hold global columns: never part of one site's year
+LINKING_FAMILIES = frozenset({"demand_served", "hub_pue_cap", "hub_green_share", "emissions_definition",
+                              "carbon_cap", "emissions_lexicographic"})
+BOUND_DAYS = 12  # average days of the relaxation the cuts go into: with them, 24 days bound Y no better (session 12)
+# rounds of cuts over which the bound's rise is measured: the rounds stop when, rising at that pace, it would not
+# prove the plan in the time left
+PROGRESS_ROUNDS = 3
+CUT_TOLERANCE = 1e-4  # a cut is added when the year costs more than theta_s by this share of the site's cost
+SAFETY = 1e-7  # relative margin taken off a cut's level: HiGHS' optimum is optimal to its tolerances
+# a site's annual green-connection rules, the rows a design that the average days allow can fail over the real
+# year: elastic in the year LP's feasibility problem, whose planes are the feasibility cuts
+ELASTIC_FAMILIES = frozenset({"green_selfuse_of_generation", "green_selfuse_of_consumption", "green_export_limit"})
+FEASIBILITY_TOLERANCE = 1e-3  # MWh/yr of rule violation below which a design counts as feasible for its year
+# in-out separation: cuts are made this far from a site's core point towards the relaxation's design, and the core
+# moves there. On Y it reached the bound of 300 s of plain cuts in 200 s: near the core the cuts are deeper where
+# plans lie, and the year LPs, warm-started from the last point, take a third of the time (session 13)
+SEPARATION_WEIGHT = 0.5
+
+
+def _family(row) -> str:
+    return row[0].parent_component().local_name
+
+
+def _key(var) -> tuple[str, object]:
+    return var.parent_component().local_name, var.index()
+
+
+def carbon_price_on_imports(mat: HighsMatrix, cost: np.ndarray) -> np.ndarray:
+    """Costs with the carbon price moved from the global emissions column onto the columns that define it, when
+    the emissions column is in no row but its definition (emissions priced, not capped): the same objective,
+    in terms each site owns."""
+    a = mat.compiled.a
+    emissions = [j for j, v in enumerate(mat.columns) if v.parent_component().local_name == "emissions_tco2"]
+    if not emissions:
+        return cost
+    j = emissions[0]
+    rows = a[:, j].indices
+    if len(rows) != 1 or _family(mat.rows[rows[0]]) != "emissions_definition" or cost[j] == 0:
+        return cost
+    r = int(rows[0])
+    row = a.tocsr()[r]  # emissions - sum_t ef_t w_t import_t == 0
+    out = cost.copy()
+    scale = cost[j] / row[0, j]
+    others = row.indices != j
+    out[row.indices[others]] -= scale * row.data[others]
+    out[j] = 0.0
+    return out
+
+
+class Cut(NamedTuple):
+    """A plane from site `site`'s year LP at the design `at`, with `grad` its slopes in the design columns.
+    Optimality cut: theta_s >= value + grad (x - at), value = Q_s(at). Feasibility cut (`feasibility`): 0 >= value +
+    grad (x - at), value = the least violation of the site's green-connection rules over the year at `at`."""
+
+    site: int
+    value: float
+    at: dict
+    grad: dict
+    feasibility: bool = False
+
+
+def _cut_level(cut: Cut, keys: list) -> tuple[float, np.ndarray]:
+    """(level, slopes over `keys`) of the plane  level + g x  of a cut, with the design as `YearDispatch.cut`
+    fixed it (negatives at 0), less the SAFETY margin, and never above 0 at x = 0 (the zero design costs nothing
+    and breaks no rule, so a plane below Q_s, or below the violation, is <= 0 there)."""
+    g = np.array([cut.grad[k] for k in keys])
+    x = np.array([max(cut.at.get(k, 0.0), 0.0) for k in keys])
+    return min(cut.value - abs(cut.value) * SAFETY - float(g @ x), 0.0), g
+
+
+def cut_value(cut: Cut, design: dict) -> float:
+    """The plane of `cut` at another design of its site."""
+    keys = list(cut.grad)
+    level, g = _cut_level(cut, keys)
+    return level + float(g @ np.array([max(design.get(k, 0.0), 0.0) for k in keys]))
+
+
+@dataclass
+class OperatingCost:
+    """The average-day blocks with theta_s: `blocks` (a `SiteBlocks` with the theta columns and rows appended)
+    and, per site, theta's column, its design columns ((name, index) -> column) and the cuts added so far."""
+
+    blocks: object  # SiteBlocks
+    theta_col: np.ndarray
+    design_cols: list[dict[tuple[str, object], int]]
+    cuts: list[list[tuple[float, np.ndarray, np.ndarray]]] = None  # per site, optimality cuts: (level, columns, g)
+    n_feasibility: int = 0  # feasibility cuts added (rows over the design columns only)
+
+    def __post_init__(self):
+        if self.cuts is None:
+            self.cuts = [[] for _ in self.theta_col]
+
+    @property
+    def n_cuts(self) -> int:
+        return sum(map(len, self.cuts)) + self.n_feasibility
+
+    def required(self, i: int, x: np.ndarray) -> float:
+        """The least theta_s that site i's cuts allow at its columns' values x (in the order of site_cols)."""
+        return max((level + float(g @ x[pos]) for level, pos, g in self.cuts[i]), default=-math.inf)
+
+    def add_cuts(self, cuts: list[Cut]) -> None:
+        """Rows into `blocks`: theta_s - g x >= level for optimality cuts, -g x >= level for feasibility cuts."""
+        b = self.blocks
+        n_col = b.a_csc.shape[1]
+        data, indices, indptr, lower = [], [], [0], []
+        for cut in cuts:
+            i = cut.site
+            keys = [k for k, g in cut.grad.items() if g != 0.0]
+            cols = np.array([self.design_cols[i][k] for k in keys], dtype=np.int64)
+            level, g = _cut_level(cut, keys)
+            if cut.feasibility:  # no theta: scaled to slopes <= 1, as MWh per MW can reach thousands
+                self.n_feasibility += 1
+                lead_idx, lead_val = [], []
+                scale = max(float(np.abs(g).max(initial=0.0)), 1.0)
+                level, g = level / scale, g / scale
+            else:
+                self.cuts[i].append((level, np.searchsorted(b.site_cols[i], cols), g))
+                lead_idx, lead_val = [self.theta_col[i]], [1.0]
+            indices += [*lead_idx, *cols.tolist()]
+            data += [*lead_val, *(-g).tolist()]
+            indptr.append(len(indices))
+            lower.append(level)
+        new = sp.csr_matrix((np.array(data), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int32)),
+                            shape=(len(cuts), n_col))
+        first = b.a_csr.shape[0]
+        b.a_csr = sp.vstack([b.a_csr, new], format="csr")
+        b.a_csc = b.a_csr.tocsc()
+        b.row_lower = np.concatenate([b.row_lower, lower])
+        b.row_upper = np.concatenate([b.row_upper, np.full(len(cuts), highspy.kHighsInf)])
+        for k, cut in enumerate(cuts):
+            b.site_rows[cut.site] = np.append(b.site_rows[cut.site], first + k)
+
+
+def with_operating_cost(b, mat: HighsMatrix) -> OperatingCost:
+    """`b` (the average days' `SiteBlocks`) with a column theta_s per site that carries the site's operating
+    cost (its operating columns' costs moved into the row theta_s >= sum c_j y_j)."""
+    n_col, n_row = len(b.cost), b.a_csr.shape[0]
+    n = len(b.sites)
+    cost = carbon_price_on_imports(mat, b.cost)
+    design = np.array([v.parent_component().local_name in DESIGN_VARIABLES for v in mat.columns])
+    theta = n_col + np.arange(n)
+    rows_data, rows_idx, rows_ptr = [], [], [0]
+    new_cost = np.concatenate([cost, np.ones(n)])
+    for i in range(n):
+        op = b.site_cols[i][~design[b.site_cols[i]]]
+        op = op[cost[op] != 0]
+        rows_idx += [theta[i], *op.tolist()]
+        rows_data += [1.0, *(-cost[op]).tolist()]
+        rows_ptr.append(len(rows_idx))
+        new_cost[op] = 0.0
+    a = sp.hstack([b.a_csr, sp.csr_matrix((n_row, n))], format="csr")
+    theta_rows = sp.csr_matrix((np.array(rows_data), np.array(rows_idx, dtype=np.int32),
+                                np.array(rows_ptr, dtype=np.int32)), shape=(n, n_col + n))
+    a = sp.vstack([a, theta_rows], format="csr")
+    inf = highspy.kHighsInf
+    design_cols = [{_key(mat.columns[j]): int(j) for j in b.site_cols[i][design[b.site_cols[i]]].tolist()}
+                   for i in range(n)]
+    blocks = replace(
+        b, col_site=np.concatenate([b.col_site, np.arange(n)]),
+        site_cols=[np.append(b.site_cols[i], theta[i]) for i in range(n)],
+        site_rows=[np.append(b.site_rows[i], n_row + i) for i in range(n)],
+        a_csr=a, a_csc=a.tocsc(), cost=new_cost,
+        col_lower=np.concatenate([b.col_lower, np.full(n, -inf)]),
+        col_upper=np.concatenate([b.col_upper, np.full(n, inf)]),
+        row_lower=np.concatenate([b.row_lower, np.zeros(n)]),
+        row_upper=np.concatenate([b.row_upper, np.full(n, inf)]),
+        integrality=np.concatenate([b.integrality, np.zeros(n, dtype=b.integrality.dtype)]))
+    return OperatingCost(blocks=blocks, theta_col=theta, design_cols=design_cols)
+
+
+class YearDispatch:
+    """A site's year as an LP over its operating columns, with its design fixed: Q_s and its reduced costs.
+
+    Made from a compiled model of the year (any of its sites, `for_sites`): the site's own rows that hold an
+    operating column, without the families that link sites (`LINKING_FAMILIES`)."""
+
+    def __init__(self, mat: HighsMatrix, rows: np.ndarray, a_csr: sp.csr_matrix, cost: np.ndarray,
+                 design: np.ndarray, elastic: np.ndarray):
+        sub = a_csr[rows]
+        cols = np.unique(sub.indices)
+        self.design = {_key(mat.columns[j]): k for k, j in enumerate(cols.tolist()) if design[j]}
+        self._pos = np.fromiter(self.design.values(), dtype=np.int32, count=len(self.design))
+        arrays = mat.compiled
+        lower, upper = arrays.row_lower[rows], arrays.row_upper[rows]
+        # a violation column per side of each elastic row, fixed at 0 but in `feasibility_cut`
+        at_row, sign = [], []
+        for side, bound in ((1.0, lower), (-1.0, upper)):
+            bounded = np.flatnonzero(elastic & np.isfinite(bound) & (np.abs(bound) < highspy.kHighsInf))
+            at_row += bounded.tolist()
+            sign += [side] * len(bounded)
+        n_slack = len(at_row)
+        slack = sp.csc_matrix((np.array(sign), (np.array(at_row, dtype=np.int64), np.arange(n_slack))),
+                              shape=(len(rows), n_slack))
+        self._slack = len(cols) + np.arange(n_slack, dtype=np.int32)
+        self._cost = np.concatenate([np.where(design[cols], 0.0, cost[cols]), np.zeros(n_slack)])
+        self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        pass_arrays(self.h, sp.hstack([sub[:, cols], slack], format="csc"), self._cost,
+                    np.concatenate([arrays.col_lower[cols], np.zeros(n_slack)]),
+                    np.concatenate([arrays.col_upper[cols], np.zeros(n_slack)]), lower, upper)
+
+    @staticmethod
+    def for_sites(mat: HighsMatrix, site_of_col: np.ndarray) -> dict[int, YearDispatch]:
+        """Every site's year LP from the compiled model `mat` (site_of_col: each column's site, -1 global)."""
+        a = mat.compiled.a.tocsr()
+        n_rows = a.shape[0]
+        design = np.fromiter((v.parent_component().local_name in DESIGN_VARIABLES for v in mat.columns), dtype=bool,
+                             count=len(mat.columns))
+        site = row_owner(a, site_of_col)  # -1 also for empty rows
+        row_of_nz = np.repeat(np.arange(n_rows), np.diff(a.indptr))
+        operating = np.bincount(row_of_nz, weights=~design[a.indices], minlength=n_rows) > 0
+        families: dict[int, str] = {}
+        family = [families.setdefault(id(c := row[0].parent_component()), c.local_name) for row in mat.rows]
+        linking = np.fromiter((f in LINKING_FAMILIES for f in family), dtype=bool, count=n_rows)
+        elastic = np.fromiter((f in ELASTIC_FAMILIES for f in family), dtype=bool, count=n_rows)
+        own = (site >= 0) & operating & ~linking
+        cost = carbon_price_on_imports(mat, mat.compiled.cost)
+        return {int(i): YearDispatch(mat, rows := np.flatnonzero(own & (site == i)), a, cost, design, elastic[rows])
+                for i in np.unique(site[own]).tolist()}
+
+    def cut(self, at: dict[tuple[str, object], float], deadline: float) -> tuple[float, dict] | None:
+        """(Q_s at the design `at`, reduced costs of the design columns); (inf, {}) if the site has no dispatch for
+        the year with that design (e.g. a green-connection rule fails over the year); None if the LP does not
+        solve by `deadline` (a perf_counter time). Design columns not in `at` are fixed at 0."""
+        h = self.h
+        x = np.fromiter((max(at.get(k, 0.0), 0.0) for k in self.design), dtype=float, count=len(self.design))
+        h.changeColsBounds(len(self._pos), self._pos, x, x)
+        return self._solve(deadline, infeasible=(math.inf, {}))
+
+    def feasibility_cut(self, deadline: float) -> tuple[float, dict] | None:
+        """At the design of the last `cut` (one the year cannot run): (the least total violation of the site's
+        green-connection rules over the year, MWh/yr, and its reduced costs in the design columns). The least
+        violation is convex in the design and 0 at every design the year can run, so its plane there is <= 0:
+        a feasibility cut. None if the rows of other families fail too, or out of time."""
+        h, n_slack = self.h, len(self._slack)
+        if not n_slack:
+            return None
+        n_col = len(self._cost)
+        every = np.arange(n_col, dtype=np.int32)
+        h.changeColsBounds(n_slack, self._slack, np.zeros(n_slack), np.full(n_slack, highspy.kHighsInf))
+        h.changeColsCost(n_col, every, np.where(np.isin(every, self._slack), 1.0, 0.0))
+        try:
+            return self._solve(deadline, infeasible=None)
+        finally:
+            h.changeColsCost(n_col, every, self._cost)
+            h.changeColsBounds(n_slack, self._slack, np.zeros(n_slack), np.zeros(n_slack))
+
+    def _solve(self, deadline: float, *, infeasible) -> tuple[float, dict] | None:
+        """Run the LP as it stands until `deadline` (a perf_counter time): (its optimum, the reduced costs of the
+        design columns); `infeasible` if it has no solution; None if it does not solve in time."""
+        h = self.h
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        h.setOptionValue("time_limit", time_limit(h, left))
+        run(h)
+        status = h.getModelStatus()
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return infeasible
+        if status != highspy.HighsModelStatus.kOptimal:
+            return None
+        dual = np.asarray(h.getSolution().col_dual)[self._pos]
+        return h.getObjectiveValue(), dict(zip(self.design, dual.tolist()))
+
+
+def site_year_data(d, site: str):
+    """The case's `ModelData` on one site and the demands it can serve: the model of that site's year."""
+    from planner.model.data import restricted_to_sites
+
+    one = restricted_to_sites(d, [site])
+    served = set(one.pairs["demand_id"])
+    return replace(one, demands=[i for i in d.demands if i in served])
+
+
+class _YearCuts:
+    """The sites' year LPs (from the plan's year model, else built when first needed) and the cuts they give."""
+
+    def __init__(self, d, oc: OperatingCost, dispatch: dict[str, YearDispatch]):
+        self.d, self.oc, self.by_site = d, oc, dict(dispatch)
+        self.highs_s = 0.0  # wall time of the year LPs' runs
+        self.pool = ThreadPoolExecutor(PRICING_THREADS, thread_name_prefix="planner-year-lp")
+
+    def _dispatch(self, site: str) -> YearDispatch:
+        if site not in self.by_site:
+            _, mat, blocks = _built_blocks(site_year_data(self.d, site))
+            self.by_site[site] = YearDispatch.for_sites(mat, blocks.col_site)[0]
+        return self.by_site[site]
+
+    def violated(self, points: list[tuple[int, dict, dict, float]], deadline: float) -> list | None:
+        """Cuts at the designs of `points` (site, design to cut at, design to check, theta there) that cut the
+        checked design off: optimality cuts whose plane there is above theta, feasibility cuts (where the year
+        cannot run the design) whose plane there is above 0. None if a year LP did not solve by `deadline`. A
+        site's points run in turn (one HiGHS object per site), the sites on PRICING_THREADS threads."""
+        sites = self.oc.blocks.sites
+        by_site: dict[int, list] = {}
+        for point in points:
+            by_site.setdefault(point[0], []).append(point)
+        for i in by_site:
+            if time.perf_counter() > deadline:
+                return None
+            self._dispatch(sites[i])
+
+        def of_site(todo: list) -> list | None:
+            got = []
+            for i, at, check, theta in todo:
+                lp = self.by_site[sites[i]]
+                year = lp.cut(at, deadline)
+                if year is None:
+                    return None
+                if year[0] == math.inf:  # the year cannot run this design: cut by its least rule violation
+                    year = lp.feasibility_cut(deadline)
+                    if year is None or year[0] <= FEASIBILITY_TOLERANCE:
+                        continue
+                    cut = Cut(i, year[0], at, year[1], feasibility=True)
+                    cuts_off = cut_value(cut, check) > FEASIBILITY_TOLERANCE
+                else:
+                    cut = Cut(i, year[0], at, year[1])
+                    value = cut_value(cut, check)
+                    cuts_off = theta == -math.inf or value > theta + CUT_TOLERANCE * max(abs(value), 1.0)
+                if cuts_off and all(k in self.oc.design_cols[i] for k, g in cut.grad.items() if g != 0.0):
+                    got.append(cut)
+            return got
+
+        clock = time.perf_counter()
+        found = list(self.pool.map(of_site, by_site.values()))
+        self.highs_s += time.perf_counter() - clock
+        return None if any(f is None for f in found) else [c for f in found for c in f]
+
+
+def _bound_proving(objective: float, mip_gap: float) -> float:
+    """The least bound that proves a plan of cost `objective` within `mip_gap` (inverse of `target_for`)."""
+    return objective * (1.0 - mip_gap) if objective >= 0 else objective / (1.0 - mip_gap)
+
+
+def _may_prove(history: list[tuple[float, float]], needed: float, deadline: float) -> bool:
+    """Whether the bound, rising as over its last PROGRESS_ROUNDS rounds of cuts, may reach `needed` by
+    `deadline` (a perf_counter time). Benders bounds rise ever more slowly, so the projection is generous."""
+    if len(history) <= PROGRESS_ROUNDS:
+        return True
+    (t0, b0), (t1, b1) = history[-1 - PROGRESS_ROUNDS], history[-1]
+    rate = max(b1 - b0, 0.0) / max(t1 - t0, 1e-9)
+    return b1 + rate * (deadline - t1) >= needed
+
+
+class YearBound:
+    """The Lagrangian bound of a full-year case's relaxation on BOUND_DAYS average days (`aggregated_days`) with
+    each site's operating cost at least its year's (the cuts of this module), by column generation over the
+    sites. `cut_at` adds cuts at a plan's design; `tighten` runs rounds of cuts at the relaxation's solution;
+    `design` dives the relaxation to a whole design, a candidate plan that knows the year's costs."""
+
+    def __init__(self, d, *, mip_gap: float, out, say, start_duals=None):
+        from planner.model.data import aggregated_days
+
+        self.mip_gap, self.out, self.say = mip_gap, out, say
+        self.model, self.mat, blocks = _built_blocks(aggregated_days(d, BOUND_DAYS))
+        self.n_days = len(self.model.T) // 24
+        self.oc = with_operating_cost(blocks, self.mat)
+        self.blocks = b = self.oc.blocks
+        self._out = DecompositionOutcome()
+        self.dw = _DantzigWolfe(b, self._out, say)
+        if start_duals is not None:
+            self.dw.y_link = _linking_duals(b, self.mat.rows, *start_duals)
+        self.year = _YearCuts(d, self.oc, {})
+        self.site_no = {s: i for i, s in enumerate(b.sites)}
+        self.history: list[tuple[float, float]] = []  # (perf_counter time, bound) after each round of cuts
+        self._pending: list = []
+        self.stopped = ""  # why the last `tighten` stopped
+        self.core: dict[int, dict] = {}  # site -> its core design for in-out separation (absent: the zero design)
+
+    @property
+    def bound(self) -> float:
+        return self._out.bound
+
+    def cut_at(self, designs: dict[str, dict], dispatch: dict[str, YearDispatch], deadline: float, *,
+               core: bool = True) -> None:
+        """Cuts at a plan's design ({site: {(name, index): value}}), from the year's LPs in `dispatch` where
+        given ({site: YearDispatch}; a site without one gets its own model). `core`: the design becomes the core
+        of the in-out separation (the best plan's design)."""
+        for s, lp in dispatch.items():
+            self.year.by_site.setdefault(s, lp)
+        got = self.year.violated([(self.site_no[s], at, at, -math.inf) for s, at in designs.items()], deadline)
+        self._pending += got or []
+        if core:
+            self.core = {self.site_no[s]: dict(at) for s, at in designs.items()}
+
+    def tighten(self, plan_objective: float | None, deadline: float, *, give_up: bool = True) -> float:
+        """Rounds of column generation and cuts until the bound proves `plan_objective` within the gap, no cut
+        is violated, the time is up, or (`give_up`) the bound, rising as over this call's last PROGRESS_ROUNDS
+        rounds, would not prove it by `deadline`; the bound. Why it stopped is left in `stopped`: "proven",
+        "converged" (no cut violated: more rounds would not raise it), "slow", "time" or "failed" (no solution
+        of the relaxation)."""
+        dw, oc = self.dw, self.oc
+        first = len(self.history)
+        self.stopped = "time"
+        while True:
+            if self._pending:
+                self._add(self._pending)
+                self._pending = []
+            clock = time.perf_counter()
+            dw.run(tolerance=BOUND_TOLERANCE * self.mip_gap, time_limit_s=deadline - clock)
+            if not math.isfinite(self.bound) or dw.x is None:  # out of time before a bound, or no relaxation
+                self.stopped = "failed" if dw.x is None else "time"
+                break
+            self.say(f"lower bound from {self.n_days} average days and {oc.n_cuts} cuts from the year's dispatch: "
+                     f"{self.bound:,.0f} after {self._out.rounds} rounds ({time.perf_counter() - clock:.1f} s)")
+            self.history.append((time.perf_counter(), self.bound))
+            if plan_objective is not None and plan_objective <= target_for(self.bound, self.mip_gap):
+                self.stopped = "proven"
+                break
+            if time.perf_counter() > deadline:
+                break
+            if give_up and plan_objective is not None and not _may_prove(
+                    self.history[first:], _bound_proving(plan_objective, self.mip_gap), deadline):
+                self.say("the bound rises too slowly to prove the plan within the gap in the time given: stopped")
+                self.stopped = "slow"
+                break
+            self._pending = self._separate(dw.x, deadline)
+            if not self._pending:
+                self.stopped = "converged" if time.perf_counter() < deadline else "time"
+                break
+        return self.bound
+
+    def _separate(self, x: np.ndarray, deadline: float) -> list:
+        """In-out separation at the relaxation's solution x: for each used site, a cut at SEPARATION_WEIGHT of the
+        way from its core design to its design in x, kept if it cuts x off (the core moves to that point); where
+        none does, a cut at x itself if that does. The cuts; none if out of time."""
+        b, oc, w = self.blocks, self.oc, SEPARATION_WEIGHT
+        relaxed = {i: ({k: float(x[j]) for k, j in oc.design_cols[i].items()}, float(x[oc.theta_col[i]]))
+                   for i in range(len(b.sites)) if x[b.open_col[i]] > _EPS}
+        points, mixed = [], set()
+        for i, (at, theta) in relaxed.items():
+            core = self.core.get(i, {})
+            point = {k: w * at.get(k, 0.0) + (1.0 - w) * core.get(k, 0.0) for k in at.keys() | core.keys()}
+            if any(abs(point[k] - at.get(k, 0.0)) > _EPS * max(abs(point[k]), 1.0) for k in point):
+                mixed.add(i)
+            self.core[i] = point
+            points.append((i, point, at, theta))
+        got = self.year.violated(points, deadline) or []
+        missed = mixed - {cut.site for cut in got}
+        if missed and time.perf_counter() < deadline:
+            at_x = [(i, relaxed[i][0], relaxed[i][0], relaxed[i][1]) for i in sorted(missed)]
+            got += self.year.violated(at_x, deadline) or []
+        return got
+
+    def _add(self, cuts: list) -> None:
+        b = self.blocks
+        first = b.a_csr.shape[0]
+        self.oc.add_cuts(cuts)
+        added: dict[int, list[int]] = {}
+        for k, cut in enumerate(cuts):
+            added.setdefault(cut.site, []).append(first + k)
+        self.dw.add_site_rows({i: np.array(rows) for i, rows in added.items()},
+                              {i: len(b.site_cols[i]) - 1 for i in added}, self.oc.required)
+
+    def design(self, deadline: float) -> np.ndarray | None:
+        """A whole design dived from the relaxation (open sites, cooling, modules; assignments and capacities
+        as the master has them then), as column values of the average days' model, or None. The dive runs on
+        a copy of the column generation, started from its proposals and duals, so the bound's own goes on."""
+        from planner.decomposition.decompose import dive
+
+        dw = _DantzigWolfe(self.blocks, DecompositionOutcome(), self.say)
+        dw.penalty, dw.penalty_raises = self.dw.penalty, self.dw.penalty_raises  # as raised to serve every row
+        dw.master.set_penalty(dw.penalty)
+        dw.master.add([dw.sites.proposal(i, x.copy()) for k, (i, x) in enumerate(self.dw.master.proposals)
+                       if k not in self.dw.master.retired])
+        dw.y_link = self.dw.y_link.copy()
+        if not dw.solve_master() or dw.x is None:
+            return None
+        return dive(dw, dw.x, time_limit_s=deadline - time.perf_counter())
+
+    def close(self) -> None:
+        self.year.pool.shutdown(wait=False)
+        self.out.highs_s += self._out.highs_s + self.year.highs_s
+        self.out.rounds += self._out.rounds
+        if math.isfinite(self.bound):
+            self.out.bound_days, self.out.year_cuts = self.n_days, self.oc.n_cuts
+
+
+def year_bound(d, *, mip_gap: float, time_limit_s: float, out, say, start_duals=None, plan=None) -> float:
+    """`YearBound` with cuts at the plan's design, tightened until it proves the plan, no cut is violated, or the
+    time is up; -inf without time for it. `start_duals`: (blocks, rows, duals of the linking rows) of the
+    design days, to price the first round; `plan`: (objective, each site's design {site: {(name, index):
+    value}}, the year's LPs already made {site: YearDispatch}), or None."""
+    deadline = time.perf_counter() + time_limit_s
+    try:
+        yb = YearBound(d, mip_gap=mip_gap, out=out, say=say, start_duals=start_duals)
+    except ValueError as why:  # days that are not 24 hourly steps
+        say(f"no average days: {why}")
+        return -math.inf
+    try:
+        plan_objective = None
+        if plan is not None:
+            plan_objective = plan[0]
+            yb.cut_at(plan[1], plan[2], deadline)
+        return yb.tighten(plan_objective, deadline)
+    finally:
+        yb.close()

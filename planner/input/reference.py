@@ -1,0 +1,166 @@
+"""The workbook reference, generated from `planner.input.schema`.
+
+One table per sheet (column, type, unit, required/default, allowed values/reference, description). The same
+rows feed the README sheet of every written workbook and the "Workbook reference" section of README.md.
+
+    python -m planner.input.reference            # rewrite README.md's section between the markers
+    python -m planner.input.reference --check    # exit 1 if README.md is out of date
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from planner.input.schema import (
+    FIRST_DATA_ROW, HEADER_ROW, PROFILE_UNITS, SHEETS, UNIT_ROW, WORKFLOW, Column, Sheet,
+)
+
+START_MARKER = "<!-- workbook-reference:start -->"
+END_MARKER = "<!-- workbook-reference:end -->"
+README_PATH = Path("README.md")  # the repository's README, relative to where the command runs
+
+REFERENCE_HEADERS = ("column", "type", "unit", "required / default", "allowed values / reference", "description")
+
+TYPE_NAMES = {"id": "id (text)", "str": "text", "float": "number", "int": "whole number", "bool": "yes/no"}
+
+WORKFLOW_STEPS = ("0. planner template <workbook>  - writes an input workbook with example rows and a README sheet.",
+                  *WORKFLOW)
+
+LAYOUT = (
+    f"Row {HEADER_ROW} holds the column names, row {UNIT_ROW} the units, data starts on row {FIRST_DATA_ROW}. "
+    "Ids are matched after trimming spaces; numbers may be typed as text; blank rows are ignored. "
+    "Settings has one row per setting (name, value, unit). Profiles has the columns day, hour, weight_days and "
+    "then one column per profile id, with the profile's unit in row 2."
+)
+
+
+def format_value(value: Any) -> str:
+    """A schema value (default, bound) as short text: 0.08, 3e+08, yes/no for bools."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def requirement(col: Column) -> str:
+    """'required', 'optional' or 'optional, default X'."""
+    if col.required:
+        return "required"
+    return "optional" if col.default is None else f"optional, default {format_value(col.default)}"
+
+
+def bounds(col: Column) -> str:
+    """The column's hard range as text, e.g. '> 0', '>= 0 and <= 1', '' if unbounded."""
+    parts = []
+    if col.min is not None:
+        parts.append(f"{'>' if col.min_exclusive else '>='} {format_value(col.min)}")
+    if col.max is not None:
+        parts.append(f"<= {format_value(col.max)}")
+    return " and ".join(parts)
+
+
+def allowed(col: Column) -> str:
+    """Allowed values or reference of a column, as text."""
+    if col.choices:
+        return ", ".join(col.choices)
+    if col.ref == "Profiles":
+        unit = f" with unit {col.profile_unit}" if col.profile_unit else ""
+        return f"a profile id (Profiles row {HEADER_ROW}){unit}"
+    if col.ref:
+        return f"an id in {col.ref}"
+    return bounds(col)
+
+
+def column_reference(col: Column) -> tuple[str, ...]:
+    """One row of a sheet's reference table, in the order of REFERENCE_HEADERS."""
+    return (col.name, TYPE_NAMES[col.dtype], col.unit, requirement(col), allowed(col), col.description)
+
+
+def sheet_notes(sheet: Sheet) -> list[str]:
+    """Sentences about a sheet beyond its description: optional, unique key, minimum rows, profile units."""
+    notes = [sheet.description]
+    if not sheet.required:
+        notes.append("Optional sheet: leave it empty (or delete it) if not needed.")
+    if sheet.key:
+        notes.append(f"Each {' + '.join(sheet.key)} must be unique.")
+    if sheet.kind == "settings":
+        notes.append("Each row below is a setting (the 'column' is the setting's name).")
+    if sheet.kind == "profiles":
+        units = "; ".join(f"'{u.unit}' = {u.meaning}" for u in PROFILE_UNITS.values())
+        notes.append(f"Profile units (row {UNIT_ROW}): {units}.")
+    return notes
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def sheet_markdown(sheet: Sheet) -> str:
+    """The markdown reference of one sheet: heading, notes, column table."""
+    lines = [f"### {sheet.name}", "", " ".join(sheet_notes(sheet)), ""]
+    lines.append("| " + " | ".join(REFERENCE_HEADERS) + " |")
+    lines.append("|" + "---|" * len(REFERENCE_HEADERS))
+    for col in sheet.columns:
+        row = column_reference(col)
+        lines.append("| " + " | ".join([f"`{row[0]}`"] + [_md_cell(c) for c in row[1:]]) + " |")
+    return "\n".join(lines)
+
+
+def workbook_reference_markdown() -> str:
+    """The whole generated section (without the markers)."""
+    parts = ["_Generated from `planner/input/schema.py` by `python -m planner.input.reference`; do not edit by hand._", "",
+             LAYOUT, "", "Workflow:", ""]
+    parts += [f"    {step}" for step in WORKFLOW_STEPS]
+    parts.append("")
+    parts += [sheet_markdown(sheet) + "\n" for sheet in SHEETS]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def replace_section(text: str, section: str) -> str:
+    """`text` with the part between the markers replaced by `section`; adds the markers if missing."""
+    block = f"{START_MARKER}\n{section}{END_MARKER}"
+    if START_MARKER in text and END_MARKER in text:
+        head, rest = text.split(START_MARKER, 1)
+        _, tail = rest.split(END_MARKER, 1)
+        return head + block + tail
+    sep = "" if text.endswith("\n") or not text else "\n"
+    return f"{text}{sep}\n## Workbook reference\n\n{block}\n"
+
+
+def readme_section(text: str) -> str | None:
+    """The current section between the markers of a README text, or None if the markers are missing."""
+    if START_MARKER not in text or END_MARKER not in text:
+        return None
+    return text.split(START_MARKER, 1)[1].split(END_MARKER, 1)[0].lstrip("\n")
+
+
+def update_readme(path: Path = README_PATH) -> bool:
+    """Rewrite README.md's workbook reference; returns True if the file changed."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    new = replace_section(old, workbook_reference_markdown())
+    if new != old:
+        path.write_text(new, encoding="utf-8")
+    return new != old
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m planner.input.reference [--check] [README.md]`."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    check = "--check" in args
+    paths = [a for a in args if a != "--check"]
+    path = Path(paths[0]) if paths else README_PATH
+    if check:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        ok = readme_section(text) == workbook_reference_markdown()
+        print(f"{path}: workbook reference is {'up to date' if ok else 'out of date'}")
+        return 0 if ok else 1
+    changed = update_readme(path)
+    print(f"{path}: workbook reference {'updated' if changed else 'already up to date'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""Result workbook: solve the quickstart once, write it, read it back, check contents and formatting."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from planner.report import styles
+from planner.report.read_result import ResultWorkbookError, read_result_workbook
+from planner.report.result_workbook import (SHEET_ORDER, NotSolved, write_infeasibility_workbook,
+                                            write_result_workbook)
+from planner.results.result import SITE_COLUMNS
+from report_cases import quickstart_workbook, tiny_case
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory):
+    """(case, result, input path, written result workbook) of the quickstart, solved once."""
+    from planner.solve import solve_case
+    from planner.input.validate import load_case
+
+    tmp = tmp_path_factory.mktemp("quickstart")
+    src = quickstart_workbook(tmp)
+    case = load_case(src)
+    result = solve_case(case)
+    assert result.solve.status in ("optimal", "time_limit")
+    out = write_result_workbook(result, case, tmp / "outputs" / "quickstart-result.xlsx", input_path=src,
+                                command_line="planner solve quickstart.xlsx")
+    return case, result, src, out
+
+
+@pytest.fixture(scope="module")
+def book(solved):
+    return openpyxl.load_workbook(solved[3])
+
+
+def test_write_then_read_back_gives_the_same_kpis(solved):
+    _, result, _, out = solved
+    back = read_result_workbook(out)
+    written = dict(zip(result.kpis["kpi"], result.kpis["value"].astype(float)))
+    read = back.kpi_dict()
+    assert set(written) <= set(read)
+    for k, v in written.items():
+        if math.isnan(v):
+            assert math.isnan(read[k]), k
+        else:
+            assert read[k] == pytest.approx(v, rel=1e-12, abs=1e-9), k
+    assert back.status["solver_status"] == result.solve.status
+    assert back.status["proven_optimal"] == result.solve.proven_optimal
+    assert back.case_name == result.case_name
+    assert back.label == "quickstart"
+    assert not back.notes
+
+
+def test_sites_and_assignments_read_back(solved):
+    _, result, _, out = solved
+    back = read_result_workbook(out)
+    assert list(back.sites["site_id"]) == list(result.sites["site_id"])
+    assert list(back.sites["opened"]) == [bool(o) for o in result.sites["opened"]]
+    pd.testing.assert_series_equal(back.sites["it_mw"], result.sites["it_mw"].astype(float), check_names=False)
+    assert set(SITE_COLUMNS) <= set(back.sites.columns)
+    got = back.assignments.set_index(["demand_id", "site_id"])["it_mw"].sort_index()
+    want = result.assignments.set_index(["demand_id", "site_id"])["it_mw"].astype(float).sort_index()
+    pd.testing.assert_series_equal(got, want, check_names=False)
+
+
+def test_every_sheet_is_there_and_formatted(book):
+    assert tuple(book.sheetnames) == SHEET_ORDER
+    for ws in book.worksheets:
+        assert ws.freeze_panes, f"{ws.title} has no frozen panes"
+        assert any((ws.column_dimensions[c].width or 0) > 8 for c in "ABC"), f"{ws.title} has default widths"
+    for name in ("Sites", "Assignments", "Policy", "Dispatch", "Run"):
+        ws = book[name]
+        header = ws.cell(1, 1)
+        assert header.font.b and header.fill.fgColor.rgb.endswith("1F4E78"), name
+        assert ws.cell(2, 1).font.i, f"{name}: row 2 holds the units"
+
+
+def test_units_row_and_number_formats_follow_the_units(book):
+    ws = book["Sites"]
+    headers = [c.value for c in ws[1]]
+    units = dict(zip(headers, [c.value for c in ws[2]]))
+    assert units["it_mw"] == "MW" and units["cost_cny"] == "CNY/yr" and units["emissions_tco2"] == "tCO2/yr"
+    assert units["green_share"] == "%" and units["battery_mwh"] == "MWh"
+    fmt = {h: ws.cell(3, i + 1).number_format for i, h in enumerate(headers)}
+    assert fmt["it_mw"] == "#,##0.0"
+    assert fmt["cost_cny"] == "#,##0"
+    assert fmt["pue_annual"] in ("0.000", "General")  # General only where the site is closed (blank PUE)
+    assert fmt["selfuse_share_of_consumption"] == "0.0%"
+    latency = book["Assignments"]
+    a_headers = [c.value for c in latency[1]]
+    assert latency.cell(2, a_headers.index("latency_ms") + 1).value == "ms"
+    assert latency.cell(3, a_headers.index("latency_ms") + 1).number_format == "0.0"
+
+
+def test_summary_lists_kpis_with_units_descriptions_and_solver(book, solved):
+    _, result, _, _ = solved
+    ws = book["Summary"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r and "kpi" in r)
+    cols = rows[header]
+    table = pd.DataFrame(rows[header + 1:], columns=cols)
+    by_kpi = table.set_index("kpi")
+    for k in ("total_cost_cny_per_yr", "cost_site_opening_cny_per_yr", "cost_carbon_cny_per_yr",
+              "emissions_tco2_per_yr", "green_share", "pue_energy_weighted", "cue_kgco2_per_kwh_it",
+              "renewable_selfuse_share", "renewable_export_share", "curtailment_mwh_per_yr", "sites_opened",
+              "it_capacity_mw", "solver_status", "mip_gap", "solve_time_s"):
+        assert k in by_kpi.index, k
+        assert by_kpi.at[k, "description"], k
+    assert by_kpi.at["total_cost_cny_per_yr", "unit"] == "CNY/yr"
+    assert by_kpi.at["green_share", "unit"] == "%"
+    assert by_kpi.at["solver_status", "value"] == result.solve.status
+    value_col = cols.index("value") + 1
+    row_of = {r[cols.index("kpi")]: header + 2 + i for i, r in enumerate(rows[header + 1:])}
+    assert ws.cell(row_of["total_cost_cny_per_yr"], value_col).number_format == "#,##0"
+    assert ws.cell(row_of["green_share"], value_col).number_format == "0.0%"
+    assert ws.cell(row_of["pue_energy_weighted"], value_col).number_format == "0.000"
+    assert "optimal" in str(ws["A3"].value).lower() or "time limit" in str(ws["A3"].value).lower()
+
+
+def test_policy_sheet_has_every_constraint_with_required_achieved_slack_binding(book, solved):
+    _, result, _, _ = solved
+    ws = book["Policy"]
+    headers = [c.value for c in ws[1]]
+    for col in ("policy", "scope", "required", "achieved", "slack", "binding", "description"):
+        assert col in headers
+    data = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
+    assert len(data) == len(result.policy)
+    assert {r[headers.index("binding")] for r in data} <= {"yes", "no"}
+    kinds = {r[0] for r in data}
+    assert {"hub_pue_cap", "latency_cap", "demand_served"} <= kinds
+    sense = headers.index("sense") + 1
+    assert all(ws.cell(i, sense).data_type == "s" for i in range(3, 3 + len(data)))  # '==' is text, not formula
+
+
+def test_dispatch_is_long_format_per_open_site(book, solved):
+    _, result, _, _ = solved
+    ws = book["Dispatch"]
+    assert ws.max_row - 2 == len(result.dispatch)
+    opened = set(result.sites.loc[result.sites["opened"], "site_id"])
+    assert {r[0] for r in ws.iter_rows(min_row=3, max_col=1, values_only=True)} == opened
+
+
+def test_charts_sheet_has_native_charts_and_the_map(book):
+    ws = book["Charts"]
+    # openpyxl keeps images but not charts when loading; count the chart parts in the file instead
+    assert len(ws._images) == 1
+
+
+def test_chart_parts_in_the_file(solved):
+    import zipfile
+
+    with zipfile.ZipFile(solved[3]) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        images = [n for n in z.namelist() if n.startswith("xl/media/")]
+    assert len(charts) == 3 and len(images) == 1
+
+
+def test_inputs_and_run_provenance(book, solved):
+    case, result, src, _ = solved
+    inputs = [c for c in book["Inputs"]["A"] if c.value]
+    titles = {str(c.value).split(":")[0] for c in inputs}
+    assert {"Settings", "Hubs", "Sites", "Cooling", "Demand", "Technologies", "Profiles"} <= titles
+    run = {r[0]: r[1] for r in book["Run"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert run["format"] == "planner-result"
+    assert run["input_file"] == Path(src).name
+    assert run["input_sha256"] == hashlib.sha256(Path(src).read_bytes()).hexdigest()
+    assert run["command_line"] == "planner solve quickstart.xlsx"
+    for key in ("planner_version", "pyomo_version", "highs_version", "written_at", "mip_gap_setting",
+                "time_limit_s_setting"):
+        assert run[key] not in (None, ""), key
+
+
+def test_a_failed_write_leaves_no_file(solved, tmp_path, monkeypatch):
+    case, result, src, _ = solved
+
+    def boom(self, filename):
+        Path(filename).write_bytes(b"half a workbook")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", boom)
+    target = tmp_path / "out" / "r.xlsx"
+    with pytest.raises(OSError):
+        write_result_workbook(result, case, target)
+    assert not target.exists()
+    assert list(target.parent.iterdir()) == []
+
+
+def test_an_infeasible_result_has_no_result_workbook(tmp_path):
+    from planner.solve import solve_case
+
+    case = tiny_case(pue_cap=1.0)
+    result = solve_case(case)
+    assert result.solve.status == "infeasible"
+    with pytest.raises(NotSolved):
+        write_result_workbook(result, case, tmp_path / "r.xlsx")
+    assert not (tmp_path / "r.xlsx").exists()
+    report = write_infeasibility_workbook(result, case, tmp_path / "tiny-infeasibility.xlsx")
+    wb = openpyxl.load_workbook(report)
+    assert wb.sheetnames[0] == "Infeasibility"
+    text = " ".join(str(c.value) for row in wb["Infeasibility"].iter_rows() for c in row if c.value)
+    assert "hub_pue_cap" in text
+
+
+def test_time_limit_result_is_marked_not_proven_optimal(solved, tmp_path):
+    case, result, _, _ = solved
+    stopped = dataclasses.replace(result, solve=dataclasses.replace(result.solve, status="time_limit",
+                                                                    proven_optimal=False, gap=0.05))
+    out = write_result_workbook(stopped, case, tmp_path / "tl.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert "NOT PROVEN OPTIMAL" in str(wb["Summary"]["A3"].value)
+    back = read_result_workbook(out)
+    assert back.status["solver_status"] == "time_limit" and back.status["proven_optimal"] is False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading: anything that is not a result workbook gets a clear error naming the file and what is missing
+# ---------------------------------------------------------------------------------------------------------
+def test_input_workbook_is_not_a_result(solved):
+    src = solved[2]
+    with pytest.raises(ResultWorkbookError) as err:
+        read_result_workbook(src)
+    text = str(err.value)
+    assert str(src) in text and "'Summary'" in text and "planner solve" in text
+
+
+def test_non_excel_and_missing_files(tmp_path):
+    junk = tmp_path / "notes.xlsx"
+    junk.write_text("not a workbook")
+    with pytest.raises(ResultWorkbookError, match="notes.xlsx: not an Excel"):
+        read_result_workbook(junk)
+    with pytest.raises(ResultWorkbookError, match="no such file"):
+        read_result_workbook(tmp_path / "missing.xlsx")
+
+
+def test_summary_without_kpi_columns(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Summary"
+    wb.active.append(["name", "amount"])
+    wb.active.append(["cost", 3])
+    wb.save(tmp_path / "other.xlsx")
+    with pytest.raises(ResultWorkbookError) as err:
+        read_result_workbook(tmp_path / "other.xlsx")
+    assert "other.xlsx" in str(err.value) and "'kpi'" in str(err.value) and "'value'" in str(err.value)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Formatting helpers
+# ---------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, annual, unit", [
+    ("it_mw", False, "MW"), ("battery_mwh", False, "MWh"), ("selfuse_mwh", True, "MWh/yr"),
+    ("cost_cny", True, "CNY/yr"), ("service_cost_cny", False, "CNY"), ("emissions_tco2", True, "tCO2/yr"),
+    ("latency_ms", False, "ms"), ("green_share", False, "%"), ("pue_annual", False, "-"),
+    ("weight_days", False, "days"), ("cost_cny_per_yr", False, "CNY/yr"),
+])
+def test_unit_from_column_name(name, annual, unit):
+    assert styles.unit_for(name, annual=annual) == unit
+
+
+@pytest.mark.parametrize("unit, name, fmt", [
+    ("MW", "it_mw", "#,##0.0"), ("CNY/yr", "cost", "#,##0"), ("%", "green_share", "0.0%"),
+    ("-", "green_share", "0.0%"), ("-", "pue_energy_weighted", "0.000"), ("tCO2/yr", "e", "#,##0"),
+    ("MWh/yr", "x_mwh_per_yr", "#,##0"), ("ms", "latency_ms", "0.0"), ("kgCO2/kWh", "cue", "0.000"),
+])
+def test_number_format_from_unit(unit, name, fmt):
+    assert styles.number_format_for(unit, name) == fmt
