@@ -23,12 +23,9 @@ from planner.results.diagnose import explain_infeasibility
 from planner.pyomo_fast.elements import elements
 from planner.pyomo_fast.gc_quiet import leave_alive_objects_alone, promote_built
 from planner.results.postprocess import postprocess
-from planner.solver.persistent import (
-    HighsSolver,
-    LogCallback,
-    ProgressCallback,
-    SolveOutcome,
-)
+from planner.solver.log import LogCallback, ProgressCallback
+from planner.solver.outcome import SolveOutcome
+from planner.solver.persistent import HighsSolver
 from planner.solver.stop import run_stoppable
 from planner.results.result import (
     ASSIGNMENT_COLUMNS,
@@ -48,6 +45,17 @@ STRATEGIES = ("auto", "direct", "sites")
 AUTO_SITES_MIN_SITES = 16
 AUTO_SITES_MIN_TIME_STEPS = 48
 AUTO_SITES_MAX_DEMANDS = 200
+# the 'emissions' objective's first stage (least emissions) may take up to this share of the time limit; the
+# second (least cost at that level) gets the rest: both are MILPs of the same size
+EMISSIONS_FIRST_STAGE_SHARE = 0.5
+# beyond this many time steps the site decomposition designs on a few days and minimises cost only
+# (`planner.decomposition`): the 'emissions' objective is then solved directly
+SITES_EMISSIONS_MAX_TIME_STEPS = 24 * 60
+# the second stage holds emissions within this relative (and absolute, tCO2/yr) margin of the first's minimum:
+# the minimum is optimal only to HiGHS' tolerances
+LEXICOGRAPHIC_SLACK = 1e-6
+# a stage always gets at least this many seconds, even when the first used the whole limit
+MIN_STAGE_S = 1.0
 
 
 class SolveError(Exception):
@@ -135,17 +143,12 @@ class PlanningModel:
             progress({"stage": "solve", "elapsed_s": 0.0})
         start = time.perf_counter()
         self.model.emissions_lexicographic.deactivate()
+        self.strategy_used = self._pick(strategy, objective)
         if objective == "emissions":
             outcome = self._solve_min_emissions_then_cost(gap, limit, log, progress)
         else:
             self._use_objective("total_cost")
-            self.strategy_used = self._pick(strategy)
-            if self.strategy_used == "sites":
-                outcome = solve_by_sites(self.model, self.data, mip_gap=gap, time_limit_s=limit,
-                                         log=log, progress=progress, options=self._options)
-            else:
-                outcome = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
-                                            options=self._options)
+            outcome = self._run(gap, limit, log, progress)
         info = SolveInfo(
             status=outcome.status, termination=outcome.termination, objective_cny=outcome.objective,
             best_bound_cny=outcome.bound, gap=outcome.gap, proven_optimal=outcome.status == "optimal",
@@ -153,28 +156,40 @@ class PlanningModel:
             solver_version=HighsSolver.version(), mip_gap_setting=gap, time_limit_s_setting=limit, **self.size)
         return self._result(outcome, info, limit, progress)
 
-    def _pick(self, strategy: str) -> str:
-        """'auto': 'sites' for many candidate sites with hourly blocks of two days or more, else 'direct'."""
+    def _pick(self, strategy: str, objective: str) -> str:
+        """'auto': 'sites' for many candidate sites with hourly blocks of two days or more, else 'direct'. The
+        'emissions' objective on more than SITES_EMISSIONS_MAX_TIME_STEPS time steps is solved directly."""
+        d = self.data
+        emissions_on_year = objective == "emissions" and d.n_t > SITES_EMISSIONS_MAX_TIME_STEPS
+        if strategy == "sites" and emissions_on_year:
+            raise SolveError(f"the emissions objective on {d.n_t} time steps cannot use the site decomposition (it "
+                             "designs a full year on a few days for the least cost): use --strategy direct or auto")
         if strategy != "auto":
             return strategy
-        d = self.data
         large = (len(d.sites) >= AUTO_SITES_MIN_SITES and d.n_t >= AUTO_SITES_MIN_TIME_STEPS
                  and len(d.demands) <= AUTO_SITES_MAX_DEMANDS)
-        return "sites" if large else "direct"
+        return "sites" if large and not emissions_on_year else "direct"
+
+    def _run(self, gap, limit, log, progress) -> SolveOutcome:
+        """One solve of the active objective by the strategy picked, within `limit` seconds."""
+        if self.strategy_used == "sites":
+            return solve_by_sites(self.model, self.data, mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
+                                  options=self._options)
+        return self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress, options=self._options)
 
     def _solve_min_emissions_then_cost(self, gap, limit, log, progress) -> SolveOutcome:
-        """Lexicographic: minimal emissions first, then the cheapest plan within that emission level."""
+        """Lexicographic: minimal emissions first, then the cheapest plan within that emission level; both
+        stages by the strategy picked and within the one time limit."""
+        start = time.perf_counter()
         self._use_objective("total_emissions")
-        first = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
-                                        options=self._options)
+        first = self._run(gap, EMISSIONS_FIRST_STAGE_SHARE * limit, log, progress)
         if not first.has_solution:
             return first
         best = float(pyo.value(self.model.emissions_tco2))
-        self.model.emissions_bound_tco2.set_value(best * (1 + 1e-6) + 1e-6)
+        self.model.emissions_bound_tco2.set_value(best * (1 + LEXICOGRAPHIC_SLACK) + LEXICOGRAPHIC_SLACK)
         self.model.emissions_lexicographic.activate()
         self._use_objective("total_cost")
-        second = self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
-                                        options=self._options)
+        second = self._run(gap, max(limit - (time.perf_counter() - start), MIN_STAGE_S), log, progress)
         if first.status == "time_limit" and second.status == "optimal":
             second.status = "time_limit"
         return second

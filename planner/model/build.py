@@ -14,32 +14,14 @@ import math
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
-from planner.model.data import KW_PER_MW, ModelData
+from planner.model import roles
+from planner.model.costs import define_costs, define_site_emissions
+from planner.input.case import HOURS_PER_YEAR
+from planner.model.data import ModelData
+from planner.model.policies import required
 from planner.pyomo_fast.elements import elements
 from planner.pyomo_fast.rows import add_rows, weighted_sum
-
-# Constraint families that get a penalised violation variable in the elastic (diagnosis) model.
-ELASTIC_FAMILIES = (
-    "demand_served", "hub_pue_cap", "hub_green_share", "green_selfuse_of_generation",
-    "green_selfuse_of_consumption", "green_export_limit", "green_min_storage_power", "carbon_cap",
-)
-
-COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "grid_connection", "energy",
-                   "service", "carbon", "export_revenue")
-
-
-# The hourly families build each sum as one LinearExpression of prebuilt terms, with coefficients as Python
-# floats from whole-array numpy products and Var elements from plain dicts: repeated `+`, `v[index]` and
-# float(numpy scalar) per term dominated the build time. `_term` builds what Pyomo's `c * x` builds (1 * x
-# is x, 0 * x stays a zero term), so the model is term for term the one `sum(...)` built.
-
-
-def _term(c: float, x):
-    """c * x as Pyomo's operator builds it, without the operator dispatch."""
-    return x if c == 1 else MonomialTermExpression((c, x))
-
 
 def _define_within(m: pyo.ConcreteModel, name: str, sites: pyo.Set, x: pyo.Var, capacity: pyo.Var) -> None:
     """m.<name>[s, t]: x[s, t] <= capacity[s], written x[s, t] - capacity[s] <= 0 (see `add_rows`)."""
@@ -349,8 +331,8 @@ def define_annual_energy(m: pyo.ConcreteModel, d: ModelData) -> None:
 def define_green_connection(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Green direct connection rules per site with renewable potential (annual, weighted)."""
     st = d.case.settings
-    a, b, c = (st.green_min_selfuse_share_of_generation, st.green_min_selfuse_share_of_consumption,
-               st.green_max_export_share_of_generation)
+    a, b, c = (required(rule, d.case, "") for rule in (
+        "green_selfuse_of_generation", "green_selfuse_of_consumption", "green_export_limit"))
     m.green_selfuse_of_generation = pyo.Constraint(m.SR, rule=lambda m, s: (
         m.selfuse_mwh[s] + _relax(m, "green_selfuse_of_generation", s) >= a * m.generation_mwh[s]))
     # self-use >= b x consumption, with consumption = self-use + import
@@ -367,21 +349,20 @@ def define_green_connection(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def define_hub_policies(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Hub PUE cap on energy-weighted annual PUE; hub minimum green share of consumption."""
-    hubs, sites = d.case.hubs, d.case.sites
+    sites = d.case.sites
     sites_of_hub = {h: [s for s in d.sites if d.site_hub[s] == h] for h in d.hubs}
     re = set(d.re_sites)
     green_share = {s: float(sites.at[s, "grid_green_share"]) for s in d.sites}
 
     m.hub_pue_cap = pyo.Constraint(m.H, rule=lambda m, h: (
         sum(m.facility_mwh[s] for s in sites_of_hub[h])
-        <= float(hubs.at[h, "pue_cap"]) * sum(m.it_mwh[s] for s in sites_of_hub[h])
+        <= required("hub_pue_cap", d.case, h) * sum(m.it_mwh[s] for s in sites_of_hub[h])
         + _relax(m, "hub_pue_cap", h)) if sites_of_hub[h] else pyo.Constraint.Skip)
 
     def green(m, h):
-        target = hubs.at[h, "min_green_share"]
+        target = required("hub_green_share", d.case, h)
         if np.isnan(target) or not sites_of_hub[h]:
             return pyo.Constraint.Skip
-        target = float(target)
         # (selfuse + g x import) >= target x (selfuse + import)
         lhs = sum((1.0 - target) * (m.selfuse_mwh[s] if s in re else 0.0)
                   + (green_share[s] - target) * m.import_mwh[s] for s in sites_of_hub[h])
@@ -403,19 +384,12 @@ def _per_weights(d: ModelData, make) -> dict[str, list[float]]:
     return out
 
 
-def _hourly_sum(x: pyo.Var, sites: list[str], d: ModelData, c: dict[str, np.ndarray]) -> LinearExpression:
-    """sum over sites s and hours t of w[s]_t c[s]_t x[s, t] (w: `ModelData.weights`), skipping hours where
-    c[s]_t = 0."""
-    x = elements(x)
-    return LinearExpression([_term(wc, x[s, t]) for s in sites for t, (ct, wc) in
-                             enumerate(zip(c[s].tolist(), (d.weights(s) * c[s]).tolist())) if ct != 0])
-
-
 def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Annual emissions from grid import x (hourly) emission factor; optional cap (a mutable parameter)."""
+    define_site_emissions(m, d)
     m.emissions_tco2 = pyo.Var(domain=pyo.NonNegativeReals, doc="annual emissions (tCO2)")
     m.emissions_definition = pyo.Constraint(
-        expr=m.emissions_tco2 == _hourly_sum(m.grid_import_mw, d.sites, d, d.ef))
+        expr=m.emissions_tco2 == sum(m.site_emissions_tco2[s] for s in d.sites))
     cap = d.case.settings.carbon_cap_tco2_per_yr
     m.carbon_cap_tco2 = pyo.Param(mutable=True, initialize=float("inf") if cap is None else float(cap))
     m.carbon_cap = pyo.Constraint(expr=m.emissions_tco2 <= m.carbon_cap_tco2 + _relax(m, "carbon_cap", "case"))
@@ -424,43 +398,9 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Annualised cost components (CNY/yr) as named expressions; objective = their sum (or emissions)."""
-    case, crf = d.case, d.crf
-    tech = case.technologies
-    load_mw = case.demand["it_load_mw"].astype(float).to_dict()
-    existing, fixed_cost, it_capex, module, grid_cost, export_price = _columns(
-        case.sites, "existing_it_mw", "fixed_cost_cny", "it_capex_cny_per_mw", "module_mw",
-        "grid_connection_cost_cny_per_mw_yr", "export_price_cny_per_mwh")
-    cooling_capex = case.site_cooling["capex_cny_per_mw_it"].astype(float).to_dict()
-
-    def annual_factor(t: str) -> float:
-        return crf[t] + float(tech.at[t, "fixed_om_share"])
-
-    pv_cost, wind_cost = (annual_factor(t) * KW_PER_MW * float(tech.at[t, "capex_cny_per_kw"])
-                          for t in ("pv", "wind"))
-    bat_factor = annual_factor("battery") * KW_PER_MW
-    bat_kw, bat_kwh = float(tech.at["battery", "capex_cny_per_kw"]), float(tech.at["battery", "capex_cny_per_kwh"])
-    new_sites = [s for s in d.sites if not existing[s] > 0]
-    exp = elements(m.export_mw)
-    m.carbon_price = pyo.Param(mutable=True, initialize=case.settings.carbon_price_cny_per_tco2)
-    e = {
-        "site_opening": sum(crf["site"] * fixed_cost[s] * m.open[s] for s in new_sites),
-        "it": sum(crf["it"] * (it_capex[s] * module[s]) * m.modules[s] for s in d.sites),
-        "cooling": sum(crf[f"cooling:{k}"] * cooling_capex[s, k] * m.it_mw[s, k] for s, k in d.site_tech),
-        "pv": sum(pv_cost * m.pv_mw[s] for s in d.pv_sites),
-        "wind": sum(wind_cost * m.wind_mw[s] for s in d.wind_sites),
-        "battery": sum(bat_factor * (bat_kw * m.battery_mw[s] + bat_kwh * m.battery_mwh[s]) for s in d.re_sites),
-        "grid_connection": sum(grid_cost[s] * m.grid_mw[s] for s in d.sites),
-        "energy": _hourly_sum(m.grid_import_mw, d.sites, d, d.price),
-        "service": sum(float(c) * load_mw[i] * m.assign_share[i, s] for i, s, c in zip(
-            d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]) if c != 0),
-        "carbon": m.carbon_price * m.emissions_tco2,
-        "export_revenue": -LinearExpression([
-            _term(c, exp[s, t]) for s in d.export_sites if export_price[s] != 0
-            for t, c in enumerate((d.weights(s) * export_price[s]).tolist())]),
-    }
-    m.cost = pyo.Expression(list(COST_COMPONENTS), initialize=lambda m, c: e[c], doc="annualised cost (CNY/yr)")
-    m.total_cost = pyo.Objective(expr=sum(m.cost[c] for c in COST_COMPONENTS), sense=pyo.minimize)
+    """The cost components (`planner.model.costs`); objective = their sum (or emissions)."""
+    define_costs(m, d)
+    m.total_cost = pyo.Objective(expr=sum(m.cost[c] for c in m.C), sense=pyo.minimize)
     m.total_emissions = pyo.Objective(expr=m.emissions_tco2, sense=pyo.minimize)
     m.total_emissions.deactivate()
     # used by the 'emissions' objective's second stage: cost at (near) minimal emissions
@@ -469,27 +409,31 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.emissions_lexicographic.deactivate()
 
 
+def relaxable_scopes(d: ModelData) -> dict[str, list[str]]:
+    """Per relaxable constraint family (`roles.constraints(relaxable=True)`), the scopes of its instances."""
+    sites_of = {"demand_served": d.demands, "hub_pue_cap": d.hubs, "hub_green_share": d.hubs,
+                "green_selfuse_of_generation": d.re_sites, "green_selfuse_of_consumption": d.re_sites,
+                "green_min_storage_power": d.re_sites, "green_export_limit": d.export_sites, "carbon_cap": ["case"]}
+    return {f: list(sites_of[f]) for f in roles.constraints(relaxable=True)}
+
+
 def define_violations(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Elastic model only: a violation variable per relaxable constraint instance, and the phase-1 objective."""
-    keys = [("demand_served", i) for i in d.demands]
-    keys += [("hub_pue_cap", h) for h in d.hubs]
-    keys += [("hub_green_share", h) for h in d.hubs]
-    keys += [(f, s) for f in ("green_selfuse_of_generation", "green_selfuse_of_consumption",
-                              "green_min_storage_power") for s in d.re_sites]
-    keys += [("green_export_limit", s) for s in d.export_sites]
-    keys += [("carbon_cap", "case")]
+    keys = [(f, scope) for f, scopes in relaxable_scopes(d).items() for scope in scopes]
     m.V = pyo.Set(initialize=keys, dimen=2, ordered=True, doc="relaxable constraint instances")
     m.violation = pyo.Var(m.V, domain=pyo.NonNegativeReals, doc="constraint violation (constraint's units)")
 
 
 def violation_scale(d: ModelData, family: str, scope: str) -> float:
-    """A natural size for a violation, so that violations of different units are comparable."""
-    total_mwh = float(d.case.demand["it_load_mw"].sum()) * 8760.0
-    if family == "demand_served":
+    """A natural size for a violation (its role's `violation_scale`), so that violations of different units
+    are comparable."""
+    total_mwh = float(d.case.demand["it_load_mw"].sum()) * HOURS_PER_YEAR
+    kind = roles.role(family).violation_scale
+    if kind == "demand":
         return float(d.case.demand.at[scope, "it_load_mw"])
-    if family == "carbon_cap":
+    if kind == "half_energy":
         return max(total_mwh * 0.5, 1.0)
-    if family == "green_min_storage_power":
+    if kind == "renewable_potential":
         return max(float(d.case.sites.at[scope, "max_pv_mw"] + d.case.sites.at[scope, "max_wind_mw"]), 1.0)
     return max(total_mwh, 1.0)
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from operator import itemgetter, mul
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.core.expr.numeric_expr import LinearExpression, NegationExpression
 
-from planner.model.build import COST_COMPONENTS
+from planner.model import policies
+from planner.model.costs import COST_COMPONENTS
 from planner.model.data import ModelData
+from planner.model.policies import Annual
 from planner.pyomo_fast.elements import elements, values
-from planner.pyomo_fast.standard_form import plain_linear_terms
+from planner.pyomo_fast.evaluate import value_of
 from planner.results.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, KPI_COLUMNS, POLICY_COLUMNS, SITE_COLUMNS,
                             Result, SolveInfo)
 
@@ -22,21 +23,6 @@ TOL = 1e-6
 
 def _values(var) -> dict:
     return dict(zip(elements(var), values(var, missing=0.0).tolist()))
-
-
-def _value(expression) -> float:
-    """Value of a named expression. The hourly sums (a LinearExpression, or its negation) are added up term by
-    term: Pyomo's general evaluation walks each term as a tree and took most of the post-processing time."""
-    expr, sign = expression.expr, 1.0
-    if type(expr) is NegationExpression and type(expr.args[0]) is LinearExpression:
-        expr, sign = expr.args[0], -1.0
-    if type(expr) is not LinearExpression:
-        return float(pyo.value(expression))
-    plain = plain_linear_terms(expr.args)
-    if plain is None:
-        return float(pyo.value(expression))  # e.g. a mutable parameter as coefficient
-    coefs, xs = plain
-    return sign * sum(map(mul, coefs, [x.value or 0.0 for x in xs]))
 
 
 def _share(num: float, den: float) -> float:
@@ -58,7 +44,9 @@ class _Solution:
         for i, s, c in zip(d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]):
             self.service_cny[s] = self.service_cny.get(s, 0) + c * self.assign_mw[i, s]
         self.emissions_tco2 = float(pyo.value(m.emissions_tco2))
-        self.costs = {c: _value(m.cost[c]) for c in COST_COMPONENTS}
+        self.costs = {c: value_of(m.cost[c]) for c in COST_COMPONENTS}
+        self.site_cost = {s: sum(value_of(m.site_cost[c, s]) for c in COST_COMPONENTS) for s in d.sites}
+        self.site_emissions = {s: value_of(m.site_emissions_tco2[s]) for s in d.sites}
         self.hourly = {name: self._hourly(getattr(m, name)) for name in
                        ("grid_import_mw", "charge_mw", "discharge_mw", "soc_mwh", "export_mw", "curtail_mw")}
 
@@ -95,32 +83,9 @@ class _Solution:
         return best[1] if best[0] > 0.5 else None
 
 
-def _site_cost(sol: _Solution, d: ModelData, s: str, site: dict, cooling: dict, tech: dict) -> float:
-    """The site's share of the annualised cost (everything but the service cost of other sites); `site`: its
-    row of the Sites table, `cooling` and `tech`: the SiteCooling and Technologies tables as dicts of rows."""
-    crf, w = d.crf, d.weights(s)
-    k = sol.chosen_cooling(s)
-    factor = {t: crf[t] + float(tech[t]["fixed_om_share"]) for t in ("pv", "wind", "battery")}
-    cost = 0.0 if site["existing_it_mw"] > 0 else crf["site"] * site["fixed_cost_cny"] * sol.open[s]
-    cost += crf["it"] * site["it_capex_cny_per_mw"] * site["module_mw"] * sol.modules[s]
-    if k is not None:
-        cost += crf[f"cooling:{k}"] * cooling[s, k]["capex_cny_per_mw_it"] * sol.it_mw[s, k]
-    cost += factor["pv"] * 1000 * tech["pv"]["capex_cny_per_kw"] * sol.pv_mw.get(s, 0.0)
-    cost += factor["wind"] * 1000 * tech["wind"]["capex_cny_per_kw"] * sol.wind_mw.get(s, 0.0)
-    cost += factor["battery"] * 1000 * (tech["battery"]["capex_cny_per_kw"] * sol.battery_mw.get(s, 0.0)
-                                        + tech["battery"]["capex_cny_per_kwh"] * sol.battery_mwh.get(s, 0.0))
-    cost += site["grid_connection_cost_cny_per_mw_yr"] * sol.grid_mw[s]
-    imp = sol.series("grid_import_mw", s)
-    cost += float(w @ (d.price[s] * imp))
-    cost += float(pyo.value(d.case.settings.carbon_price_cny_per_tco2)) * float(w @ (d.ef[s] * imp))
-    cost -= site["export_price_cny_per_mwh"] * sol.export_mwh.get(s, 0.0)
-    cost += sol.service_cny.get(s, 0)
-    return float(cost)
-
-
 def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
     # the tables as dicts of rows: `.at` is slow per cell
-    sites, cooling, tech = (t.to_dict("index") for t in (d.case.sites, d.case.site_cooling, d.case.technologies))
+    sites, cooling = (t.to_dict("index") for t in (d.case.sites, d.case.site_cooling))
     rows = []
     for s in d.sites:
         site = sites[s]
@@ -149,8 +114,8 @@ def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
             "selfuse_share_of_consumption": _share(selfuse, consumption),
             "export_share_of_generation": _share(export, gen),
             "green_share": _share(selfuse + site["grid_green_share"] * imp, consumption),
-            "emissions_tco2": float(w @ (d.ef[s] * sol.series("grid_import_mw", s))),
-            "cost_cny": _site_cost(sol, d, s, site, cooling, tech),
+            "emissions_tco2": sol.site_emissions[s],
+            "cost_cny": sol.site_cost[s],
         })
     return pd.DataFrame(rows, columns=list(SITE_COLUMNS))
 
@@ -168,66 +133,70 @@ def assignment_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(ASSIGNMENT_COLUMNS))
 
 
-def _policy_row(policy: str, scope: str, required: float, achieved: float, unit: str, sense: str,
-                scale: float = 1.0) -> dict:
+def _policy_row(policy: str, scope: str, required: float, achieved: float, scale: float = 1.0) -> dict:
+    rule = policies.POLICIES[policy]
+    sense = rule.sense
     slack = required - achieved if sense == "<=" else (achieved - required if sense == ">=" else
                                                        -abs(achieved - required))
     tol = TOL * max(1.0, abs(scale), abs(required))
     return {"policy": policy, "scope": scope, "required": required, "achieved": achieved, "slack": slack,
-            "unit": unit, "sense": sense, "binding": bool(abs(slack) <= max(tol, 1e-4 * abs(required))),
+            "unit": rule.unit, "sense": sense, "binding": bool(abs(slack) <= max(tol, 1e-4 * abs(required))),
             "satisfied": bool(slack >= -max(tol, 1e-5 * abs(required)))}
 
 
+def site_annuals(sites: pd.DataFrame, d: ModelData) -> dict[str, Annual]:
+    """Each site's annual quantities (`policies.Annual`) from the Sites table."""
+    green = d.case.sites["grid_green_share"].astype(float).to_dict()
+    return {r["site_id"]: Annual(
+        it_mwh=r["it_energy_mwh"], facility_mwh=r["facility_energy_mwh"], import_mwh=r["grid_import_mwh"],
+        green_import_mwh=r["grid_import_mwh"] * green[r["site_id"]], generation_mwh=r["renewable_generation_mwh"],
+        selfuse_mwh=r["selfuse_mwh"], export_mwh=r["export_mwh"], pv_mw=r["pv_mw"], wind_mw=r["wind_mw"],
+        battery_mw=r["battery_mw"]) for r in sites.to_dict("records")}
+
+
 def policy_table(sites: pd.DataFrame, assignments: pd.DataFrame, sol: _Solution, d: ModelData) -> pd.DataFrame:
-    """Every policy constraint instance with required vs achieved values."""
+    """Every policy instance with required vs achieved values (`planner.model.policies`)."""
     case, st = d.case, d.case.settings
+    annual = site_annuals(sites, d)
     rows = []
-    by_hub = sites.groupby("hub_id")
-    for h, hub in case.hubs.iterrows():
-        if h not in by_hub.groups:
+
+    def rule(name: str, scope: str, a: Annual) -> None:
+        rows.append(_policy_row(name, scope, policies.required(name, case, scope, a), policies.achieved(name, a)))
+
+    for h in case.hubs.index:
+        hub_sites = [s for s in d.sites if d.site_hub[s] == h]
+        if not hub_sites:
             continue
-        g = by_hub.get_group(h)
-        it_e, fac_e = g["it_energy_mwh"].sum(), g["facility_energy_mwh"].sum()
-        if it_e > TOL:
-            rows.append(_policy_row("hub_pue_cap", h, float(hub["pue_cap"]), fac_e / it_e, "-", "<="))
-        cons = g["consumption_mwh"].sum()
-        if not np.isnan(hub["min_green_share"]) and cons > TOL:
-            green = (g["selfuse_mwh"] + g["grid_import_mwh"] * case.sites.loc[g["site_id"], "grid_green_share"]
-                     .to_numpy()).sum()
-            rows.append(_policy_row("hub_green_share", h, float(hub["min_green_share"]), green / cons, "-", ">="))
-    re = set(d.re_sites)
-    for r in sites[sites["site_id"].isin(re) & (sites["consumption_mwh"] + sites["renewable_generation_mwh"]
-                                                   > TOL)].to_dict("records"):
-        s = r["site_id"]
-        if r["renewable_generation_mwh"] > TOL:
-            rows.append(_policy_row("green_selfuse_of_generation", s, st.green_min_selfuse_share_of_generation,
-                                    r["selfuse_share_of_generation"], "-", ">="))
-            if st.green_export_allowed:
-                rows.append(_policy_row("green_export_limit", s, st.green_max_export_share_of_generation,
-                                        r["export_share_of_generation"], "-", "<="))
-            else:
-                rows.append(_policy_row("green_no_export", s, 0.0, r["export_share_of_generation"], "-", "<="))
-        rows.append(_policy_row("green_selfuse_of_consumption", s, st.green_min_selfuse_share_of_consumption,
-                                r["selfuse_share_of_consumption"], "-", ">="))
-        share = st.green_min_storage_power_share
-        if share:
-            rows.append(_policy_row("green_min_storage_power", s, share * (r["pv_mw"] + r["wind_mw"]),
-                                    r["battery_mw"], "MW", ">="))
-    max_share = case.demand["max_share_per_site"].to_dict()
-    for a in assignments.to_dict("records"):
-        rows.append(_policy_row("latency_cap", f"{a['demand_id']} -> {a['site_id']}", a["latency_cap_ms"],
-                                a["latency_ms"], "ms", "<="))
-        share = max_share[a["demand_id"]]
-        if not np.isnan(share):
-            rows.append(_policy_row("max_share_per_site", f"{a['demand_id']} -> {a['site_id']}", float(share),
-                                    a["share_of_demand"], "-", "<="))
+        a = sum((annual[s] for s in hub_sites), Annual())
+        if a.it_mwh > TOL:
+            rule("hub_pue_cap", h, a)
+        if policies.applies("hub_green_share", case, h) and a.consumption_mwh > TOL:
+            rule("hub_green_share", h, a)
+    for s in d.re_sites:
+        a = annual[s]
+        if a.consumption_mwh + a.generation_mwh <= TOL:
+            continue
+        if a.generation_mwh > TOL:
+            rule("green_selfuse_of_generation", s, a)
+            rule("green_export_limit" if st.green_export_allowed else "green_no_export", s, a)
+        rule("green_selfuse_of_consumption", s, a)
+        if policies.applies("green_min_storage_power", case, s):
+            rule("green_min_storage_power", s, a)
+    for r in assignments.to_dict("records"):
+        pair = f"{r['demand_id']} -> {r['site_id']}"
+        rows.append(_policy_row("latency_cap", pair, policies.required("latency_cap", case, r["demand_id"]),
+                                r["latency_ms"]))
+        if policies.applies("max_share_per_site", case, r["demand_id"]):
+            rows.append(_policy_row("max_share_per_site", pair,
+                                    policies.required("max_share_per_site", case, r["demand_id"]),
+                                    r["share_of_demand"]))
     served_mw = assignments.groupby("demand_id")["it_mw"].sum()
-    for i, load in case.demand["it_load_mw"].items():
-        served = float(served_mw.get(i, 0.0))
-        rows.append(_policy_row("demand_served", i, float(load), served, "MW", "==", scale=load))
-    if st.carbon_cap_tco2_per_yr is not None:
-        rows.append(_policy_row("carbon_cap", "case", st.carbon_cap_tco2_per_yr, sol.emissions_tco2, "tCO2/yr", "<=",
-                                scale=st.carbon_cap_tco2_per_yr))
+    for i in case.demand.index:
+        load = policies.required("demand_served", case, i)
+        rows.append(_policy_row("demand_served", i, load, float(served_mw.get(i, 0.0)), scale=load))
+    if policies.applies("carbon_cap", case, "case"):
+        cap = policies.required("carbon_cap", case, "case")
+        rows.append(_policy_row("carbon_cap", "case", cap, sol.emissions_tco2, scale=cap))
     return pd.DataFrame(rows, columns=list(POLICY_COLUMNS))
 
 

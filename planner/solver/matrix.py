@@ -21,13 +21,9 @@ import scipy.sparse as sp
 from pyomo.common.gc_manager import PauseGC
 
 from planner.pyomo_fast.elements import elements
-from planner.solver.persistent import (
-    LogCallback,
-    ProgressCallback,
-    SolveOutcome,
-    _LineStream,
-)
 from planner.pyomo_fast.standard_form import column_bounds, standard_form
+from planner.solver.log import LineStream, LogCallback, ProgressCallback
+from planner.solver.outcome import SolveOutcome, relative_gap, status_of
 from planner.solver.stop import run, time_limit, watch
 
 _INF = highspy.kHighsInf
@@ -86,7 +82,7 @@ class HighsMatrix:
         """Run HiGHS on the model as it is (bounds, integrality, a start set with setSolution), streaming its
         log line by line to the callbacks."""
         h = self.highs
-        stream = _LineStream(log, progress)
+        stream = LineStream(log, progress)
         token = h.cbLogging.subscribe(lambda event: stream.write(event.message))
         h.setOptionValue("output_flag", True)
         h.setOptionValue("log_to_console", False)
@@ -103,14 +99,12 @@ class HighsMatrix:
             stream.flush()
         info = h.getInfo()
         has_solution = info.primal_solution_status == 2  # 2 = feasible
-        status = _status(h.getModelStatus(), has_solution)
+        status = status_of(h.getModelStatus(), has_solution)
         objective = float(info.objective_function_value) if has_solution else None
         bound = float(info.mip_dual_bound) if h.getNumCol() and math.isfinite(info.mip_dual_bound) else None
         if status == "optimal" and bound is None:
             bound = objective  # an LP, or a MIP without integer columns left
-        gap = None
-        if objective is not None and bound is not None:
-            gap = max(0.0, objective - bound) / max(abs(objective), 1e-9)
+        gap = relative_gap(objective, bound)
         return SolveOutcome(status=status, termination=h.modelStatusToString(h.getModelStatus()),
                             has_solution=has_solution, objective=objective, bound=bound, gap=gap,
                             wall_s=time.perf_counter() - start, highs_s=h.getRunTime() - clock, log="")
@@ -123,21 +117,6 @@ def nearest_to_zero_values(variables: list) -> np.ndarray:
     """The value within each Pyomo variable's bounds closest to 0: for variables no row or objective holds."""
     lower, upper, _ = column_bounds(variables)
     return np.minimum(np.maximum(0.0, lower), upper)
-
-
-def _status(status: highspy.HighsModelStatus, has_solution: bool) -> str:
-    s = highspy.HighsModelStatus
-    if status == s.kOptimal:
-        return "optimal"
-    if status == s.kInfeasible:
-        return "infeasible"
-    if status == s.kUnboundedOrInfeasible:
-        return "infeasible_or_unbounded"
-    if status == s.kUnbounded:
-        return "unbounded"
-    if status == s.kInterrupt:
-        return "interrupted"
-    return "time_limit" if has_solution else "no_solution"
 
 
 def compile_to_highs(m: pyo.ConcreteModel) -> HighsMatrix:

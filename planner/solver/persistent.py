@@ -8,86 +8,17 @@ elapsed time, incumbent, bound and gap for a progress display.
 
 from __future__ import annotations
 
-import io
 import logging
-import re
 import time
-from dataclasses import dataclass
-from typing import Callable
 
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.contrib.solver.common.results import SolutionStatus
 from pyomo.contrib.solver.solvers.highs import Highs
 
+from planner.solver.log import LineStream, LogCallback, ProgressCallback
+from planner.solver.outcome import SolveOutcome, relative_gap, status_of
 from planner.solver.stop import raise_if_stopped, stop_requested, time_limit, watch
-
-LogCallback = Callable[[str], None]
-ProgressCallback = Callable[[dict], None]
-
-# A HiGHS MIP progress line: src, nodes, queue, leaves, explored %, BestBound, BestSol, Gap, ..., time
-_MIP_LINE = re.compile(
-    r"^\s*[A-Za-z]?\s*\d+\s+\d+\s+\d+\s+[\d.]+%\s+(?P<bound>\S+)\s+(?P<sol>\S+)\s+(?P<gap>\S+)\s+.*?"
-    r"(?P<time>\d+(?:\.\d+)?)s\s*$")
-
-
-def _number(token: str) -> float | None:
-    try:
-        return float(token.rstrip("%"))
-    except ValueError:
-        return None
-
-
-def parse_progress(line: str) -> dict | None:
-    """Elapsed time, incumbent, bound and gap from one HiGHS MIP log line (None if it is not one)."""
-    match = _MIP_LINE.match(line)
-    if not match:
-        return None
-    gap = _number(match["gap"]) if match["gap"].endswith("%") else None
-    return {"stage": "solve", "elapsed_s": float(match["time"]), "incumbent": _number(match["sol"]),
-            "bound": _number(match["bound"]), "gap": None if gap is None else gap / 100.0}
-
-
-class _LineStream(io.TextIOBase):
-    """A text stream that hands every complete line to the log and progress callbacks."""
-
-    def __init__(self, log: LogCallback | None, progress: ProgressCallback | None):
-        self._log, self._progress, self._buffer = log, progress, ""
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        self._buffer += text
-        *lines, self._buffer = self._buffer.split("\n")
-        for line in lines:
-            self._emit(line)
-        return len(text)
-
-    def _emit(self, line: str) -> None:
-        if self._log:
-            self._log(line)
-        if self._progress and (info := parse_progress(line)):
-            self._progress(info)
-
-    def flush(self) -> None:
-        if self._buffer:
-            self._emit(self._buffer)
-            self._buffer = ""
-
-
-@dataclass
-class SolveOutcome:
-    status: str  # optimal | time_limit | infeasible | unbounded | interrupted | no_solution | error
-    termination: str
-    has_solution: bool
-    objective: float | None
-    bound: float | None
-    gap: float | None
-    wall_s: float
-    highs_s: float | None
-    log: str
-
 
 class _BatchedHighs(Highs):
     """Pyomo's persistent HiGHS interface, handing all variables over in one call before the constraints.
@@ -135,7 +66,7 @@ class HighsSolver:
               options: dict | None = None, model_is_current: bool = False) -> SolveOutcome:
         """Solve; `model_is_current`: the HiGHS model is already up to date (skip Pyomo's change detection,
         which would also discard a MIP start set on the HiGHS model)."""
-        stream = _LineStream(log, progress)
+        stream = LineStream(log, progress)
         start = time.perf_counter()
         skip = {name: False for name in _AUTO_UPDATES} if model_is_current else {}
         if time_limit_s is not None:  # the persistent HiGHS object's run clock adds up over solves
@@ -149,11 +80,9 @@ class HighsSolver:
         has_solution = results.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
         if has_solution:
             results.solution_loader.load_vars()
-        status = _status(results.termination_condition, has_solution)
+        status = status_of(self.solver._solver_model.getModelStatus(), has_solution)
         obj, bound = results.incumbent_objective, results.objective_bound
-        gap = None
-        if obj is not None and bound is not None:
-            gap = abs(obj - bound) / max(abs(obj), 1e-9) if status != "optimal" or obj != bound else 0.0
+        gap = relative_gap(obj, bound)
         return SolveOutcome(status=status, termination=results.termination_condition.name,
                             has_solution=has_solution, objective=obj, bound=bound, gap=gap, wall_s=wall,
                             highs_s=results.timing_info.highs_time, log=results.solver_log or "")
@@ -162,20 +91,3 @@ class HighsSolver:
 _AUTO_UPDATES = ("check_for_new_or_removed_constraints", "check_for_new_or_removed_vars",
                  "check_for_new_or_removed_params", "check_for_new_objective", "update_constraints", "update_vars",
                  "update_parameters", "update_named_expressions", "update_objective")
-
-
-def _status(tc: TerminationCondition, has_solution: bool) -> str:
-    if tc == TerminationCondition.convergenceCriteriaSatisfied:
-        return "optimal"
-    if tc in (TerminationCondition.provenInfeasible, TerminationCondition.locallyInfeasible):
-        return "infeasible"
-    if tc == TerminationCondition.infeasibleOrUnbounded:
-        return "infeasible_or_unbounded"
-    if tc == TerminationCondition.unbounded:
-        return "unbounded"
-    if tc == TerminationCondition.interrupted:
-        return "interrupted"
-    if tc in (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
-              TerminationCondition.objectiveLimit):
-        return "time_limit" if has_solution else "no_solution"
-    return "error" if not has_solution else "time_limit"

@@ -2,7 +2,7 @@
 
 import math
 
-from planner.solver.persistent import parse_progress
+from planner.solver.log import parse_progress
 
 
 def test_progress_line_with_gap():

@@ -1,0 +1,97 @@
+"""The annualised cost components (CNY/yr), declared once as model expressions.
+
+`m.site_cost[c, s]` is component c at site s; `m.cost[c]` is its total over the sites, and the objective
+(`planner.model.build.define_objective`) is the sum of the totals. Every result that shows a cost (the cost
+breakdown, each site's cost, the Summary) reads these expressions' values; none recomputes a cost from the
+inputs. The one total that is not written as the sum of its site parts is carbon: `m.cost["carbon"]` prices
+the global `emissions_tco2` column (as the decomposition expects), and the `emissions_definition` row makes that
+column equal to the sum of the sites' `site_emissions_tco2`, which the site parts price.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+
+from planner.model.data import KW_PER_MW, ModelData
+from planner.pyomo_fast.elements import elements
+
+COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "grid_connection", "energy",
+                   "service", "carbon", "export_revenue")
+# components the objective prices through a global column rather than as the sum of the site parts
+PRICED_GLOBALLY = ("carbon",)
+
+
+def term(c: float, x):
+    """c * x as Pyomo's operator builds it (1 * x is x, 0 * x stays a zero term), without operator dispatch."""
+    return x if c == 1 else MonomialTermExpression((c, x))
+
+
+def hourly_sum(x: pyo.Var, s: str, d: ModelData, c) -> LinearExpression:
+    """sum over hours t of w[s]_t c[s]_t x[s, t] (w: `ModelData.weights`), skipping hours where c[s]_t = 0."""
+    x = elements(x)
+    return LinearExpression([term(wc, x[s, t]) for t, (ct, wc) in
+                             enumerate(zip(c[s].tolist(), (d.weights(s) * c[s]).tolist())) if ct != 0])
+
+
+def define_site_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """site_emissions_tco2[s]: the site's annual grid import x (hourly) emission factor."""
+    m.site_emissions_tco2 = pyo.Expression(m.S, initialize=lambda m, s: hourly_sum(m.grid_import_mw, s, d, d.ef),
+                                           doc="annual emissions of a site (tCO2/yr)")
+
+
+def _site_parts(m: pyo.ConcreteModel, d: ModelData) -> dict[str, dict[str, object]]:
+    """{component: {site: expression}}; a site without the component is left out."""
+    case, crf = d.case, d.crf
+    tech = case.technologies
+    sites = case.sites
+    load_mw = case.demand["it_load_mw"].astype(float).to_dict()
+    existing, fixed_cost, it_capex, module, grid_cost, export_price = (sites[n].astype(float).to_dict() for n in (
+        "existing_it_mw", "fixed_cost_cny", "it_capex_cny_per_mw", "module_mw", "grid_connection_cost_cny_per_mw_yr",
+        "export_price_cny_per_mwh"))
+    cooling_capex = case.site_cooling["capex_cny_per_mw_it"].astype(float).to_dict()
+
+    def annual_factor(t: str) -> float:
+        return crf[t] + float(tech.at[t, "fixed_om_share"])
+
+    pv_cost, wind_cost = (annual_factor(t) * KW_PER_MW * float(tech.at[t, "capex_cny_per_kw"]) for t in ("pv", "wind"))
+    bat_factor = annual_factor("battery") * KW_PER_MW
+    bat_kw, bat_kwh = float(tech.at["battery", "capex_cny_per_kw"]), float(tech.at["battery", "capex_cny_per_kwh"])
+    exp = elements(m.export_mw)
+    cooling: dict[str, list] = {}
+    for s, k in d.site_tech:
+        cooling.setdefault(s, []).append(crf[f"cooling:{k}"] * cooling_capex[s, k] * m.it_mw[s, k])
+    service: dict[str, list] = {}
+    for i, s, c in zip(d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]):
+        if c != 0:
+            service.setdefault(s, []).append(float(c) * load_mw[i] * m.assign_share[i, s])
+    return {
+        "site_opening": {s: crf["site"] * fixed_cost[s] * m.open[s] for s in d.sites if not existing[s] > 0},
+        "it": {s: crf["it"] * (it_capex[s] * module[s]) * m.modules[s] for s in d.sites},
+        "cooling": {s: sum(terms) for s, terms in cooling.items()},
+        "pv": {s: pv_cost * m.pv_mw[s] for s in d.pv_sites},
+        "wind": {s: wind_cost * m.wind_mw[s] for s in d.wind_sites},
+        "battery": {s: bat_factor * (bat_kw * m.battery_mw[s] + bat_kwh * m.battery_mwh[s]) for s in d.re_sites},
+        "grid_connection": {s: grid_cost[s] * m.grid_mw[s] for s in d.sites},
+        "energy": {s: hourly_sum(m.grid_import_mw, s, d, d.price) for s in d.sites},
+        "service": {s: sum(terms) for s, terms in service.items()},
+        "carbon": {s: m.carbon_price * m.site_emissions_tco2[s] for s in d.sites},
+        "export_revenue": {s: -LinearExpression([term(c, exp[s, t]) for t, c in enumerate(
+            (d.weights(s) * export_price[s]).tolist())]) for s in d.export_sites if export_price[s] != 0},
+    }
+
+
+def define_costs(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """site_cost[c, s] for every component and site (0 where the site has none), cost[c] their total."""
+    m.carbon_price = pyo.Param(mutable=True, initialize=d.case.settings.carbon_price_cny_per_tco2)
+    parts = _site_parts(m, d)
+    m.C = pyo.Set(initialize=COST_COMPONENTS, ordered=True, doc="cost components")
+    m.site_cost = pyo.Expression(m.C, m.S, initialize=lambda m, c, s: parts[c].get(s, 0.0),
+                                 doc="annualised cost of component c at site s (CNY/yr)")
+
+    def total(m, c):
+        if c in PRICED_GLOBALLY:
+            return m.carbon_price * m.emissions_tco2
+        return sum(m.site_cost[c, s] for s in d.sites if s in parts[c])
+
+    m.cost = pyo.Expression(m.C, initialize=total, doc="annualised cost of component c (CNY/yr)")

@@ -1,0 +1,65 @@
+"""What a solve ends with: one outcome type, one map from HiGHS' model status to ours, one gap formula.
+
+Every path (the persistent Pyomo hand-off, the matrix hand-off, the site decomposition, the full year) reports
+through `SolveOutcome`, `status_of` and `relative_gap`, so a status or a gap means the same wherever it comes
+from.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import highspy
+
+# the gap's denominator never falls below this (an objective of 0 would divide by zero)
+GAP_FLOOR = 1e-9
+
+_S = highspy.HighsModelStatus
+_STATUS = {_S.kOptimal: "optimal", _S.kModelEmpty: "optimal", _S.kInfeasible: "infeasible",
+           _S.kUnboundedOrInfeasible: "infeasible_or_unbounded", _S.kUnbounded: "unbounded",
+           _S.kInterrupt: "interrupted", _S.kHighsInterrupt: "interrupted"}
+# HiGHS stopped by a limit: the plan found so far is a plan, not proven optimal
+_LIMITS = frozenset({_S.kTimeLimit, _S.kIterationLimit, _S.kObjectiveBound, _S.kObjectiveTarget, _S.kSolutionLimit,
+                     _S.kMemoryLimit})
+
+
+@dataclass
+class SolveOutcome:
+    status: str  # optimal | time_limit | infeasible | infeasible_or_unbounded | unbounded | interrupted |
+    #              no_solution | error | feasible (a full-year plan not proven within the gap)
+    termination: str
+    has_solution: bool
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    wall_s: float
+    highs_s: float | None
+    log: str
+
+
+def status_of(model_status: highspy.HighsModelStatus, has_solution: bool) -> str:
+    """Our status for HiGHS' model status: a limit with a plan is 'time_limit', without one 'no_solution'; an
+    error with a plan still returns the plan as not proven ('time_limit')."""
+    if model_status in _STATUS:
+        return _STATUS[model_status]
+    if model_status in _LIMITS:
+        return "time_limit" if has_solution else "no_solution"
+    return "time_limit" if has_solution else "error"
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """(objective - bound) / |objective|, never negative; None without both or with an infinite bound."""
+    if objective is None or bound is None or not math.isfinite(bound):
+        return None
+    return max(0.0, objective - bound) / max(abs(objective), GAP_FLOOR)
+
+
+def target_for(bound: float, mip_gap: float) -> float:
+    """The largest objective proven within `mip_gap` of optimal by `bound` (inverse of `bound_proving`)."""
+    return bound / (1.0 - mip_gap) if bound >= 0 else bound * (1.0 - mip_gap)
+
+
+def bound_proving(objective: float, mip_gap: float) -> float:
+    """The least bound that proves a plan of cost `objective` within `mip_gap` (inverse of `target_for`)."""
+    return objective * (1.0 - mip_gap) if objective >= 0 else objective / (1.0 - mip_gap)
