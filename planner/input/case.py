@@ -2,42 +2,67 @@
 
 Tables are pandas DataFrames indexed by their id column(s), with the schema's column names, every
 optional value filled with its schema default (blank optional values that have no default stay NaN),
-booleans as Python bool, ids as trimmed str. Nothing here is read from Excel; see `planner.io`.
+booleans as Python bool, ids as trimmed str. Nothing here is read from Excel; see `planner.input.reader`
+and `planner.input.validate`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from planner.input.schema import Problem
+from planner.input.schema import SETTINGS, Problem
 
 HOURS_PER_YEAR = 8760.0
 DAYS_PER_YEAR = 365.0
 
 
-@dataclass(frozen=True)
+def with_schema_defaults(cls: type) -> type:
+    """Give each annotated field of `cls` the default its setting declares in `SETTINGS` (none if required).
+
+    Applied under `@dataclass`, so the schema is the only place a setting's default is written down. A field
+    that is not a setting raises KeyError at import.
+    """
+    for name in cls.__annotations__:
+        col = SETTINGS.column(name)
+        if not col.required:
+            setattr(cls, name, col.default)
+    return cls
+
+
+@dataclass(frozen=True, kw_only=True)
+@with_schema_defaults
 class Settings:
+    """The Settings sheet, typed. Every field is a setting of `planner.input.schema.SETTINGS`, whose `default=` is
+    the field's default (required settings have none): `Settings(case_name="x", discount_rate=0.08)` is complete."""
+
     case_name: str
     discount_rate: float
-    currency: str = "CNY"
-    carbon_price_cny_per_tco2: float = 0.0
-    carbon_cap_tco2_per_yr: float | None = None
-    objective: str = "cost"
-    mip_gap: float = 0.01
-    time_limit_s: float = 600.0
-    latency_ms_per_km: float = 0.005
-    latency_route_factor: float = 2.2
-    service_cost_cny_per_mw_ms_yr: float = 0.0
-    site_lifetime_yr: float = 20.0
-    it_lifetime_yr: float = 10.0
-    green_min_selfuse_share_of_generation: float = 0.60
-    green_min_selfuse_share_of_consumption: float = 0.30
-    green_max_export_share_of_generation: float = 0.20
-    green_export_allowed: bool = True
-    green_min_storage_power_share: float | None = None
+    currency: str
+    carbon_price_cny_per_tco2: float
+    carbon_cap_tco2_per_yr: float | None
+    objective: str
+    mip_gap: float
+    time_limit_s: float
+    latency_ms_per_km: float
+    latency_route_factor: float
+    service_cost_cny_per_mw_ms_yr: float
+    site_lifetime_yr: float
+    it_lifetime_yr: float
+    green_min_selfuse_share_of_generation: float
+    green_min_selfuse_share_of_consumption: float
+    green_max_export_share_of_generation: float
+    green_export_allowed: bool
+    green_min_storage_power_share: float | None
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> "Settings":
+        """Settings from setting name -> value; missing or None values take the schema default."""
+        return cls(**{c.name: values[c.name] for c in SETTINGS.columns if values.get(c.name) is not None})
 
 
 @dataclass

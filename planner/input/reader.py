@@ -135,6 +135,11 @@ def _open(path: Path, *, data_only: bool):
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
         raise WorkbookError(f"{path} is not an .xlsx workbook ({exc}); open it in Excel and save it as "
                             f"'Excel Workbook (*.xlsx)'") from exc
+    except FileNotFoundError:
+        raise
+    except OSError as exc:  # e.g. no read permission, a folder, a file locked by another program
+        raise WorkbookError(f"{path} cannot be read ({exc.strerror or exc}); check that the file can be opened "
+                            f"and is not locked by another program") from exc
 
 
 def _sheet_rows(ws, min_row: int = 1, max_row: int | None = None):

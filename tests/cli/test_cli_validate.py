@@ -75,16 +75,20 @@ def test_valid_workbook_with_warnings_lists_them(tmp_path):
     assert "UserWarning" not in result.stdout and "extension is not supported" not in result.stdout
 
 
-def test_missing_file_is_one_line_exit_4(tmp_path):
+def test_missing_file_is_one_line_exit_2_naming_the_fix(tmp_path):
+    """A missing workbook is the kind of input problem validate reports: exit 2, one line with the fix."""
     result = planner("validate", tmp_path / "nope.xlsx")
-    assert result.returncode == 4
-    assert result.stdout.strip().splitlines() == [f"error: {tmp_path / 'nope.xlsx'} does not exist"]
+    assert result.returncode == 2, result.stdout
+    assert result.stdout.strip().splitlines() == [
+        f"invalid: {tmp_path / 'nope.xlsx'} does not exist; check the path, or write a new input workbook there "
+        f"with: planner template {tmp_path / 'nope.xlsx'}"]
 
 
-def test_broken_file_exit_4_and_debug_shows_traceback(tmp_path):
+def test_broken_file_exit_2_and_debug_adds_traceback_same_code(tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_text("not a workbook")
     result = planner("validate", path)
-    assert result.returncode == 4 and result.stdout.startswith("error:") and "Traceback" not in result.stdout
-    assert "is not an .xlsx workbook" in result.stdout
-    assert "Traceback" in planner("--debug", "validate", path).stdout
+    assert result.returncode == 2 and result.stdout.startswith("invalid:") and "Traceback" not in result.stdout
+    assert "is not an .xlsx workbook" in result.stdout and "save it as" in result.stdout
+    debug = planner("--debug", "validate", path)
+    assert debug.returncode == 2 and "Traceback" in debug.stdout and "is not an .xlsx workbook" in debug.stdout

@@ -8,8 +8,10 @@ Adding a command is one decorated function:
         case = read_case(path)          # prints every problem and exits 2 if the workbook is invalid
         ...
 
-Shared behaviour lives in `main()`: `CaseInvalid` anywhere -> problem table, exit 2; `CliError` or any other
-exception -> one red line, exit 4 (`planner --debug ...` shows the traceback instead).
+Shared behaviour lives in `main()` (`report_failure`): `CaseInvalid` -> problem table, exit 2; an unreadable input
+workbook -> one line, exit 2; `CliError` -> one line, its own code (4 unless given); anything else -> one line,
+exit 4 (`--debug` adds the traceback, same code). The codes of every command are declared once, in `exit_codes.EXIT_CODES`,
+from which its --help and README.md's tables are generated (tests/cli/test_cli_exit_codes.py).
 """
 
 from __future__ import annotations
@@ -28,14 +30,20 @@ from rich.text import Text
 
 from planner import __version__
 from planner.pyomo_fast.gc_quiet import skip_collection_at_exit
+from planner.cli.exit_codes import (
+    EXIT_ERROR,
+    EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_TIME_LIMIT,
+    exit_codes_help,
+)
 from planner.input.schema import WORKFLOW, Problem
 
 if TYPE_CHECKING:  # heavy imports (pandas, openpyxl) only when a command needs them
     from planner.input.case import Case
 
-EXIT_OK = 0
-EXIT_INVALID = 2
-EXIT_ERROR = 4
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -49,7 +57,11 @@ class Strategy(str, Enum):
 
 
 class CliError(Exception):
-    """An expected failure: printed as one line (no traceback), exit code 4."""
+    """An expected failure: printed as one line (no traceback), exit code `code` (4 unless given)."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code
 
 
 WORKFLOW_HELP = "\n\n".join(WORKFLOW)
@@ -69,10 +81,14 @@ app = typer.Typer(
 )
 
 WORKBOOK_ARG = typer.Argument(..., metavar="PATH", help="Input workbook (.xlsx).", show_default=False)
+DEFAULT_EXAMPLE = "east-data-west"
 
 
 # ----------------------------------------------------------------------------------------------------------
-# Shared helpers (for every command)
+# Exit codes: declared once per command; --help and README.md are generated from here
+# ----------------------------------------------------------------------------------------------------------
+
+
 # ----------------------------------------------------------------------------------------------------------
 def problem_table(problems: Iterable[Problem], title: str | None = None) -> Table:
     """Problems as a rich table: severity, sheet, cell, problem, fix (errors first, order found)."""
@@ -108,29 +124,44 @@ def say(text: str, markup: str = "") -> None:
     console.print(f"{markup}{escape(text)}", soft_wrap=True)
 
 
-def existing_file(path: Path) -> Path:
-    """`path` if it is a file, else CliError."""
+def existing_file(path: Path, fix: str) -> Path:
+    """`path` if it is a file, else CliError with exit code 2 naming the file and the fix (`fix` if it is missing)."""
     if not path.exists():
-        raise CliError(f"{path} does not exist")
+        raise CliError(f"{path} does not exist; {fix}", EXIT_INVALID)
     if not path.is_file():
-        raise CliError(f"{path} is not a file")
+        what = "a folder" if path.is_dir() else "not a regular file"
+        raise CliError(f"{path} is {what}, not a workbook; give the path of an .xlsx file", EXIT_INVALID)
     return path
+
+
+def input_fix(path: Path) -> str:
+    """How to get an input workbook at `path`."""
+    import shlex
+
+    return f"check the path, or write a new input workbook there with: planner template {shlex.quote(str(path))}"
 
 
 def read_case(path: Path) -> "Case":
     """Load and validate a workbook; invalid input propagates as CaseInvalid (table + exit 2 in main)."""
-    existing_file(path)
+    existing_file(path, input_fix(path))
     from planner.input.validate import load_case
 
     return load_case(path)
 
 
-def writable_target(path: Path, force: bool) -> Path:
-    """`path` if it may be written (absent, or --force given)."""
+def xlsx_target(path: Path, param: str) -> Path:
+    """`path` if it names an .xlsx file, else a usage error (exit 2) for the parameter `param`."""
+    if path.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(f"{path} must end in .xlsx", param_hint=param)
+    return path
+
+
+def writable_target(path: Path, force: bool, param: str) -> Path:
+    """`path` if it may be written: an .xlsx name (else a usage error, exit 2), absent or --force given (else
+    CliError, exit 4)."""
+    xlsx_target(path, param)
     if path.exists() and not force:
         raise CliError(f"{path} already exists; use --force to overwrite it")
-    if path.suffix.lower() != ".xlsx":
-        raise CliError(f"{path} must end in .xlsx")
     return path
 
 
@@ -158,7 +189,8 @@ TEMPLATE_HELP = (
     "Every sheet has its column names (row 1), units (row 2: MW, MWh, CNY, CNY/MWh, tCO2/MWh, ms, ...), one grey "
     "example row to overwrite, dropdowns for yes/no, east/west and the ids of other sheets, and a README sheet "
     "explaining every column. The template validates as written.\n\n"
-    "Next: fill it in Excel, then run: planner validate PATH"
+    "Next: fill it in Excel, then run: planner validate PATH\n\n"
+    + exit_codes_help("template")
 )
 
 VALIDATE_HELP = (
@@ -166,7 +198,8 @@ VALIDATE_HELP = (
     "Valid: prints a one-line summary (exit code 0). Invalid: prints a table of every problem with its sheet, "
     "cell, what is wrong and how to fix it (exit code 2).\n\n"
     "Warnings (a price that looks like CNY/kWh where CNY/MWh is expected, a PUE above 3, an unknown column) do "
-    "not make the workbook invalid. The file is only read, never changed."
+    "not make the workbook invalid. The file is only read, never changed.\n\n"
+    + exit_codes_help("validate")
 )
 
 
@@ -177,7 +210,7 @@ def template(
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite PATH if it exists."),
 ) -> None:
     """Write the template."""
-    writable_target(path, force)
+    writable_target(path, force, "PATH")
     from planner.input.template import write_template
 
     written = write_template(path)
@@ -196,19 +229,6 @@ def validate(path: Path = WORKBOOK_ARG) -> None:
 # ----------------------------------------------------------------------------------------------------------
 # solve / compare / example (results: planner.report)
 # ----------------------------------------------------------------------------------------------------------
-EXIT_TIME_LIMIT = 1
-EXIT_INFEASIBLE = 3
-EXIT_INTERRUPTED = 130
-DEFAULT_EXAMPLE = "east-data-west"
-
-EXIT_CODES_HELP = (
-    "Exit codes: 0 solved (optimal within the MIP gap); 1 a feasible plan not proven optimal: stopped at the time "
-    "limit, or a full-year plan whose bound (from average days) does not prove it within the gap (written, marked "
-    "not proven optimal, with the gap); 2 invalid input (the problem table says where); 3 infeasible (explained; no "
-    "result workbook, an <input>-infeasibility.xlsx report instead); 4 other error (e.g. OUTPUT exists without "
-    "--force, no plan found within the time limit); 130 interrupted (Ctrl-C; a second Ctrl-C quits at once)."
-)
-
 SOLVE_HELP = (
     "Solve a case and write its result workbook.\n\n"
     "Shows each stage: read, validate, build (model size), solve (elapsed time, incumbent, bound and gap as HiGHS "
@@ -219,7 +239,7 @@ SOLVE_HELP = (
     "Inputs and Run (provenance). It is written atomically (an interrupted run leaves no broken file), never over "
     "the input, and an existing OUTPUT is only replaced with --force.\n\n"
     "Next: change a scenario, solve again, then: planner compare outputs/A-result.xlsx outputs/B-result.xlsx\n\n"
-    + EXIT_CODES_HELP
+    + exit_codes_help("solve")
 )
 
 COMPARE_HELP = (
@@ -228,13 +248,13 @@ COMPARE_HELP = (
     "assignments that changed, and writes a comparison workbook (KPIs, Site changes, Assignment changes, a chart "
     "of KPI deltas, Files). A result from an older planner version is compared on the KPIs both have; the "
     "missing ones are listed.\n\n"
-    "Exit codes: 0 compared; 2 a file is not a planner result workbook (the message names the file and what is "
-    "missing); 4 other error (e.g. OUTPUT exists without --force)."
+    + exit_codes_help("compare")
 )
 
 EXAMPLE_HELP = (
     "Copy a built-in example input workbook to PATH (default inputs/<NAME>.xlsx).\n\n"
-    "planner example --list (or no NAME) lists the examples. Then: planner validate PATH, planner solve PATH."
+    "planner example --list (or no NAME) lists the examples. Then: planner validate PATH, planner solve PATH.\n\n"
+    + exit_codes_help("example")
 )
 
 
@@ -245,12 +265,15 @@ def _example_names() -> list[tuple[str, str]]:
     return [(name, example.description) for name, example in EXAMPLES.items()]
 
 
-def _example_path(name: str) -> Path:
+def example_workbook(name: str) -> Path:
+    """Path of a built-in example workbook; CliError exit 2 for an unknown name, 4 if it is not installed."""
     from planner.examples import example_path
 
     try:
         return Path(example_path(name))
-    except (ValueError, FileNotFoundError) as exc:
+    except ValueError as exc:  # an unknown name: a bad argument
+        raise CliError(str(exc), EXIT_INVALID) from None
+    except FileNotFoundError as exc:  # the package data is missing: a broken installation
         raise CliError(str(exc)) from None
 
 
@@ -292,14 +315,16 @@ def solve(
         raise typer.BadParameter("must be a number of seconds > 0", param_hint="--time-limit")
     if gap is not None and not 0 <= gap <= 1:
         raise typer.BadParameter("must be between 0 and 1 (0.01 = 1 %)", param_hint="--gap")
+    if output is not None:
+        xlsx_target(output, "--output")
     if path is None:
-        path = _example_path(DEFAULT_EXAMPLE)
+        path = example_workbook(DEFAULT_EXAMPLE)
         say(f"no INPUT given: solving the built-in {DEFAULT_EXAMPLE} example ({path})")
-    existing_file(path)
+    existing_file(path, input_fix(path))
     out = output if output is not None else Path("outputs") / f"{path.stem}-result.xlsx"
     if _same_file(out, path):
         raise CliError(f"{out} is the input workbook: choose another OUTPUT with -o")
-    writable_target(out, force)
+    writable_target(out, force, "--output")
     code = _run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
                       strategy=strategy.value)
     if code:
@@ -366,7 +391,7 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
         return EXIT_INFEASIBLE
     con.print(rc.kpi_table(result, title=f"{result.case_name}: headline results"))
     if info.status == "feasible":
-        from planner.decomposition.decompose import DESIGN_DAYS
+        from planner.decomposition import DESIGN_DAYS
 
         bound = (f"a lower bound from average days of the year and each site's year dispatch puts it within "
                  f"{info.gap_text} of the optimum, more than the gap setting,"
@@ -385,6 +410,14 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
     return EXIT_OK
 
 
+def comparison_target(output: Path, results: Sequence[Path], force: bool) -> Path:
+    """`output` if the comparison workbook may be written there."""
+    xlsx_target(output, "--output")
+    if any(_same_file(output, p) for p in results):
+        raise CliError(f"{output} is one of the result workbooks being compared: choose another OUTPUT with -o")
+    return writable_target(output, force, "--output")
+
+
 @app.command(help=COMPARE_HELP)
 def compare(
     results: list[Path] = typer.Argument(..., metavar="A.xlsx B.xlsx [C.xlsx ...]", show_default=False,
@@ -401,6 +434,8 @@ def compare(
 
     if len(results) < 2:
         raise typer.BadParameter("give at least two result workbooks", param_hint="A.xlsx B.xlsx")
+    if output is not None:  # refuse a bad OUTPUT before reading the workbooks
+        comparison_target(output, results, force)
     try:
         comparison = compare_results(results)
     except ResultWorkbookError as exc:
@@ -410,10 +445,8 @@ def compare(
     if output is None:
         more = f"-and-{len(labels) - 2}-more" if len(labels) > 2 else ""
         safe = [l.replace(" ", "").replace("(", "").replace(")", "") for l in labels[:2]]
-        output = Path("outputs") / f"compare-{safe[0]}-vs-{safe[1]}{more}.xlsx"
-    if any(_same_file(output, p) for p in results):
-        raise CliError(f"{output} is one of the result workbooks being compared: choose another OUTPUT with -o")
-    writable_target(output, force)
+        output = comparison_target(Path("outputs") / f"compare-{safe[0]}-vs-{safe[1]}{more}.xlsx", results,
+                                    force)
     console.print(rc.comparison_table(comparison))
     for table in (rc.site_changes_table(comparison), rc.assignment_changes_table(comparison)):
         if table is not None:
@@ -444,11 +477,13 @@ def example(
         console.print(table)
         say("copy one with: planner example NAME [PATH]")
         return
-    source = _example_path(name)
+    if path is not None:
+        xlsx_target(path, "PATH")
+    source = example_workbook(name)
     target = path if path is not None else Path("inputs") / f"{name}.xlsx"
     if _same_file(source, target):
         raise CliError(f"{target} is the built-in example itself: choose another PATH")
-    writable_target(target, force)
+    writable_target(target, force, "PATH")
     import shutil
 
     from planner.atomic import atomic_path
@@ -475,14 +510,37 @@ def main(argv: Sequence[str] | None = None) -> None:
         skip_collection_at_exit()
 
 
+def _loaded(module: str, name: str) -> type | None:
+    """An exception class of a module if the module was imported (else `exc` cannot be one of them)."""
+    return getattr(sys.modules.get(module), name, None)
+
+
 def report_failure(exc: Exception) -> int:
-    """Print an exception for a user and return the exit code: invalid input 2, anything else 4."""
-    validate_module = sys.modules.get("planner.input.validate")  # not imported: exc cannot be CaseInvalid
-    if validate_module is not None and isinstance(exc, validate_module.CaseInvalid):
+    """Print an exception for a user and return its exit code (see EXIT_CODES).
+
+    Invalid input (`CaseInvalid`): the problem table, 2. An input workbook that cannot be read (`WorkbookError`):
+    one line, 2. `CliError`: one line, its own code. Anything else: one line, 4. With --debug the traceback is
+    printed first; the exit code is the same.
+    """
+    case_invalid = _loaded("planner.input.validate", "CaseInvalid")
+    if case_invalid is not None and isinstance(exc, case_invalid):
         say(exc.source, markup="[red]invalid:[/] ")
         print_problems(exc.problems, exc.source)
         return EXIT_INVALID
+    workbook_error = _loaded("planner.input.reader", "WorkbookError")
+    if isinstance(exc, CliError):
+        code = exc.code
+    elif workbook_error is not None and isinstance(exc, workbook_error):
+        code = EXIT_INVALID
+    else:
+        code = EXIT_ERROR
     if _state["debug"]:
-        raise exc
-    err_console.print(f"[red]error:[/] {escape(str(exc) or type(exc).__name__)}", soft_wrap=True)
-    return EXIT_ERROR
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    message = escape(str(exc) or type(exc).__name__)
+    if code == EXIT_INVALID:  # like the problem table: what is wrong with the input, on stdout
+        console.print(f"[red]invalid:[/] {message}", soft_wrap=True)
+    else:
+        err_console.print(f"[red]error:[/] {message}", soft_wrap=True)
+    return code

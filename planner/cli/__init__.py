@@ -1,0 +1,16 @@
+"""The `planner` command line: the commands (`commands`) and their exit codes (`exit_codes`)."""
+
+from planner.cli.commands import app, main
+from planner.cli.exit_codes import (
+    EXIT_CODES,
+    EXIT_ERROR,
+    EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_TIME_LIMIT,
+    exit_codes_markdown,
+)
+
+__all__ = ["EXIT_CODES", "EXIT_ERROR", "EXIT_INFEASIBLE", "EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK",
+           "EXIT_TIME_LIMIT", "app", "exit_codes_markdown", "main"]

@@ -1,0 +1,104 @@
+"""Every command's exit codes, declared once: `planner COMMAND --help` and README.md's tables are generated from
+`EXIT_CODES` (tests/cli/test_cli_exit_codes.py checks both, and that the commands behave so)."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_TIME_LIMIT = 1  # a feasible plan not proven optimal
+EXIT_INVALID = 2  # unusable input: invalid workbook, missing/unreadable input file, usage error
+EXIT_INFEASIBLE = 3
+EXIT_ERROR = 4  # anything else: refused to overwrite, no plan found, unexpected error
+EXIT_INTERRUPTED = 130
+
+
+def usage_error(bad_values: str = "") -> str:
+    """The usage-error case of every command (typer prints the usage line and the reason)."""
+    such = f" such as {bad_values}" if bad_values else ""
+    return f"a usage error, printed with the usage line: an unknown option, a missing argument or a bad value{such}"
+
+
+UNEXPECTED = "an unexpected error (one line; `--debug` adds the traceback)"
+INTERRUPTED = "interrupted with Ctrl-C"
+
+# command -> ((code, meaning), ...). `backticks` mark code in README.md and are dropped in --help.
+EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
+    "template": (
+        (EXIT_OK, "wrote the template to PATH"),
+        (EXIT_INVALID, usage_error("a PATH not ending in .xlsx")),
+        (EXIT_ERROR, f"PATH exists and `--force` was not given, PATH cannot be written, or {UNEXPECTED}"),
+        (EXIT_INTERRUPTED, INTERRUPTED),
+    ),
+    "validate": (
+        (EXIT_OK, "valid: a one-line summary, then any warnings (warnings never change the exit code)"),
+        (EXIT_INVALID, "invalid input: a table of every problem with its sheet, cell and fix; or PATH does not "
+                       "exist, is a folder or is not a readable .xlsx workbook (one line naming the file and the "
+                       f"fix); or {usage_error()}"),
+        (EXIT_ERROR, UNEXPECTED),
+        (EXIT_INTERRUPTED, INTERRUPTED),
+    ),
+    "solve": (
+        (EXIT_OK, "solved: optimal, or within the MIP gap; the result workbook is written"),
+        (EXIT_TIME_LIMIT, "a feasible plan not proven optimal: stopped at the time limit (written, marked \"not "
+                          "proven optimal\" with its gap), or a full-year plan from the site decomposition whose "
+                          "bound (from average days) does not prove it within the gap (marked \"not proven "
+                          "optimal\" with that gap)"),
+        (EXIT_INVALID, "invalid input: every problem listed with its sheet and cell, nothing written; or INPUT does "
+                       "not exist, is a folder or is not a readable .xlsx workbook (one line naming the file and "
+                       "the fix); or " + usage_error("`--gap 2`, `--time-limit 0`, `--strategy fast` or an OUTPUT "
+                                                      "not ending in .xlsx")),
+        (EXIT_INFEASIBLE, "infeasible: explained in input terms (which policy could not be met, reachable vs "
+                          "required); no result workbook, an `outputs/<input-stem>-infeasibility.xlsx` report "
+                          "instead"),
+        (EXIT_ERROR, "other error, in one line (`--debug` adds the traceback): OUTPUT exists without `--force`, "
+                     "OUTPUT is the input, no plan found within the time limit, the built-in example is missing "
+                     "from the installation, or an unexpected error"),
+        (EXIT_INTERRUPTED, "interrupted with Ctrl-C: HiGHS stops at its next check (during a large model's root LP "
+                           "that can take a while; a second Ctrl-C quits at once), no file written"),
+    ),
+    "compare": (
+        (EXIT_OK, "compared: the tables printed and the comparison workbook written"),
+        (EXIT_INVALID, "a file does not exist or is not a planner result workbook (one line naming the file and "
+                       "what is missing); or " + usage_error("a single file or an OUTPUT not ending in .xlsx")),
+        (EXIT_ERROR, f"OUTPUT exists and `--force` was not given, OUTPUT is one of the compared workbooks, or "
+                     f"{UNEXPECTED}"),
+        (EXIT_INTERRUPTED, INTERRUPTED),
+    ),
+    "example": (
+        (EXIT_OK, "listed the examples (`--list` or no NAME), or copied one to PATH"),
+        (EXIT_INVALID, "NAME is not a built-in example (one line listing them), or "
+                       + usage_error("a PATH not ending in .xlsx")),
+        (EXIT_ERROR, "PATH exists and `--force` was not given, PATH is the built-in workbook itself, the example "
+                     f"workbook is missing from the installation, or {UNEXPECTED}"),
+        (EXIT_INTERRUPTED, INTERRUPTED),
+    ),
+}
+
+EXIT_CODES_NOTE = (
+    "The rule for every command: 0 done; 2 what you gave cannot be used (the input workbook, a file name, an "
+    "option), with what is wrong and how to fix it; 4 anything else (a refusal to overwrite, no plan found, an "
+    "unexpected error), in one line; `planner solve` adds 1 (a plan not proven optimal) and 3 (infeasible). "
+    "`planner --help`, `planner COMMAND --help` and `planner --version` exit 0; `planner` alone prints the help "
+    "and exits 2. `--debug` (before the command) adds a traceback to an error's one line; it never changes the "
+    "exit code."
+)
+
+
+def exit_codes_help(command: str) -> str:
+    """The 'Exit codes' paragraphs of a command's --help."""
+    lines = [f"{code} {meaning}".replace("`", "") for code, meaning in EXIT_CODES[command]]
+    return "Exit codes:\n\n" + "\n\n".join(lines)
+
+
+def exit_codes_markdown() -> str:
+    """README.md's exit-code section (between its exit-codes markers): one table per command."""
+    parts = ["_Generated from `EXIT_CODES` in `planner/cli/exit_codes.py`; tests/cli/test_cli_exit_codes.py checks that "
+             "this copy is current and that the commands behave so._", "", EXIT_CODES_NOTE, ""]
+    for command, codes in EXIT_CODES.items():
+        parts += [f"#### `planner {command}`", "", "| code | meaning |", "|---|---|"]
+        parts += [f"| {code} | {meaning} |" for code, meaning in codes]
+        parts.append("")
+    return "\n".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Shared helpers (for every command)
