@@ -13,13 +13,10 @@ from __future__ import annotations
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
+from planner.model.cost_components import COST_COMPONENTS, PRICED_GLOBALLY
 from planner.model.data import KW_PER_MW, ModelData
 from planner.pyomo_fast.elements import elements
 
-COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "grid_connection", "energy",
-                   "service", "carbon", "export_revenue")
-# components the objective prices through a global column rather than as the sum of the site parts
-PRICED_GLOBALLY = ("carbon",)
 
 
 def term(c: float, x):

@@ -1,7 +1,7 @@
 """The elements of indexed Pyomo components, read without Pyomo's per-element getters.
 
-`items()`, `values()` and `extract_values()` go through a getter per element. On a full year's hourly
-components (350,000 elements each on 40 sites) the build read them about fifteen times: 5 s of a 30 s build.
+`items()`, `values()` and `extract_values()` go through a getter per element; on components of hundreds of
+thousands of elements, read many times, that was a sixth of a large model's build (benchmarks/README.md).
 `elements(c)` is the component's own {index: element} dict, in construction order, the same keys as `items()`.
 """
 

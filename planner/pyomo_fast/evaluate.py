@@ -1,7 +1,7 @@
 """The value of a named expression, read term by term.
 
-Pyomo's general evaluation walks every term of a LinearExpression as a tree; on a full year's hourly sums
-(350,000 terms) that took most of the post-processing time. `value_of` adds up plain linear terms directly and
+Pyomo's general evaluation walks every term of a LinearExpression as a tree; on sums of hundreds of thousands
+of terms that took most of the post-processing time. `value_of` adds up plain linear terms directly and
 opens named expressions, negations and sums of them, falling back to Pyomo's evaluation for anything else
 (e.g. a mutable parameter as a coefficient).
 """

@@ -1,8 +1,8 @@
-"""Python's cyclic garbage collector kept off the planning model's objects.
+"""Python's cyclic garbage collector kept off a large model's objects.
 
 A built model is millions of small objects that stay alive as long as the model. No collector pass can free
-them, but every pass over their generation walks them all: on a full year of 40 sites that was 21 s of a
-185 s run (3.9 s right after the build, 17 s in passes during the solve; benchmarks/README.md, session 8).
+them, but every pass over their generation walks them all: on the largest benchmark model that was about a
+inth of the run (benchmarks/README.md).
 
 - `promote_built()`, right after a build: everything alive goes to the oldest generation at once, without a
   pass (`gc.freeze()` then `gc.unfreeze()`), instead of being walked by the passes of the young generations.

@@ -1,21 +1,21 @@
 """Linear constraint families made from (coefficient, variable) lists: rows whose expressions are made when
 first read.
 
-The hourly families (energy balance, state of charge, x[s, t] <= capacity[s], ...) hold nearly all rows of a
-model: 58,000 of 60,500 rows and 320,000 of 380,000 terms on the benchmark's 40 sites x 12 days. The build gives
+Large indexed families (one row per index, e.g. x[i, t] <= capacity[i]) can hold nearly all rows and terms of
+a model. The caller gives
 each row as a list of coefficients and a list of variables; `add_rows` keeps the lists, flat, with the component
 (`LinearRows`), and stores a row per index (`_MadeRow`, a `ConstraintData`) whose relation
 `LinearExpression (==|<=) 0` is made from those lists the first time anything reads it (its `expr`, `body`,
 bounds, a writer, Pyomo's compilers...): term for term what `sum(c * x) == 0` builds, x for a coefficient of 1
 and c * x otherwise. The compile (`planner.pyomo_fast.standard_form`) takes the terms from the lists directly, while
 the component's active rows are still the rows made here and none has been given another expression
-(`LinearRows.describes`); so the planner's own solves never make the 300,000 expression nodes at all. Any other
+(`LinearRows.describes`); so a solve through that compile never makes those expression nodes at all. Any other
 component, or one changed since, is read from its expressions, which are made on the way.
 
 Rows are written `a - b == 0` (or <= 0) as one LinearExpression, not `a == b`: Pyomo turns `a == b` into a - b
 when the model is handed to a solver, and with a sum on either side that difference is a general expression (a
-sum with a negation) that its compiler walks node by node. On 40 sites x 48 days writing the difference took
-build + compile from 9.0-10.3 s to 5.8-6.2 s.
+sum with a negation) that its compiler walks node by node (writing the difference cut build + compile by about
+40 %, benchmarks/README.md).
 
 The rows are stored in the component as Pyomo's own construction stores them (a `ConstraintData` per index, in
 the order of the index set), without the per-row machinery of a rule (an initializer call, index handling,

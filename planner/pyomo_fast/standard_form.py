@@ -5,7 +5,7 @@ The result is, entry for entry, what Pyomo's `LinearStandardFormCompiler` gives 
 there sooner. Pyomo's compiler walks every row with its general expression visitor. The build writes almost
 every row as `LinearExpression (==|<=) number`, and a constraint component of such rows is read at once, with
 a few list operations over all its terms (`_linear_rows`): 3 x faster on the planner's models
-(benchmarks/README.md, sessions 8 and 9). The hourly families are made by `planner.pyomo_fast.rows.add_rows`, which
+(benchmarks/README.md). Families of many rows made by `planner.pyomo_fast.rows.add_rows`, which
 keeps the coefficient and variable lists its rows are made from: their terms are taken from those lists while
 the component's rows are still the ones made there (`_recorded_rows`), without making their expressions.
 Other rows and the objective are opened term by term (named expressions, negations, constant x sum, parameter
@@ -102,7 +102,7 @@ def _plain_terms(e, sign: float, cols: list, vals: list, column) -> float | None
         vals.append(sign)
         return 0.0
     mark = len(cols)
-    if cls is LinearExpression:  # the build's hourly rows: the hot path, one list operation at a time
+    if cls is LinearExpression:  # rows made by `add_rows`: the hot path, one list operation at a time
         plain = plain_linear_terms(e.args)
         if plain is not None:
             cs, xs = plain
@@ -176,7 +176,7 @@ def _recorded_rows(component, cons: list, cols: list, vals: list, column) -> tup
 
 def _linear_rows(exprs: list, cols: list, vals: list, column) -> tuple[list, list, list] | None:
     """The rows of a constraint component at once, if every one is `LinearExpression (==|<=) number` whose
-    terms are variables and number x variable (the build's hourly rows): their terms appended, and (terms per
+    terms are variables and number x variable (rows made by `add_rows`): their terms appended, and (terms per
     row, lower bounds, upper bounds). None (nothing appended) if a row is of another shape. What `_plain_row`
     does per row, with a few list operations per component instead of per row."""
     if not _ROW_RELATIONS.issuperset(map(type, exprs)):

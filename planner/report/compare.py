@@ -1,14 +1,13 @@
 """Comparing result workbooks: KPIs side by side with deltas against the first, and what changed.
 
 `compare_results(paths)` reads the workbooks (`read_result_workbook`) and returns a `Comparison`;
-`write_comparison_workbook(comparison, path)` writes it (atomically). Text helpers (`kpi_label`, `fmt_value`,
-`fmt_delta`, `fmt_pct`) format KPI values for the console, shared with `planner solve`'s summary table.
+`write_comparison_workbook(comparison, path)` writes it (atomically). The text helpers (`kpi_label`,
+`fmt_value`, `fmt_delta`, `fmt_pct`, `console_unit`) live in `planner.report.kpi_text` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,54 +20,19 @@ from openpyxl.utils import get_column_letter
 
 from planner import __version__
 from planner.report import charts, styles
+from planner.report.kpi_text import (KPI_LABELS, console_unit, fmt_delta, fmt_pct, fmt_value, is_missing, is_pct,
+                                     kpi_label)
 from planner.report.read_result import ResultTables, read_result_workbook
+from planner.results.schema import KPIS_BY_NAME, SITES
 
 # KPIs not worth comparing (model size, settings echo, solver internals)
 NOT_COMPARED = {"n_variables", "n_binaries", "n_integers", "n_constraints", "mip_gap_setting", "time_limit_s_setting",
                 "objective_cny_per_yr", "best_bound_cny_per_yr", "highs_time_s", "build_time_s"}
 
-KPI_LABELS = {
-    "total_cost_cny_per_yr": "Total annualised cost",
-    "cost_site_opening_cny_per_yr": "  site opening",
-    "cost_it_cny_per_yr": "  IT",
-    "cost_cooling_cny_per_yr": "  cooling",
-    "cost_pv_cny_per_yr": "  PV",
-    "cost_wind_cny_per_yr": "  wind",
-    "cost_battery_cny_per_yr": "  battery",
-    "cost_grid_connection_cny_per_yr": "  grid connection",
-    "cost_energy_cny_per_yr": "  grid energy",
-    "cost_service_cny_per_yr": "  service / network",
-    "cost_carbon_cny_per_yr": "  carbon",
-    "cost_export_revenue_cny_per_yr": "  export revenue",
-    "emissions_tco2_per_yr": "Emissions",
-    "green_share": "Green-power share",
-    "pue_energy_weighted": "PUE (energy-weighted)",
-    "cue_kgco2_per_kwh_it": "CUE",
-    "renewable_selfuse_share": "Renewable self-use share",
-    "renewable_export_share": "Renewable export share",
-    "curtailment_mwh_per_yr": "Curtailment",
-    "curtailment_share": "Curtailment share",
-    "sites_opened": "Sites opened",
-    "it_capacity_mw": "IT capacity",
-    "pv_capacity_mw": "PV capacity",
-    "wind_capacity_mw": "Wind capacity",
-    "battery_power_mw": "Battery power",
-    "battery_energy_mwh": "Battery energy",
-    "grid_connection_mw": "Grid connection",
-    "it_energy_mwh_per_yr": "IT energy",
-    "facility_energy_mwh_per_yr": "Facility energy",
-    "consumption_mwh_per_yr": "Electricity consumed",
-    "grid_import_mwh_per_yr": "Grid import",
-    "renewable_generation_mwh_per_yr": "Renewable generation",
-    "mip_gap": "MIP gap",
-    "solve_time_s": "Solve time",
-    "build_time_s": "Build time",
-}
-
-SITE_ITEMS: tuple[tuple[str, str], ...] = (
-    ("opened", "yes/no"), ("it_mw", "MW"), ("modules", "-"), ("cooling_id", "-"), ("pv_mw", "MW"),
-    ("wind_mw", "MW"), ("battery_mw", "MW"), ("battery_mwh", "MWh"), ("grid_mw", "MW"),
-)
+# the Sites columns compared, with their units (from the result schema)
+SITE_ITEMS: tuple[tuple[str, str], ...] = tuple(
+    (name, SITES.column(name).unit) for name in ("opened", "it_mw", "modules", "cooling_id", "pv_mw", "wind_mw",
+                                                 "battery_mw", "battery_mwh", "grid_mw"))
 
 SITE_ITEM_LABELS = {"opened": "opened", "it_mw": "IT", "modules": "modules", "cooling_id": "cooling",
                     "pv_mw": "PV", "wind_mw": "wind", "battery_mw": "battery", "battery_mwh": "battery energy",
@@ -76,73 +40,6 @@ SITE_ITEM_LABELS = {"opened": "opened", "it_mw": "IT", "modules": "modules", "co
 
 SITE_CHANGE_COLUMNS = ("site_id", "name", "scenario", "change", "item", "unit", "base", "value", "delta")
 ASSIGNMENT_CHANGE_COLUMNS = ("demand_id", "site_id", "scenario", "change", "base_it_mw", "it_mw", "delta_mw")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Text formatting (console)
-# ---------------------------------------------------------------------------------------------------------
-def kpi_label(kpi: str, description: str = "") -> str:
-    return KPI_LABELS.get(kpi) or (description if description and len(description) <= 40 else kpi)
-
-
-def _is_pct(unit: str, kpi: str) -> bool:
-    return unit in ("%", "share") or (unit in ("-", "") and styles.is_share(kpi))
-
-
-def console_unit(unit: str, kpi: str = "") -> str:
-    if _is_pct(unit, kpi):
-        return "%"
-    if unit.startswith("CNY"):
-        return "M " + unit
-    return unit if unit not in ("-", "count") else ""
-
-
-def _bad(v) -> bool:
-    return v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v)))
-
-
-def fmt_value(v, unit: str, kpi: str = "") -> str:
-    if isinstance(v, str):
-        return v
-    if _bad(v):
-        return "-"
-    v = float(v)
-    if _is_pct(unit, kpi):
-        return f"{v * 100:.{2 if 'gap' in kpi else 1}f}"
-    if unit.startswith("CNY"):
-        return f"{v / 1e6:,.1f}"
-    if unit == "count":
-        return f"{v:,.0f}"
-    if unit == "MWh":  # a capacity (battery energy), not an annual amount
-        return f"{v:,.1f}"
-    if unit.startswith("MWh") or unit.startswith("tCO2"):
-        return f"{v:,.0f}"
-    if unit.startswith("MW"):
-        return f"{v:,.1f}"
-    if "pue" in kpi or unit.startswith("kgCO2"):
-        return f"{v:.3f}"
-    if unit == "s":
-        return f"{v:,.1f}"
-    return f"{v:,.4g}"
-
-
-def fmt_delta(d, unit: str, kpi: str = "") -> str:
-    if _bad(d):
-        return "-"
-    if d == 0:
-        return "0"
-    text = fmt_value(abs(d), unit, kpi)
-    if _is_pct(unit, kpi):
-        text += " pp"
-    return ("+" if d > 0 else "-") + text
-
-
-def fmt_pct(p) -> str:
-    if _bad(p):
-        return "n/a"
-    if p == 0:
-        return "0.0%"
-    return f"{p:+.1%}"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -216,7 +113,7 @@ def _unique_labels(results: Sequence[ResultTables]) -> list[str]:
 def _close(a, b) -> bool:
     if isinstance(a, str) or isinstance(b, str):
         return str(a or "") == str(b or "")
-    a_bad, b_bad = _bad(a), _bad(b)
+    a_bad, b_bad = is_missing(a), is_missing(b)
     if a_bad or b_bad:
         return a_bad and b_bad
     return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(a)), abs(float(b)))
@@ -300,11 +197,11 @@ def _site_changes(results: list[ResultTables], labels: list[str], notes: list[st
                 if item == "opened":
                     x, y = ("yes" if x else "no"), ("yes" if y else "no")
                 if item == "cooling_id":
-                    x, y = ("" if _bad(x) else str(x)), ("" if _bad(y) else str(y))
+                    x, y = ("" if is_missing(x) else str(x)), ("" if is_missing(y) else str(y))
                 if _close(x, y):
                     continue
                 numeric = not isinstance(x, str) and not isinstance(y, str)
-                delta = (float(0 if _bad(y) else y) - float(0 if _bad(x) else x)) if numeric else np.nan
+                delta = (float(0 if is_missing(y) else y) - float(0 if is_missing(x) else x)) if numeric else np.nan
                 rows.append({"site_id": sid, "name": name, "scenario": label, "change": change, "item": item,
                              "unit": unit, "base": x, "value": y, "delta": delta})
     return pd.DataFrame(rows, columns=list(SITE_CHANGE_COLUMNS))
@@ -362,9 +259,13 @@ def compare_results(paths: Sequence[str | Path]) -> Comparison:
 # Comparison workbook
 # ---------------------------------------------------------------------------------------------------------
 def _kpi_number_format(kpi: str, unit: str) -> str:
+    """The declared format of a KPI shown in its declared unit; else (an older workbook) one from the unit."""
+    declared = KPIS_BY_NAME.get(kpi)
+    if declared is not None and unit == declared.sheet_unit:
+        return declared.number_format
     if unit == "count":
         return styles.FMT_INT
-    if _is_pct(unit, kpi):
+    if is_pct(unit, kpi):
         return styles.FMT_GAP if "gap" in kpi else styles.FMT_SHARE
     return styles.number_format_for(unit, kpi)
 
@@ -379,7 +280,7 @@ def _write_kpis(wb: Workbook, c: Comparison, written_at: str) -> None:
         r += 1
     r += 1
     table = pd.DataFrame({"section": c.info["section"].to_numpy(), "description": c.info["description"].to_numpy(),
-                          "unit": [("%" if _is_pct(u, k) else u) for k, u in zip(c.info.index, c.info["unit"])]})
+                          "unit": [("%" if is_pct(u, k) else u) for k, u in zip(c.info.index, c.info["unit"])]})
     pct_cols = []
     row_cols = []
     for i, label in enumerate(c.labels):
@@ -445,10 +346,10 @@ def _write_chart(wb: Workbook, c: Comparison) -> None:
     if keep:
         clip = 3.0  # +300 %: a KPI growing from a tiny base would flatten every other bar
         big = float(np.nanmax(np.abs(frame[c.others].to_numpy(dtype=float)))) if len(frame) else 0.0
-        chart = charts.bar_chart(ws, title=f"KPI change against {c.base}", header_row=header, first_row=first, last_row=last,
-                         cat_col=c0, value_cols=list(range(c0 + 1, c0 + 1 + len(c.others))), anchor="B4",
-                         y_title="change against base", number_format="0%", horizontal=True,
-                         width=24, height=max(9.0, 0.55 * len(keep) * max(1, len(c.others)) + 3))
+        chart = charts.bar_chart(ws, title=f"KPI change against {c.base}", header_row=header, first_row=first,
+                                 last_row=last, cat_col=c0, value_cols=list(range(c0 + 1, c0 + 1 + len(c.others))),
+                                 anchor="B4", y_title="change against base", number_format="0%", horizontal=True,
+                                 width=24, height=max(9.0, 0.55 * len(keep) * max(1, len(c.others)) + 3))
         if big > clip:
             chart.y_axis.scaling.min = -1.0
             chart.y_axis.scaling.max = clip

@@ -14,19 +14,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from planner.report.compare import (SITE_ITEM_LABELS, Comparison, console_unit, fmt_delta, fmt_pct, fmt_value,
-                                    kpi_label)
+from planner.report.compare import SITE_ITEM_LABELS, Comparison
+from planner.report.kpi_text import console_unit, fmt_delta, fmt_pct, fmt_value, kpi_label
 from planner.results.result import Result
+from planner.results.schema import KPIS
 
 # The KPIs of `planner solve`'s summary table, in order (cost components with a zero value are left out)
-HEADLINE_KPIS = (
-    "total_cost_cny_per_yr", "cost_site_opening_cny_per_yr", "cost_it_cny_per_yr", "cost_cooling_cny_per_yr",
-    "cost_pv_cny_per_yr", "cost_wind_cny_per_yr", "cost_battery_cny_per_yr", "cost_grid_connection_cny_per_yr",
-    "cost_energy_cny_per_yr", "cost_service_cny_per_yr", "cost_carbon_cny_per_yr", "cost_export_revenue_cny_per_yr",
-    "emissions_tco2_per_yr", "green_share", "pue_energy_weighted", "cue_kgco2_per_kwh_it", "renewable_selfuse_share",
-    "renewable_export_share", "curtailment_mwh_per_yr", "sites_opened", "it_capacity_mw", "pv_capacity_mw",
-    "wind_capacity_mw", "battery_power_mw", "battery_energy_mwh", "grid_connection_mw",
-)
+HEADLINE_KPIS = tuple(k.name for k in KPIS if k.headline)
 
 
 @contextmanager

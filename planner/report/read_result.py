@@ -1,7 +1,8 @@
 """Reading result workbooks back (for `planner compare` and tests).
 
 Only what comparisons need is read: the KPI table of the Summary sheet (required), the Sites and Assignments
-tables and the Run sheet (optional: a workbook from an older planner may lack them; `notes` says so).
+tables and the Run sheet (optional: a workbook from an older planner may lack them; `notes` says so). Sheet
+names, the columns that identify each table, column types and units come from `planner.results.schema`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,25 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-SUMMARY_SHEET = "Summary"
-REQUIRED_SUMMARY_COLUMNS = ("kpi", "value")
-TEXT_KPIS = ("solver_status", "proven_optimal", "termination", "solver")
-INPUT_SHEETS = {"Settings", "Hubs", "Sites", "Cooling", "Demand", "Technologies", "Profiles"}
+from planner.input.schema import SHEETS as INPUT_SCHEMA_SHEETS
+from planner.results.schema import (ASSIGNMENTS, KPI_COLUMNS, RUN, RUN_REPEATED, SITES, SUMMARY, SUMMARY_ROWS,
+                                    TEXT_ROWS, Table)
+
+
+def _declared(table: Table, *names: str) -> tuple[str, ...]:
+    """`names`, each a declared column of `table` (KeyError at import if the schema no longer has one)."""
+    return tuple(table.column(n).name for n in names)
+
+
+# the columns the reader needs of each table (the rest are read when present)
+REQUIRED_COLUMNS = {SUMMARY.name: _declared(SUMMARY, "kpi", "value"), RUN.name: _declared(RUN, "item", "value"),
+                    SITES.name: _declared(SITES, "site_id", "opened"),
+                    ASSIGNMENTS.name: _declared(ASSIGNMENTS, "demand_id", "site_id", "it_mw")}
+SUMMARY_SHEET = SUMMARY.name
+REQUIRED_SUMMARY_COLUMNS = REQUIRED_COLUMNS[SUMMARY.name]
+TEXT_KPIS = TEXT_ROWS  # Summary rows whose value is text or yes/no: `ResultTables.status`
+YES_NO_ROWS = tuple(k.name for k in SUMMARY_ROWS if k.dtype == "bool")
+INPUT_SHEETS = {s.name for s in INPUT_SCHEMA_SHEETS}
 
 
 class ResultWorkbookError(ValueError):
@@ -144,7 +160,7 @@ def _read_summary(path: Path, wb) -> tuple[pd.DataFrame, dict[str, Any], list[st
                                 f"{', '.join(repr(c) for c in REQUIRED_SUMMARY_COLUMNS)}")
     frame = _table(rows, h)
     notes = []
-    for col in ("unit", "description", "section"):
+    for col in (c for c in SUMMARY.column_names if c not in REQUIRED_SUMMARY_COLUMNS):
         if col not in frame.columns:
             frame[col] = ""
             if col != "section":
@@ -162,15 +178,44 @@ def _read_summary(path: Path, wb) -> tuple[pd.DataFrame, dict[str, Any], list[st
         numeric.append({"kpi": r["kpi"], "value": _number(v), "unit": "" if r["unit"] is None else str(r["unit"]),
                         "description": "" if r["description"] is None else str(r["description"]),
                         "section": str(r["section"])})
-    kpis = pd.DataFrame(numeric, columns=["kpi", "value", "unit", "description", "section"])
-    if "proven_optimal" in status:
-        status["proven_optimal"] = _bool(status["proven_optimal"])
+    kpis = pd.DataFrame(numeric, columns=[*KPI_COLUMNS, "section"])
+    for name in YES_NO_ROWS:
+        if name in status:
+            status[name] = _bool(status[name])
     if kpis.empty:
         raise _not_result(path, f"its '{SUMMARY_SHEET}' sheet lists no numeric KPIs")
     return kpis, status, notes
 
 
-def _read_id_table(path: Path, wb, sheet: str, required: tuple[str, ...], notes: list[str]) -> pd.DataFrame | None:
+def _unit_row(rows: list[tuple], header_index: int) -> dict[str, str]:
+    """column -> unit of the table whose header is rows[header_index] ({} without a units row)."""
+    if header_index + 1 >= len(rows):
+        return {}
+    headers = [str(v).strip() if v is not None else "" for v in rows[header_index]]
+    units = rows[header_index + 1]
+    if not _is_unit_row(units, headers):
+        return {}
+    return {h: str(u).strip() for h, u in zip(headers, units) if h and u is not None}
+
+
+def _convert(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Each declared column as its schema type: ids and text as stripped str, yes/no as bool, numbers as float."""
+    for col in table.columns:
+        if col.name not in frame.columns:
+            continue
+        if col.dtype in ("id", "str"):
+            frame[col.name] = frame[col.name].map(lambda v: "" if v is None else str(v).strip())
+        elif col.dtype == "bool":
+            frame[col.name] = frame[col.name].map(_bool)
+        else:
+            frame[col.name] = frame[col.name].map(_number)
+    return frame
+
+
+def _read_table(path: Path, wb, table: Table, notes: list[str]) -> pd.DataFrame | None:
+    """A table sheet of the schema; None (and a note) when the sheet or a column compare needs is missing."""
+    sheet = table.name
+    required = REQUIRED_COLUMNS[sheet]
     if sheet not in wb.sheetnames:
         notes.append(f"{path.name} has no '{sheet}' sheet: {sheet.lower()} changes are not compared")
         return None
@@ -181,23 +226,23 @@ def _read_id_table(path: Path, wb, sheet: str, required: tuple[str, ...], notes:
                      f"{sheet.lower()} changes are not compared")
         return None
     frame = _table(rows, h)
-    for c in frame.columns:
-        if c.endswith("_id") or c in ("name", "hub_id"):
-            frame[c] = frame[c].map(lambda v: "" if v is None else str(v).strip())
-    if "opened" in frame.columns:
-        frame["opened"] = frame["opened"].map(_bool)
-    for c in frame.columns:
-        if c.endswith(("_mw", "_mwh", "_ms", "_cny", "_tco2")) or "share" in c or c in ("modules", "pue_annual",
-                                                                                         "lat", "lon"):
-            frame[c] = frame[c].map(_number)
-    return frame.reset_index(drop=True)
+    lacks = [c for c in table.column_names if c not in frame.columns]
+    if lacks:
+        notes.append(f"{path.name}: the '{sheet}' sheet lacks the columns {', '.join(lacks)} (older planner "
+                     f"version?)")
+    units = _unit_row(rows, h)
+    for col in table.columns:
+        if col.name in units and units[col.name] not in ("", col.unit):
+            notes.append(f"{path.name}: {sheet}.{col.name} is in {units[col.name]}, this planner writes "
+                         f"{col.unit}")
+    return _convert(frame, table).reset_index(drop=True)
 
 
 def _read_run(wb) -> dict[str, Any]:
-    if "Run" not in wb.sheetnames:
+    if RUN.name not in wb.sheetnames:
         return {}
-    rows = _sheet_rows(wb, "Run")
-    h = _find_header(rows, ("item", "value"), max_scan=5)
+    rows = _sheet_rows(wb, RUN.name)
+    h = _find_header(rows, REQUIRED_COLUMNS[RUN.name], max_scan=5)
     if h is None:
         return {}
     frame = _table(rows, h)
@@ -206,7 +251,7 @@ def _read_run(wb) -> dict[str, Any]:
         if item is None:
             continue
         key = str(item).strip()
-        if key in out and key in ("input_warning", "message"):
+        if key in out and key in RUN_REPEATED:
             out[key] = f"{out[key]}\n{value}"
         else:
             out[key] = value
@@ -236,11 +281,11 @@ def read_result_workbook(path: str | Path) -> ResultTables:
                 hint = f" (this looks like an input workbook: solve it first with 'planner solve {path}')"
             raise _not_result(path, f"it has no '{SUMMARY_SHEET}' sheet (sheets: {have}){hint}")
         kpis, status, notes = _read_summary(path, wb)
-        sites = _read_id_table(path, wb, "Sites", ("site_id", "opened"), notes)
-        assignments = _read_id_table(path, wb, "Assignments", ("demand_id", "site_id", "it_mw"), notes)
+        sites = _read_table(path, wb, SITES, notes)
+        assignments = _read_table(path, wb, ASSIGNMENTS, notes)
         run = _read_run(wb)
         if not run:
-            notes.append(f"{path.name} has no 'Run' sheet: provenance unknown")
+            notes.append(f"{path.name} has no '{RUN.name}' sheet: provenance unknown")
     finally:
         wb.close()
     case_name = str(run.get("case_name") or path.stem)

@@ -2,7 +2,9 @@
 
 Layout of every table written here (same as the input workbook): a header row with the column names, a
 units row below it, data below that. Units come from the column name's suffix (``_mw`` -> MW, ``_cny`` ->
-CNY, ...) unless the caller gives them; the number format of a column follows from its unit.
+CNY, ...) unless the caller gives them; the number format of a column follows from its unit. The result
+workbook's own tables take their units, formats and header comments from `planner.results.schema`
+(`write_schema_table`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.results.schema import (FMT_CNY, FMT_FLOAT, FMT_GAP, FMT_GENERAL, FMT_INT, FMT_MS, FMT_MW, FMT_MWH,
+                                    FMT_PUE, FMT_SECONDS, FMT_SHARE, FMT_TCO2, Table, check_names)
 
 # ---------------------------------------------------------------------------------------------------------
 # Styles
@@ -38,18 +43,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 # ---------------------------------------------------------------------------------------------------------
 # Units and number formats
 # ---------------------------------------------------------------------------------------------------------
-FMT_MW = "#,##0.0"
-FMT_MWH = "#,##0"
-FMT_CNY = "#,##0"
-FMT_TCO2 = "#,##0"
-FMT_SHARE = "0.0%"
-FMT_GAP = "0.00%"
-FMT_PUE = "0.000"
-FMT_MS = "0.0"
-FMT_SECONDS = "0.0"
-FMT_INT = "0"
-FMT_FLOAT = "0.###"
-FMT_GENERAL = "General"
+# the number formats are declared with the result schema (FMT_MW, FMT_SHARE, ...)
 
 # suffix -> unit, first match wins (longest suffixes first)
 _SUFFIX_UNITS: tuple[tuple[str, str], ...] = (
@@ -258,6 +252,21 @@ def write_table(
                 cell.font = font
         r += 1
     return first_data, r - 1
+
+
+def write_schema_table(ws: Worksheet, table: Table, df: pd.DataFrame, *, start_row: int = 1, start_col: int = 1,
+                       row_formats: Sequence[str | None] | None = None,
+                       row_fonts: Sequence[Font | None] | None = None) -> tuple[int, int]:
+    """Write ``df`` as the schema's ``table``: its columns (exactly the table's, written in schema order), units
+    row, number formats and header comments all come from the schema. ``row_formats`` (one per row) apply to the
+    columns whose unit is the row's own ('see unit'). Raises ValueError naming missing or undeclared columns.
+    """
+    check_names(f"the {table.name} table", table.column_names, [str(c) for c in df.columns])
+    return write_table(ws, df[list(table.column_names)], start_row=start_row, start_col=start_col,
+                       units=table.units, formats=table.number_formats, descriptions=table.descriptions,
+                       unit_row=table.unit_row, row_formats=row_formats,
+                       row_format_columns=table.per_row_unit_columns if row_formats is not None else (),
+                       row_fonts=row_fonts)
 
 
 def set_widths(ws: Worksheet, *, min_width: float = 8, max_width: float = 60, sample_rows: int = 400,

@@ -9,13 +9,14 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from planner.model import policies
-from planner.model.costs import COST_COMPONENTS
+from planner.model import policies, roles
+from planner.model.cost_components import COST_COMPONENTS
 from planner.model.data import ModelData
 from planner.model.policies import Annual
 from planner.pyomo_fast.elements import elements, values
 from planner.pyomo_fast.evaluate import value_of
-from planner.results.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, KPI_COLUMNS, POLICY_COLUMNS, SITE_COLUMNS,
+from planner.results.schema import kpi_rows
+from planner.results.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, POLICY_COLUMNS, SITE_COLUMNS,
                             Result, SolveInfo)
 
 TOL = 1e-6
@@ -34,21 +35,23 @@ class _Solution:
 
     def __init__(self, m: pyo.ConcreteModel, d: ModelData):
         self.d = d
-        for name in ("open", "modules", "cool", "it_mw", "assign_share", "it_load_mw", "pv_mw", "wind_mw",
-                     "grid_mw", "battery_mw", "battery_mwh", "it_mwh", "facility_mwh", "import_mwh",
-                     "generation_mwh", "selfuse_mwh", "export_mwh"):
-            setattr(self, name, _values(getattr(m, name)))
+        # every site family (`roles.csv`): the hourly ones (indexed by site and time step) as per-site arrays, the
+        # others as {index: value}, an attribute named after the family
+        self.hourly: dict[str, dict[str, np.ndarray]] = {}
+        for var in m.component_objects(pyo.Var, active=True):
+            if roles.role(var.local_name).scope != "site":
+                continue
+            sets = list(var.index_set().subsets())
+            if len(sets) == 2 and sets[1] is m.T:
+                self.hourly[var.local_name] = self._hourly(var)
+            else:
+                setattr(self, var.local_name, _values(var))
         load = d.case.demand["it_load_mw"].astype(float)
         self.assign_mw = {(i, s): load[i] * v for (i, s), v in self.assign_share.items()}
-        self.service_cny: dict[str, float] = {}  # per site, over its pairs in the order of d.pairs
-        for i, s, c in zip(d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]):
-            self.service_cny[s] = self.service_cny.get(s, 0) + c * self.assign_mw[i, s]
         self.emissions_tco2 = float(pyo.value(m.emissions_tco2))
         self.costs = {c: value_of(m.cost[c]) for c in COST_COMPONENTS}
         self.site_cost = {s: sum(value_of(m.site_cost[c, s]) for c in COST_COMPONENTS) for s in d.sites}
         self.site_emissions = {s: value_of(m.site_emissions_tco2[s]) for s in d.sites}
-        self.hourly = {name: self._hourly(getattr(m, name)) for name in
-                       ("grid_import_mw", "charge_mw", "discharge_mw", "soc_mwh", "export_mw", "curtail_mw")}
 
     def _hourly(self, var) -> dict[str, np.ndarray]:
         """{site: values by time step} of a variable indexed by (site, time step); 0 where there is no value."""
@@ -219,43 +222,37 @@ def dispatch_table(sites: pd.DataFrame, sol: _Solution, d: ModelData) -> pd.Data
 
 
 def kpi_table(sites: pd.DataFrame, sol: _Solution, info: SolveInfo, green_import_mwh: float) -> pd.DataFrame:
-    total = sum(sol.costs.values())
+    """The KPI values; names, units and descriptions are declared in `planner.results.schema.KPIS`."""
     it_e, fac_e = sites["it_energy_mwh"].sum(), sites["facility_energy_mwh"].sum()
     gen, selfuse = sites["renewable_generation_mwh"].sum(), sites["selfuse_mwh"].sum()
-    imp, cons = sites["grid_import_mwh"].sum(), sites["consumption_mwh"].sum()
-    rows = [
-        ("total_cost_cny_per_yr", total, "CNY/yr", "Total annualised cost (capex annuities + O&M + energy + "
-         "network + carbon - export revenue)"),
-        *[(f"cost_{c}_cny_per_yr", v, "CNY/yr", f"Annualised cost: {c.replace('_', ' ')}") for c, v in
-          sol.costs.items()],
-        ("emissions_tco2_per_yr", sol.emissions_tco2, "tCO2/yr", "Grid-import emissions"),
-        ("green_share", _share(selfuse + green_import_mwh, cons), "-",
-         "Green share of consumption (self-used renewables + green share of grid import)"),
-        ("pue_energy_weighted", _share(fac_e, it_e), "-", "Facility energy / IT energy over all sites"),
-        ("cue_kgco2_per_kwh_it", _share(sol.emissions_tco2, it_e), "kgCO2/kWh", "Carbon usage effectiveness: "
-         "emissions per kWh of IT energy"),
-        ("renewable_selfuse_share", _share(selfuse, gen), "-", "Self-used share of available renewable energy"),
-        ("renewable_export_share", _share(sites["export_mwh"].sum(), gen), "-", "Exported share of available "
-         "renewable energy"),
-        ("curtailment_mwh_per_yr", sites["curtailment_mwh"].sum(), "MWh/yr", "Curtailed renewable energy"),
-        ("curtailment_share", _share(sites["curtailment_mwh"].sum(), gen), "-", "Curtailed share of renewables"),
-        ("sites_opened", int(sites["opened"].sum()), "count", "Sites opened"),
-        ("it_capacity_mw", sites["it_mw"].sum(), "MW", "Total IT capacity"),
-        ("pv_capacity_mw", sites["pv_mw"].sum(), "MW", "Direct-connected PV"),
-        ("wind_capacity_mw", sites["wind_mw"].sum(), "MW", "Direct-connected wind"),
-        ("battery_power_mw", sites["battery_mw"].sum(), "MW", "Battery power"),
-        ("battery_energy_mwh", sites["battery_mwh"].sum(), "MWh", "Battery energy"),
-        ("grid_connection_mw", sites["grid_mw"].sum(), "MW", "Grid connection capacity"),
-        ("it_energy_mwh_per_yr", it_e, "MWh/yr", "IT energy"),
-        ("facility_energy_mwh_per_yr", fac_e, "MWh/yr", "Facility energy (IT x PUE)"),
-        ("consumption_mwh_per_yr", cons, "MWh/yr", "Electricity consumed (facility + storage losses)"),
-        ("grid_import_mwh_per_yr", imp, "MWh/yr", "Grid import"),
-        ("renewable_generation_mwh_per_yr", gen, "MWh/yr", "Available direct-connected renewable energy"),
-        ("mip_gap", info.gap if info.gap is not None else float("nan"), "-", "Relative MIP gap at the end"),
-        ("solve_time_s", info.solve_s, "s", "Solver wall time (hand-off + HiGHS)"),
-        ("build_time_s", info.build_s, "s", "Model build time"),
-    ]
-    return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
+    cons, curtailed = sites["consumption_mwh"].sum(), sites["curtailment_mwh"].sum()
+    return kpi_rows({
+        "total_cost_cny_per_yr": sum(sol.costs.values()),
+        **{f"cost_{c}_cny_per_yr": v for c, v in sol.costs.items()},
+        "emissions_tco2_per_yr": sol.emissions_tco2,
+        "green_share": _share(selfuse + green_import_mwh, cons),
+        "pue_energy_weighted": _share(fac_e, it_e),
+        "cue_kgco2_per_kwh_it": _share(sol.emissions_tco2, it_e),
+        "renewable_selfuse_share": _share(selfuse, gen),
+        "renewable_export_share": _share(sites["export_mwh"].sum(), gen),
+        "curtailment_mwh_per_yr": curtailed,
+        "curtailment_share": _share(curtailed, gen),
+        "sites_opened": int(sites["opened"].sum()),
+        "it_capacity_mw": sites["it_mw"].sum(),
+        "pv_capacity_mw": sites["pv_mw"].sum(),
+        "wind_capacity_mw": sites["wind_mw"].sum(),
+        "battery_power_mw": sites["battery_mw"].sum(),
+        "battery_energy_mwh": sites["battery_mwh"].sum(),
+        "grid_connection_mw": sites["grid_mw"].sum(),
+        "it_energy_mwh_per_yr": it_e,
+        "facility_energy_mwh_per_yr": fac_e,
+        "consumption_mwh_per_yr": cons,
+        "grid_import_mwh_per_yr": sites["grid_import_mwh"].sum(),
+        "renewable_generation_mwh_per_yr": gen,
+        "mip_gap": info.gap if info.gap is not None else float("nan"),
+        "solve_time_s": info.solve_s,
+        "build_time_s": info.build_s,
+    })
 
 
 def postprocess(m: pyo.ConcreteModel, d: ModelData, info: SolveInfo) -> Result:

@@ -1,7 +1,7 @@
 """The result of a solve: tables of decisions and KPIs.
 
 Produced by `planner.results.postprocess`, consumed by the result workbook writer and by `planner compare`.
-Every numeric column name carries its unit.
+Every numeric column name carries its unit; the columns and KPIs are declared in `planner.results.schema`.
 """
 
 from __future__ import annotations
@@ -11,35 +11,21 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-# KPI table columns: one row per KPI
-KPI_COLUMNS = ("kpi", "value", "unit", "description")
-
-# Sites table: one row per candidate site (index site_id)
-SITE_COLUMNS = (
-    "site_id", "name", "hub_id", "opened", "it_mw", "new_it_mw", "modules", "cooling_id", "pue_annual",
-    "it_energy_mwh", "facility_energy_mwh", "pv_mw", "wind_mw", "battery_mw", "battery_mwh", "grid_mw",
-    "renewable_generation_mwh", "selfuse_mwh", "export_mwh", "curtailment_mwh", "grid_import_mwh",
-    "consumption_mwh", "selfuse_share_of_generation", "selfuse_share_of_consumption",
-    "export_share_of_generation", "green_share", "emissions_tco2", "cost_cny",
+# The column tuples of the tables below, derived from the result schema (planner.results.schema):
+# KPI_COLUMNS (one row per KPI), SITE_COLUMNS (one row per candidate site), ASSIGNMENT_COLUMNS (one row per
+# demand-site pair with served load > 0), POLICY_COLUMNS (one row per policy constraint instance),
+# DISPATCH_COLUMNS (long format, one row per open site and time step), COST_COMPONENTS (one row of the cost
+# breakdown per component, annualised CNY/yr; the model's own list).
+from planner.results.schema import (  # re-exported: other modules import them from here
+    ASSIGNMENT_COLUMNS,
+    COST_COLUMNS,
+    COST_COMPONENTS,
+    DISPATCH_COLUMNS,
+    INFEASIBILITY_COLUMNS,
+    KPI_COLUMNS,
+    POLICY_COLUMNS,
+    SITE_COLUMNS,
 )
-
-# Assignments table: one row per demand-site pair with served load > 0
-ASSIGNMENT_COLUMNS = ("demand_id", "site_id", "it_mw", "share_of_demand", "latency_ms", "latency_cap_ms",
-                      "service_cost_cny")
-
-# Policy table: one row per policy constraint instance
-POLICY_COLUMNS = ("policy", "scope", "required", "achieved", "slack", "unit", "sense", "binding", "satisfied")
-
-# Dispatch table: long format, one row per open site and time step
-DISPATCH_COLUMNS = (
-    "site_id", "t", "day", "hour", "weight_days", "it_load_mw", "facility_load_mw", "pv_mw", "wind_mw",
-    "grid_import_mw", "battery_charge_mw", "battery_discharge_mw", "battery_soc_mwh", "export_mw",
-    "curtailment_mw",
-)
-
-# Cost breakdown: one row per cost component (annualised CNY/yr)
-COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "grid_connection", "energy",
-                   "service", "carbon", "export_revenue")
 
 
 @dataclass
@@ -89,12 +75,12 @@ class Result:
     case_name: str
     solve: SolveInfo
     kpis: pd.DataFrame  # KPI_COLUMNS
-    costs: pd.DataFrame  # component, cost_cny_per_yr
+    costs: pd.DataFrame  # COST_COLUMNS: component, cost_cny_per_yr
     sites: pd.DataFrame  # SITE_COLUMNS
     assignments: pd.DataFrame  # ASSIGNMENT_COLUMNS
     policy: pd.DataFrame  # POLICY_COLUMNS
     dispatch: pd.DataFrame  # DISPATCH_COLUMNS
-    infeasibility: pd.DataFrame | None = None  # when infeasible: constraint, scope, required, reachable, violation
+    infeasibility: pd.DataFrame | None = None  # when infeasible: INFEASIBILITY_COLUMNS
     messages: list[str] = field(default_factory=list)
 
     def kpi(self, name: str) -> float:
@@ -102,3 +88,7 @@ class Result:
         if row.empty:
             raise KeyError(f"no KPI named {name!r}")
         return float(row["value"].iloc[0])
+
+
+__all__ = ["ASSIGNMENT_COLUMNS", "COST_COLUMNS", "COST_COMPONENTS", "DISPATCH_COLUMNS", "INFEASIBILITY_COLUMNS",
+           "KPI_COLUMNS", "POLICY_COLUMNS", "Result", "SITE_COLUMNS", "SolveInfo"]

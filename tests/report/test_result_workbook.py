@@ -15,6 +15,7 @@ from planner.report import styles
 from planner.report.read_result import ResultWorkbookError, read_result_workbook
 from planner.report.result_workbook import (SHEET_ORDER, NotSolved, write_infeasibility_workbook,
                                             write_result_workbook)
+from planner.results import schema
 from planner.results.result import SITE_COLUMNS
 from report_cases import quickstart_workbook, tiny_case
 
@@ -217,6 +218,68 @@ def test_time_limit_result_is_marked_not_proven_optimal(solved, tmp_path):
     assert "NOT PROVEN OPTIMAL" in str(wb["Summary"]["A3"].value)
     back = read_result_workbook(out)
     assert back.status["solver_status"] == "time_limit" and back.status["proven_optimal"] is False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The sheets follow the result schema (planner.results.schema)
+# ---------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("table", [schema.SITES, schema.ASSIGNMENTS, schema.POLICY, schema.DISPATCH, schema.RUN],
+                         ids=lambda t: t.name)
+def test_table_sheets_have_the_schema_columns_units_formats_and_descriptions(book, table):
+    ws = book[table.name]
+    assert tuple(c.value for c in ws[1]) == table.column_names
+    assert tuple(c.value for c in ws[2]) == tuple(c.unit for c in table.columns)
+    for j, col in enumerate(table.columns, start=1):
+        assert ws.cell(1, j).comment is not None and ws.cell(1, j).comment.text == col.description, col.name
+        if col.unit == schema.SEE_UNIT:
+            continue  # formatted by the row's own unit
+        formats = {ws.cell(r, j).number_format for r in range(3, min(ws.max_row, 200) + 1)
+                   if isinstance(ws.cell(r, j).value, (int, float))}
+        assert formats <= {col.number_format}, f"{table.name}.{col.name}: {formats}"
+
+
+def test_summary_rows_are_the_schema_rows_with_their_formats(book):
+    ws = book["Summary"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r and "kpi" in r)
+    assert rows[header] == schema.SUMMARY.column_names
+    body = [r for r in rows[header + 1:] if r[-1]]
+    assert [r[-1] for r in body] == [k.name for k in schema.SUMMARY_ROWS]
+    cols = schema.SUMMARY.column_names
+    for i, (r, k) in enumerate(zip(body, schema.SUMMARY_ROWS)):
+        assert r[cols.index("unit")] == k.sheet_unit and r[cols.index("description")] == k.sheet_description
+        cell = ws.cell(header + 2 + i, cols.index("value") + 1)
+        if isinstance(cell.value, (int, float)):
+            assert cell.number_format == k.number_format, k.name
+
+
+def test_run_items_are_the_schema_items(book):
+    items = [r[0] for r in book["Run"].iter_rows(min_row=3, values_only=True) if r[0]]
+    declared = [i for i in schema.RUN.row_names if i not in schema.RUN_REPEATED]
+    assert [i for i in items if i not in schema.RUN_REPEATED] == declared
+
+
+def test_a_result_table_that_is_not_the_declared_one_is_refused(solved, tmp_path):
+    case, result, _, _ = solved
+    odd = dataclasses.replace(result, sites=result.sites.drop(columns=["pue_annual"]).assign(water_m3=0.0))
+    with pytest.raises(ValueError) as err:
+        write_result_workbook(odd, case, tmp_path / "odd.xlsx")
+    assert "Sites" in str(err.value) and "missing pue_annual" in str(err.value) and "water_m3" in str(err.value)
+    assert not (tmp_path / "odd.xlsx").exists()
+
+
+def test_reader_notes_missing_columns_and_other_units(solved, tmp_path):
+    out = solved[3]
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Sites"]
+    headers = [c.value for c in ws[1]]
+    ws.cell(2, headers.index("it_mw") + 1).value = "GW"
+    ws.delete_cols(headers.index("pue_annual") + 1)
+    wb.save(tmp_path / "edited.xlsx")
+    back = read_result_workbook(tmp_path / "edited.xlsx")
+    assert any("lacks the columns pue_annual" in n for n in back.notes)
+    assert any("Sites.it_mw is in GW, this planner writes MW" in n for n in back.notes)
+    assert back.sites["opened"].dtype == bool and back.sites["lat"].dtype == float
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,7 @@
+"""The annualised cost components (CNY/yr), named once. Their expressions are in `planner.model.costs`; this
+module holds only the names, so that the result schema and `planner compare` need not import Pyomo."""
+
+COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "grid_connection", "energy",
+                   "service", "carbon", "export_revenue")
+# components the objective prices through a global column rather than as the sum of the site parts
+PRICED_GLOBALLY = ("carbon",)

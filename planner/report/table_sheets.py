@@ -1,0 +1,92 @@
+"""The table sheets of the result workbook: Sites, Assignments, Policy and Dispatch.
+
+Each is one table of `planner.results.schema` (SITES, ASSIGNMENTS, POLICY, DISPATCH): the `Result` table plus
+the columns the writer adds from the inputs (site coordinates, display names) or from the schema (policy text).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from planner.input.case import Case
+from planner.report import styles
+from planner.results.result import Result
+from planner.results.schema import ASSIGNMENTS, DISPATCH, POLICY, POLICY_DESCRIPTIONS, SITES
+
+GREY = Font(color="808080")
+
+
+def sites_frame(result: Result, case: Case) -> pd.DataFrame:
+    """The Sites table with each site's lat/lon from the inputs after hub_id."""
+    df = result.sites.copy()
+    coords = case.sites.reindex(df["site_id"].astype(str))
+    pos = list(df.columns).index("hub_id") + 1
+    for i, name in enumerate(("lat", "lon")):
+        df.insert(pos + i, name, coords[name].to_numpy() if name in coords.columns else float("nan"))
+    return df
+
+
+def assignments_frame(result: Result, case: Case) -> pd.DataFrame:
+    """The Assignments table with the demand's and the site's display names."""
+    df = result.assignments.copy()
+
+    def names(ids: pd.Series, table: pd.DataFrame) -> pd.Series:
+        return ids.map(table["name"]).fillna("") if "name" in table.columns else pd.Series("", index=ids.index)
+
+    df.insert(list(df.columns).index("demand_id") + 1, "demand_name", names(df["demand_id"], case.demand))
+    df.insert(list(df.columns).index("site_id") + 1, "site_name", names(df["site_id"], case.sites))
+    return df
+
+
+def write_sites_sheet(wb: Workbook, result: Result, case: Case) -> None:
+    ws = wb.create_sheet("Sites")
+    df = sites_frame(result, case)
+    fonts = [None if bool(o) else GREY for o in df["opened"]]
+    styles.write_schema_table(ws, SITES, df, row_fonts=fonts)
+    styles.freeze(ws, "C3")
+    styles.set_widths(ws, max_width=28)
+    styles.print_setup(ws, repeat_rows="1:2", width_pages=2)
+
+
+def write_assignments_sheet(wb: Workbook, result: Result, case: Case) -> None:
+    ws = wb.create_sheet("Assignments")
+    styles.write_schema_table(ws, ASSIGNMENTS, assignments_frame(result, case))
+    styles.freeze(ws, "C3")
+    styles.set_widths(ws, max_width=30)
+    styles.print_setup(ws, repeat_rows="1:2")
+
+
+def policy_format(policy: str, unit: str) -> str:
+    """The number format of a policy row's values: shares as %, PUE with 3 decimals, else by the row's unit."""
+    if unit in ("-", "", "share"):
+        return styles.FMT_PUE if "pue" in policy else styles.FMT_SHARE
+    return styles.number_format_for(unit, policy)
+
+
+def write_policy_sheet(wb: Workbook, result: Result) -> None:
+    ws = wb.create_sheet("Policy")
+    df = result.policy.copy()
+    formats = [policy_format(str(p), str(u)) for p, u in zip(df["policy"], df["unit"])]
+    df["unit"] = [("%" if (u in ("-", "", "share") and "pue" not in p) else u)
+                  for p, u in zip(df["policy"], df["unit"])]
+    df["description"] = df["policy"].map(lambda p: POLICY_DESCRIPTIONS.get(str(p), ""))
+    fonts = [styles.WARN_FONT if not bool(s) else (Font(bold=True) if bool(b) else None)
+             for b, s in zip(df["binding"], df["satisfied"])]
+    styles.write_schema_table(ws, POLICY, df, row_formats=formats, row_fonts=fonts)
+    styles.freeze(ws, "C3")
+    styles.set_widths(ws, max_width=40)
+    styles.print_setup(ws, repeat_rows="1:2")
+
+
+def write_dispatch_sheet(wb: Workbook, result: Result) -> None:
+    ws = wb.create_sheet("Dispatch")
+    styles.write_schema_table(ws, DISPATCH, result.dispatch)
+    styles.freeze(ws, "C3")
+    styles.set_widths(ws, max_width=22, sample_rows=60)
+    styles.print_setup(ws, repeat_rows="1:2")
+
+
+__all__ = ["assignments_frame", "policy_format", "sites_frame", "write_assignments_sheet", "write_dispatch_sheet",
+           "write_policy_sheet", "write_sites_sheet"]

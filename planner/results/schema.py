@@ -1,0 +1,601 @@
+"""The result workbook schema, declared once.
+
+Every sheet `planner solve` writes, every table on it, and per column its name, type, unit (as shown in the
+units row), description and Excel number format; the rows of the Summary sheet (the KPIs and the solver rows)
+and of the Run sheet likewise. Everything else follows from this module:
+
+- `planner.results.result`: the column tuples of the `Result` tables (`SITE_COLUMNS`, `KPI_COLUMNS`, ...);
+- `kpi_rows`: the KPI table of a `Result`, built from a dict of values in schema order;
+- `planner.report`: the result workbook's header rows, units, header comments, number formats and
+  Summary/Run rows, and `planner.report.read_result`, which finds and converts the columns it reads back;
+- the "Result workbook reference" in README.md (`python -m planner.report.result_reference`).
+
+Shares are stored as fractions (0-1) and shown as percentages: their unit reads '%' on the sheets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from planner.model.cost_components import COST_COMPONENTS
+from planner.model.policies import POLICIES as POLICY_RULES
+
+DType = Literal["id", "str", "float", "int", "bool"]
+
+FORMAT = "planner-result"  # the Run sheet's `format` item: marks a workbook as a planner result
+FORMAT_VERSION = 1  # layout version of the result workbook (Run sheet `format_version`)
+
+# ---------------------------------------------------------------------------------------------------------
+# Excel number formats (`planner.report.styles` uses the same names)
+# ---------------------------------------------------------------------------------------------------------
+FMT_MW = "#,##0.0"
+FMT_MWH = "#,##0"
+FMT_CNY = "#,##0"
+FMT_TCO2 = "#,##0"
+FMT_SHARE = "0.0%"
+FMT_GAP = "0.00%"
+FMT_PUE = "0.000"
+FMT_MS = "0.0"
+FMT_SECONDS = "0.0"
+FMT_INT = "0"
+FMT_FLOAT = "0.###"
+FMT_GENERAL = "General"
+FMT_LATLON = "0.00"
+FMT_DAYS = "0.00"
+FMT_KG_PER_KWH = "0.000"
+FMT_MCNY = "#,##0.0"
+FMT_REPORT = "#,##0.###"
+
+SEE_UNIT = "see unit"  # the unit of a column whose unit changes from row to row (given by the row's unit column)
+PERCENT = "%"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a result table (or one item row of the Run sheet).
+
+    unit: what the sheet's units row shows ('%' for shares stored as fractions; `SEE_UNIT` when each row has its
+    own unit). number_format: the Excel format of the column's numeric cells. in_result: False for a column the
+    workbook writer adds (from the inputs or from this schema) that is not in the `Result` table.
+    values: the values the column may hold, with their meaning (shown in the reference).
+    """
+
+    name: str
+    dtype: DType
+    unit: str
+    description: str
+    number_format: str = FMT_GENERAL
+    in_result: bool = True
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def numeric(self) -> bool:
+        return self.dtype in ("float", "int")
+
+
+@dataclass(frozen=True)
+class Kpi(Column):
+    """One row of the Summary sheet: a KPI of `Result.kpis` (in_result=True) or a solver row from `SolveInfo`.
+
+    unit and description are those of `Result.kpis`; the Summary sheet shows `sheet_unit` ('%' for shares) and
+    `sheet_description`; number_format is the format of its value cell. section: its group on the Summary
+    (`SECTIONS`). label: a short name for console and comparison tables; headline: shown in the table
+    `planner solve` prints.
+    """
+
+    section: str = ""
+    label: str = ""
+    headline: bool = False
+    summary_text: str = ""  # the Summary sheet's description when it says more than `description`
+
+    @property
+    def sheet_unit(self) -> str:
+        """The unit shown on the Summary sheet: '%' for values formatted as percentages."""
+        return PERCENT if self.number_format.endswith("%") else self.unit
+
+    @property
+    def sheet_description(self) -> str:
+        return self.summary_text or self.description
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: a header row with the column names, a units row (if `unit_row`), then one row per record.
+
+    key: the columns that identify a record. rows: the declared rows of a table with one row per item (Summary:
+    KPIs, Run: items).
+    """
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    unit_row: bool = True
+    rows: tuple[Column, ...] = ()
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def row(self, name: str) -> Column:
+        for r in self.rows:
+            if r.name == name:
+                return r
+        raise KeyError(f"{self.name} has no row {name!r}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def result_columns(self) -> tuple[str, ...]:
+        """The columns of the `Result` table behind this sheet (without the ones the writer adds)."""
+        return tuple(c.name for c in self.columns if c.in_result)
+
+    @property
+    def row_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.rows)
+
+    @property
+    def units(self) -> dict[str, str]:
+        return {c.name: c.unit for c in self.columns}
+
+    @property
+    def number_formats(self) -> dict[str, str]:
+        return {c.name: c.number_format for c in self.columns}
+
+    @property
+    def descriptions(self) -> dict[str, str]:
+        return {c.name: c.description for c in self.columns}
+
+    @property
+    def per_row_unit_columns(self) -> tuple[str, ...]:
+        """Columns whose unit (and so number format) is the row's own (`SEE_UNIT`)."""
+        return tuple(c.name for c in self.columns if c.unit == SEE_UNIT)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a written workbook: its tables, top to bottom (none: see the description)."""
+
+    name: str
+    description: str
+    tables: tuple[Table, ...] = ()
+
+
+def _col(name: str, dtype: DType, unit: str, description: str, number_format: str = FMT_GENERAL,
+         **kw: Any) -> Column:
+    return Column(name=name, dtype=dtype, unit=unit, description=description, number_format=number_format, **kw)
+
+
+def _mw(name: str, description: str) -> Column:
+    return _col(name, "float", "MW", description, FMT_MW)
+
+
+def _mwh_yr(name: str, description: str) -> Column:
+    return _col(name, "float", "MWh/yr", description, FMT_MWH)
+
+
+def _share(name: str, description: str) -> Column:
+    return _col(name, "float", PERCENT, description, FMT_SHARE)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cost components and policies: the values of Result.costs' `component` and the Policy sheet's `policy`
+# ---------------------------------------------------------------------------------------------------------
+# component -> (short label, what the Summary sheet says about it); the components are the model's own list
+# (planner.model.cost_components.COST_COMPONENTS)
+COST_TEXT: dict[str, tuple[str, str]] = {
+    "site_opening": ("site opening", "Site opening (land, shell, substation), annualised"),
+    "it": ("IT", "IT capacity (building, power chain), annualised"),
+    "cooling": ("cooling", "Cooling systems, annualised"),
+    "pv": ("PV", "Direct-connected PV: capex annuity + fixed O&M"),
+    "wind": ("wind", "Direct-connected wind: capex annuity + fixed O&M"),
+    "battery": ("battery", "Battery storage: capex annuity + fixed O&M"),
+    "grid_connection": ("grid connection", "Grid connection capacity charge"),
+    "energy": ("grid energy", "Grid electricity purchased"),
+    "service": ("service / network", "Network / service cost of serving the demand"),
+    "carbon": ("carbon", "Carbon price on grid emissions"),
+    "export_revenue": ("export revenue", "Revenue from exported renewable energy (negative = income)"),
+}
+
+# policy -> what it says (the rules are declared in planner.model.policies)
+POLICIES: tuple[tuple[str, str], ...] = tuple((p.name, p.description) for p in POLICY_RULES.values())
+POLICY_DESCRIPTIONS: dict[str, str] = dict(POLICIES)
+
+
+def cost_kpi(component: str) -> str:
+    """The KPI name of a cost component: cost_<component>_cny_per_yr."""
+    return f"cost_{component}_cny_per_yr"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Summary: the KPIs (Result.kpis, one row each, in this order) and the solver rows
+# ---------------------------------------------------------------------------------------------------------
+SECTIONS = ("Cost", "Emissions and green power", "Capacity", "Energy", "Solver")
+
+
+def _kpi(name: str, unit: str, description: str, number_format: str, section: str, label: str, *,
+         headline: bool = True, dtype: DType = "float", summary_text: str = "") -> Kpi:
+    return Kpi(name=name, dtype=dtype, unit=unit, description=description, number_format=number_format,
+               section=section, label=label, headline=headline, summary_text=summary_text)
+
+
+def _cost_kpi(component: str) -> Kpi:
+    label, text = COST_TEXT.get(component, (component.replace("_", " "), ""))
+    return _kpi(cost_kpi(component), "CNY/yr", f"Annualised cost: {component.replace('_', ' ')}", FMT_CNY, "Cost",
+                f"  {label}", summary_text=text)
+
+
+_GREEN = "Emissions and green power"
+
+KPIS: tuple[Kpi, ...] = (
+    _kpi("total_cost_cny_per_yr", "CNY/yr", "Total annualised cost (capex annuities + O&M + energy + network + "
+         "carbon - export revenue)", FMT_CNY, "Cost", "Total annualised cost"),
+    *(_cost_kpi(c) for c in COST_COMPONENTS),
+    _kpi("emissions_tco2_per_yr", "tCO2/yr", "Grid-import emissions", FMT_TCO2, _GREEN, "Emissions"),
+    _kpi("green_share", "-", "Green share of consumption (self-used renewables + green share of grid import)",
+         FMT_SHARE, _GREEN, "Green-power share"),
+    _kpi("pue_energy_weighted", "-", "Facility energy / IT energy over all sites", FMT_PUE, _GREEN,
+         "PUE (energy-weighted)"),
+    _kpi("cue_kgco2_per_kwh_it", "kgCO2/kWh", "Carbon usage effectiveness: emissions per kWh of IT energy",
+         FMT_KG_PER_KWH, _GREEN, "CUE"),
+    _kpi("renewable_selfuse_share", "-", "Self-used share of available renewable energy", FMT_SHARE, _GREEN,
+         "Renewable self-use share"),
+    _kpi("renewable_export_share", "-", "Exported share of available renewable energy", FMT_SHARE, _GREEN,
+         "Renewable export share"),
+    _kpi("curtailment_mwh_per_yr", "MWh/yr", "Curtailed renewable energy", FMT_MWH, _GREEN, "Curtailment"),
+    _kpi("curtailment_share", "-", "Curtailed share of renewables", FMT_SHARE, _GREEN, "Curtailment share",
+         headline=False),
+    _kpi("sites_opened", "count", "Sites opened", FMT_INT, "Capacity", "Sites opened", dtype="int"),
+    _kpi("it_capacity_mw", "MW", "Total IT capacity", FMT_MW, "Capacity", "IT capacity"),
+    _kpi("pv_capacity_mw", "MW", "Direct-connected PV", FMT_MW, "Capacity", "PV capacity"),
+    _kpi("wind_capacity_mw", "MW", "Direct-connected wind", FMT_MW, "Capacity", "Wind capacity"),
+    _kpi("battery_power_mw", "MW", "Battery power", FMT_MW, "Capacity", "Battery power"),
+    _kpi("battery_energy_mwh", "MWh", "Battery energy", FMT_MW, "Capacity", "Battery energy"),
+    _kpi("grid_connection_mw", "MW", "Grid connection capacity", FMT_MW, "Capacity", "Grid connection"),
+    _kpi("it_energy_mwh_per_yr", "MWh/yr", "IT energy", FMT_MWH, "Energy", "IT energy", headline=False),
+    _kpi("facility_energy_mwh_per_yr", "MWh/yr", "Facility energy (IT x PUE)", FMT_MWH, "Energy",
+         "Facility energy", headline=False),
+    _kpi("consumption_mwh_per_yr", "MWh/yr", "Electricity consumed (facility + storage losses)", FMT_MWH, "Energy",
+         "Electricity consumed", headline=False),
+    _kpi("grid_import_mwh_per_yr", "MWh/yr", "Grid import", FMT_MWH, "Energy", "Grid import", headline=False),
+    _kpi("renewable_generation_mwh_per_yr", "MWh/yr", "Available direct-connected renewable energy", FMT_MWH,
+         "Energy", "Renewable generation", headline=False),
+    _kpi("mip_gap", "-", "Relative MIP gap at the end", FMT_GAP, "Solver", "MIP gap", headline=False),
+    _kpi("solve_time_s", "s", "Solver wall time (hand-off + HiGHS)", FMT_SECONDS, "Solver", "Solve time",
+         headline=False),
+    _kpi("build_time_s", "s", "Model build time", FMT_SECONDS, "Solver", "Build time", headline=False),
+)
+
+
+def _solver_row(name: str, dtype: DType, unit: str, description: str, number_format: str = FMT_GENERAL) -> Kpi:
+    return Kpi(name=name, dtype=dtype, unit=unit, description=description, number_format=number_format,
+               in_result=False, section="Solver")
+
+
+# The Summary's rows about the solve itself, from `SolveInfo` (not in Result.kpis), after the Solver KPIs
+SOLVER_ROWS: tuple[Kpi, ...] = (
+    _solver_row("solver_status", "str", "-", "Solver status: optimal; time_limit (feasible plan, not proven "
+                "optimal); feasible (full-year plan by site decomposition, not proven within the gap setting; its "
+                "bound is from average days)"),
+    _solver_row("proven_optimal", "bool", "yes/no", "Proven optimal within the MIP gap setting"),
+    _solver_row("termination", "str", "-", "HiGHS termination condition"),
+    _solver_row("objective_cny_per_yr", "float", "CNY/yr", "Objective value reported by HiGHS", FMT_CNY),
+    _solver_row("best_bound_cny_per_yr", "float", "CNY/yr", "Best bound on the objective", FMT_CNY),
+    _solver_row("highs_time_s", "float", "s", "HiGHS' own run time", FMT_SECONDS),
+    _solver_row("mip_gap_setting", "float", PERCENT, "MIP gap setting used", FMT_GAP),
+    _solver_row("time_limit_s_setting", "float", "s", "Time limit setting used", FMT_SECONDS),
+    _solver_row("n_variables", "int", "count", "Model size: variables", FMT_INT),
+    _solver_row("n_binaries", "int", "count", "Model size: binary variables", FMT_INT),
+    _solver_row("n_integers", "int", "count", "Model size: general integer variables", FMT_INT),
+    _solver_row("n_constraints", "int", "count", "Model size: constraints", FMT_INT),
+    _solver_row("solver", "str", "-", "Solver and version"),
+)
+
+SUMMARY_ROWS: tuple[Kpi, ...] = KPIS + SOLVER_ROWS
+KPIS_BY_NAME: dict[str, Kpi] = {k.name: k for k in SUMMARY_ROWS}
+TEXT_ROWS: tuple[str, ...] = tuple(k.name for k in SUMMARY_ROWS if not k.numeric)
+
+_KPI = _col("kpi", "id", "-", "KPI name (unit in the name where it has one)")
+_VALUE = _col("value", "float", SEE_UNIT, "The KPI's value, in the row's unit", FMT_GENERAL)
+_UNIT = _col("unit", "str", "-", "Unit of the value ('%': a fraction shown as a percentage)")
+_DESCRIPTION = _col("description", "str", "-", "What the KPI measures")
+
+# Result.kpis: one row per KPI of KPIS
+KPI_TABLE = Table("Result.kpis", "The KPIs of a result, one row each.", (_KPI, _VALUE, _UNIT, _DESCRIPTION),
+                  key=("kpi",), unit_row=False, rows=KPIS)
+
+SUMMARY = Table(
+    "Summary",
+    "One row per KPI, grouped by section (Cost, Emissions and green power, Capacity, Energy, Solver), then the "
+    "solver rows. No units row: each row has its unit in the unit column.",
+    (_col("section", "str", "-", f"KPI group: {', '.join(SECTIONS)} (shown on the group's first row)"),
+     _DESCRIPTION, _VALUE, _UNIT, _KPI),
+    key=("kpi",), unit_row=False, rows=SUMMARY_ROWS)
+
+# ---------------------------------------------------------------------------------------------------------
+# Table sheets
+# ---------------------------------------------------------------------------------------------------------
+SITES = Table(
+    "Sites",
+    "One row per candidate site (closed sites in grey); energy, emissions and cost are per year.",
+    (
+        _col("site_id", "id", "-", "Candidate site id (Sites.site_id of the input)"),
+        _col("name", "str", "-", "Display name"),
+        _col("hub_id", "id", "-", "Hub the site belongs to"),
+        _col("lat", "float", "deg", "Latitude (WGS84), from the input", FMT_LATLON, in_result=False),
+        _col("lon", "float", "deg", "Longitude (WGS84), from the input", FMT_LATLON, in_result=False),
+        _col("opened", "bool", "yes/no", "Site opened in this plan"),
+        _mw("it_mw", "Total IT capacity (existing + new)"),
+        _mw("new_it_mw", "New IT capacity built (modules x module size)"),
+        _col("modules", "int", "-", "New IT modules built", FMT_INT),
+        _col("cooling_id", "id", "-", "Cooling technology chosen (blank: site closed)"),
+        _col("pue_annual", "float", "-", "Energy-weighted annual PUE of the site", FMT_PUE),
+        _mwh_yr("it_energy_mwh", "IT energy per year"),
+        _mwh_yr("facility_energy_mwh", "Facility energy per year (IT x PUE)"),
+        _mw("pv_mw", "Direct-connected PV built"),
+        _mw("wind_mw", "Direct-connected wind built"),
+        _mw("battery_mw", "Battery power"),
+        _col("battery_mwh", "float", "MWh", "Battery energy", FMT_MW),
+        _mw("grid_mw", "Grid connection capacity"),
+        _mwh_yr("renewable_generation_mwh", "Available direct-connected renewable energy per year"),
+        _mwh_yr("selfuse_mwh", "Renewable energy used on site per year"),
+        _mwh_yr("export_mwh", "Renewable energy exported to the grid per year"),
+        _mwh_yr("curtailment_mwh", "Renewable energy curtailed per year"),
+        _mwh_yr("grid_import_mwh", "Energy imported from the grid per year"),
+        _mwh_yr("consumption_mwh", "Electricity consumed per year (self-use + grid import)"),
+        _share("selfuse_share_of_generation", "Self-use / available renewable generation"),
+        _share("selfuse_share_of_consumption", "Self-use / consumption"),
+        _share("export_share_of_generation", "Export / available renewable generation"),
+        _share("green_share", "(Self-use + green share of grid import) / consumption"),
+        _col("emissions_tco2", "float", "tCO2/yr", "Grid-import emissions per year", FMT_TCO2),
+        _col("cost_cny", "float", "CNY/yr", "The site's share of the annualised cost", FMT_CNY),
+    ),
+    key=("site_id",),
+)
+
+ASSIGNMENTS = Table(
+    "Assignments",
+    "One row per demand-site pair that serves IT load.",
+    (
+        _col("demand_id", "id", "-", "Demand id (Demand.demand_id of the input)"),
+        _col("demand_name", "str", "-", "The demand's display name, from the input", in_result=False),
+        _col("site_id", "id", "-", "Site serving (part of) the demand"),
+        _col("site_name", "str", "-", "The site's display name, from the input", in_result=False),
+        _mw("it_mw", "IT load of the demand served by the site"),
+        _share("share_of_demand", "Share of the demand's IT load served by the site"),
+        _col("latency_ms", "float", "ms", "One-way latency demand -> site", FMT_MS),
+        _col("latency_cap_ms", "float", "ms", "The demand's latency cap", FMT_MS),
+        _col("service_cost_cny", "float", "CNY/yr", "Network / service cost of this assignment per year", FMT_CNY),
+    ),
+    key=("demand_id", "site_id"),
+)
+
+POLICY = Table(
+    "Policy",
+    "One row per policy constraint instance: required and achieved value, slack, whether it binds (bold) and "
+    "whether it is met (red if not). Shares are shown as %.",
+    (
+        _col("policy", "id", "-", "The constraint (see the list below)", values=POLICIES),
+        _col("scope", "str", "-", "Where it applies: a hub, a site, a demand -> site pair, a demand or the case"),
+        _col("required", "float", SEE_UNIT, "The limit or target", FMT_FLOAT),
+        _col("achieved", "float", SEE_UNIT, "The plan's value", FMT_FLOAT),
+        _col("slack", "float", SEE_UNIT, "How far inside the limit (negative: violated)", FMT_FLOAT),
+        _col("unit", "str", "-", "Unit of required, achieved and slack"),
+        _col("sense", "str", "-", "<= (at most), >= (at least) or == (equal)"),
+        _col("binding", "bool", "yes/no", "The constraint is at its limit"),
+        _col("satisfied", "bool", "yes/no", "The constraint is met (within tolerance)"),
+        _col("description", "str", "-", "What the constraint says", in_result=False),
+    ),
+    key=("policy", "scope"),
+)
+
+DISPATCH = Table(
+    "Dispatch",
+    "Hourly energy flows in long format: one row per open site and time step.",
+    (
+        _col("site_id", "id", "-", "Open site"),
+        _col("t", "int", "-", "Time step, 0-based, in the order of the Profiles rows", FMT_INT),
+        _col("day", "int", "-", "Day (period) number of the Profiles sheet", FMT_INT),
+        _col("hour", "int", "h", "Hour of the day, 0-23", FMT_INT),
+        _col("weight_days", "float", "days", "Days of the year this day stands for", FMT_DAYS),
+        _mw("it_load_mw", "IT load served at the site"),
+        _mw("facility_load_mw", "Facility load (IT load x hourly PUE)"),
+        _mw("pv_mw", "Available PV generation"),
+        _mw("wind_mw", "Available wind generation"),
+        _mw("grid_import_mw", "Power imported from the grid"),
+        _mw("battery_charge_mw", "Battery charging"),
+        _mw("battery_discharge_mw", "Battery discharging"),
+        _col("battery_soc_mwh", "float", "MWh", "Battery state of charge at the end of the hour", FMT_MW),
+        _mw("export_mw", "Renewable power exported to the grid"),
+        _mw("curtailment_mw", "Renewable power curtailed"),
+    ),
+    key=("site_id", "t"),
+)
+
+# ---------------------------------------------------------------------------------------------------------
+# Charts: the data blocks next to the charts
+# ---------------------------------------------------------------------------------------------------------
+CHART_COSTS = Table(
+    "Annualised cost breakdown",
+    "Data of the cost bar chart: the non-zero cost components.",
+    (_col("component", "str", "-", "Cost component"),
+     _col("cost_mcny_per_yr", "float", "million CNY/yr", "Annualised cost of the component", FMT_MCNY)),
+)
+
+CHART_CAPACITY = Table(
+    "Capacity of the open sites",
+    "Data of the capacity bar chart: one row per open site.",
+    (_col("site", "str", "-", "Site name"), _mw("IT", "IT capacity"), _mw("PV", "PV built"),
+     _mw("wind", "Wind built"), _mw("battery", "Battery power")),
+)
+
+CHART_DAY = Table(
+    "Typical day",
+    "Data of the dispatch chart: 24 hours of the largest open site on its heaviest representative day (or the "
+    "average day of a full year); generation as areas, load, charging, export and curtailment as lines.",
+    (_col("hour", "int", "h", "Hour of the day", FMT_INT), _mw("PV", "Available PV generation"),
+     _mw("wind", "Available wind generation"), _mw("grid import", "Grid import"),
+     _mw("battery discharge", "Battery discharging"), _mw("facility load", "Facility load"),
+     _mw("battery charge", "Battery charging"), _mw("export", "Export to the grid"),
+     _mw("curtailment", "Curtailment")),
+)
+
+# ---------------------------------------------------------------------------------------------------------
+# Inputs, Run, Infeasibility
+# ---------------------------------------------------------------------------------------------------------
+INPUT_SETTINGS = Table(
+    "Settings",
+    "The settings as used, one row per setting (defaults filled in).",
+    (_col("name", "id", "-", "Setting name"), _col("value", "str", SEE_UNIT, "Value", FMT_FLOAT),
+     _col("unit", "str", "-", "Unit of the value"), _col("description", "str", "-", "What the setting does")),
+    key=("name",),
+)
+
+
+def _item(name: str, description: str, unit: str = "-", dtype: DType = "str") -> Column:
+    return _col(name, dtype, unit, description)
+
+
+RUN_REPEATED = ("input_warning", "message")  # items that may appear on several rows
+
+RUN = Table(
+    "Run",
+    "Provenance: one row per item (input file and its SHA-256, versions, settings, command line).",
+    (_col("item", "id", "-", "Item name"), _col("value", "str", "-", "Item value"),
+     _col("note", "str", "-", "What the item is")),
+    key=("item",),
+    rows=(
+        _item("format", "Marks this workbook as a planner result (read by planner compare)"),
+        _item("format_version", "Layout version of this workbook", dtype="int"),
+        _item("case_name", "Settings case_name"),
+        _item("input_file", "Input workbook"),
+        _item("input_path", "Full path of the input workbook when solved"),
+        _item("input_sha256", "SHA-256 of the input workbook"),
+        _item("written_at", "When this workbook was written (local time)"),
+        _item("command_line", "Command"),
+        _item("planner_version", "planner version that wrote this workbook"),
+        _item("pyomo_version", "Pyomo version"),
+        _item("highs_version", "HiGHS (highspy)"),
+        _item("python_version", "Python version"),
+        _item("openpyxl_version", "openpyxl version"),
+        _item("platform", "Operating system and machine"),
+        _item("solver_status", "Solver status; the note says what it means for this plan"),
+        _item("termination", "HiGHS termination condition"),
+        _item("mip_gap_setting", "Relative MIP gap setting used", dtype="float"),
+        _item("time_limit_s_setting", "Time limit used (s)", "s", "float"),
+        _item("objective", "Settings objective"),
+        _item("carbon_price_cny_per_tco2", "Settings carbon_price_cny_per_tco2", "CNY/tCO2", "float"),
+        _item("carbon_cap_tco2_per_yr", "Settings carbon_cap_tco2_per_yr (blank = none)", "tCO2/yr", "float"),
+        _item("case_summary", "Size of the case: sites, hubs, demands, cooling technologies, time steps"),
+        _item("input_warning", "Validation warning (one row each)"),
+        _item("message", "Solver / post-processing message (one row each)"),
+    ),
+)
+
+# The explanation table of an infeasible case (planner.results.diagnose.INFEASIBILITY_COLUMNS)
+INFEASIBILITY = Table(
+    "Infeasibility",
+    "Which constraints cannot be met together, and by how much (after the messages at the top).",
+    (
+        _col("constraint", "id", "-", "The constraint that had to be violated (see the Policy sheet's list)"),
+        _col("scope", "str", "-", "Where: a hub, a site, a demand or the case"),
+        _col("required", "float", SEE_UNIT, "The limit or target", FMT_REPORT),
+        _col("reachable", "float", SEE_UNIT, "The best value the inputs allow", FMT_REPORT),
+        _col("violation", "float", SEE_UNIT, "How far the constraint had to be violated", FMT_REPORT),
+        _col("unit", "str", "-", "Unit of required, reachable and violation"),
+        _col("explanation", "str", "-", "The shortfall in input terms"),
+    ),
+    key=("constraint", "scope"),
+)
+
+# Result.costs: one row per cost component
+COSTS = Table("Result.costs", "The annualised cost per component.",
+              (_col("component", "id", "-", f"Cost component: {', '.join(COST_COMPONENTS)}"),
+               _col("cost_cny_per_yr", "float", "CNY/yr", "Annualised cost of the component", FMT_CNY)),
+              key=("component",))
+
+# ---------------------------------------------------------------------------------------------------------
+# The workbooks
+# ---------------------------------------------------------------------------------------------------------
+INPUTS_SHEET = Sheet(
+    "Inputs",
+    "The input tables as used (validated, defaults filled in), one block per input sheet: a title, the column "
+    "names, the units, the data. Columns and units as in the input workbook reference; Settings as name, value, "
+    "unit, description rows.", (INPUT_SETTINGS,))
+RUN_SHEET = Sheet("Run", RUN.description, (RUN,))
+
+RESULT_SHEETS: tuple[Sheet, ...] = (
+    Sheet("Summary", "Title, the solver status in words (NOT PROVEN OPTIMAL when stopped early), then the KPI "
+          "table.", (SUMMARY,)),
+    Sheet("Sites", SITES.description, (SITES,)),
+    Sheet("Assignments", ASSIGNMENTS.description, (ASSIGNMENTS,)),
+    Sheet("Policy", POLICY.description, (POLICY,)),
+    Sheet("Dispatch", DISPATCH.description, (DISPATCH,)),
+    Sheet("Charts", "Native Excel charts on the left (cost breakdown, capacity by site, a typical-day dispatch) "
+          "and a map picture of sites, demands and assignments; each chart's data block on the right.",
+          (CHART_COSTS, CHART_CAPACITY, CHART_DAY)),
+    INPUTS_SHEET,
+    RUN_SHEET,
+)
+
+# `planner solve` writes this instead when the case is infeasible (outputs/<input-stem>-infeasibility.xlsx)
+INFEASIBILITY_SHEETS: tuple[Sheet, ...] = (
+    Sheet("Infeasibility", INFEASIBILITY.description, (INFEASIBILITY,)),
+    INPUTS_SHEET,
+    RUN_SHEET,
+)
+
+SHEET_ORDER: tuple[str, ...] = tuple(s.name for s in RESULT_SHEETS)
+SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in RESULT_SHEETS + INFEASIBILITY_SHEETS}
+
+# ---------------------------------------------------------------------------------------------------------
+# The Result tables' columns
+# ---------------------------------------------------------------------------------------------------------
+KPI_COLUMNS: tuple[str, ...] = KPI_TABLE.column_names
+COST_COLUMNS: tuple[str, ...] = COSTS.column_names
+SITE_COLUMNS: tuple[str, ...] = SITES.result_columns
+ASSIGNMENT_COLUMNS: tuple[str, ...] = ASSIGNMENTS.result_columns
+POLICY_COLUMNS: tuple[str, ...] = POLICY.result_columns
+DISPATCH_COLUMNS: tuple[str, ...] = DISPATCH.result_columns
+INFEASIBILITY_COLUMNS: tuple[str, ...] = INFEASIBILITY.column_names
+
+
+def check_names(what: str, declared: Iterable[str], given: Iterable[str]) -> None:
+    """Raise ValueError naming what is missing from / not declared in `given`, if anything."""
+    declared, given = list(declared), list(given)
+    missing = [n for n in declared if n not in given]
+    extra = [n for n in given if n not in declared]
+    if missing or extra:
+        parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+            [f"not declared in planner.results.schema: {', '.join(extra)}"] if extra else [])
+        raise ValueError(f"{what}: {'; '.join(parts)}")
+
+
+def kpi_rows(values: Mapping[str, Any], kpis: Iterable[Kpi] = KPIS) -> pd.DataFrame:
+    """The KPI table (columns KPI_COLUMNS) of `values` (kpi name -> value), in schema order.
+
+    Raises ValueError if a declared KPI has no value or a value is given for an undeclared one. `kpis`: the
+    declared rows (default: the KPIs of Result.kpis; SOLVER_ROWS for the Summary's solver rows).
+    """
+    kpis = tuple(kpis)
+    check_names("KPI values", (k.name for k in kpis), values)
+    return pd.DataFrame([(k.name, values[k.name], k.unit, k.description) for k in kpis], columns=list(KPI_COLUMNS))
+
+
+__all__ = [
+    "ASSIGNMENTS", "ASSIGNMENT_COLUMNS", "CHART_CAPACITY", "CHART_COSTS", "CHART_DAY", "COSTS", "COST_COLUMNS",
+    "COST_COMPONENTS", "COST_TEXT", "Column", "DISPATCH", "DISPATCH_COLUMNS", "FORMAT", "FORMAT_VERSION",
+    "INFEASIBILITY", "INFEASIBILITY_COLUMNS", "INFEASIBILITY_SHEETS", "INPUT_SETTINGS", "KPIS", "KPIS_BY_NAME",
+    "KPI_COLUMNS", "KPI_TABLE", "Kpi", "POLICIES", "POLICY", "POLICY_COLUMNS", "POLICY_DESCRIPTIONS",
+    "RESULT_SHEETS", "RUN", "RUN_REPEATED", "SECTIONS", "SEE_UNIT", "SHEETS_BY_NAME", "SHEET_ORDER", "SITES",
+    "SITE_COLUMNS", "SOLVER_ROWS", "SUMMARY", "SUMMARY_ROWS", "Sheet", "TEXT_ROWS", "Table", "check_names",
+    "cost_kpi", "kpi_rows",
+]
