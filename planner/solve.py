@@ -18,7 +18,8 @@ from pyomo.common.gc_manager import PauseGC
 from planner.input.case import Case
 from planner.model.build import build_model
 from planner.model.data import ModelData, prepare
-from planner.decomposition.decompose import solve_by_sites
+from planner.decomposition import solve_by_sites
+from planner.decomposition.tuning import FULL_DETAIL_MAX_TIME_STEPS
 from planner.results.diagnose import explain_infeasibility
 from planner.pyomo_fast.elements import elements
 from planner.pyomo_fast.gc_quiet import leave_alive_objects_alone, promote_built
@@ -48,9 +49,6 @@ AUTO_SITES_MAX_DEMANDS = 200
 # the 'emissions' objective's first stage (least emissions) may take up to this share of the time limit; the
 # second (least cost at that level) gets the rest: both are MILPs of the same size
 EMISSIONS_FIRST_STAGE_SHARE = 0.5
-# beyond this many time steps the site decomposition designs on a few days and minimises cost only
-# (`planner.decomposition`): the 'emissions' objective is then solved directly
-SITES_EMISSIONS_MAX_TIME_STEPS = 24 * 60
 # the second stage holds emissions within this relative (and absolute, tCO2/yr) margin of the first's minimum:
 # the minimum is optimal only to HiGHS' tolerances
 LEXICOGRAPHIC_SLACK = 1e-6
@@ -119,7 +117,7 @@ class PlanningModel:
         """Solve (again); `options` are passed to HiGHS as they are (e.g. {"threads": 2}).
 
         `strategy`: "direct" hands the whole MILP to HiGHS; "sites" solves it by site decomposition
-        (`planner.decomposition.decompose`: candidate sites, a Lagrangian lower bound, a rounded plan, and HiGHS only if
+        (`planner.decomposition`: candidate sites, a Lagrangian lower bound, a rounded plan, and HiGHS only if
         that plan is not yet proven within the gap); "auto" picks "sites" for cases with many candidate sites.
 
         Ctrl-C (KeyboardInterrupt) stops HiGHS at its next check (progress gets {"stage": "stopping"}) and
@@ -143,7 +141,7 @@ class PlanningModel:
             progress({"stage": "solve", "elapsed_s": 0.0})
         start = time.perf_counter()
         self.model.emissions_lexicographic.deactivate()
-        self.strategy_used = self._pick(strategy, objective)
+        self.strategy_used = self.pick_strategy(strategy, objective)
         if objective == "emissions":
             outcome = self._solve_min_emissions_then_cost(gap, limit, log, progress)
         else:
@@ -156,11 +154,12 @@ class PlanningModel:
             solver_version=HighsSolver.version(), mip_gap_setting=gap, time_limit_s_setting=limit, **self.size)
         return self._result(outcome, info, limit, progress)
 
-    def _pick(self, strategy: str, objective: str) -> str:
+    def pick_strategy(self, strategy: str, objective: str = "cost") -> str:
         """'auto': 'sites' for many candidate sites with hourly blocks of two days or more, else 'direct'. The
-        'emissions' objective on more than SITES_EMISSIONS_MAX_TIME_STEPS time steps is solved directly."""
+        'emissions' objective on more than FULL_DETAIL_MAX_TIME_STEPS time steps is solved directly: beyond them
+        the site decomposition designs a full year on a few days for the least cost."""
         d = self.data
-        emissions_on_year = objective == "emissions" and d.n_t > SITES_EMISSIONS_MAX_TIME_STEPS
+        emissions_on_year = objective == "emissions" and d.n_t > FULL_DETAIL_MAX_TIME_STEPS
         if strategy == "sites" and emissions_on_year:
             raise SolveError(f"the emissions objective on {d.n_t} time steps cannot use the site decomposition (it "
                              "designs a full year on a few days for the least cost): use --strategy direct or auto")

@@ -2,13 +2,13 @@
 
 The average-day relaxation (`planner.model.data.aggregated_days`) smooths the weather, so it underestimates
 what a site's hours cost over the real year: less import, a smaller grid connection. Its bound is therefore
-1-3 % below the plans found for a full year. This module adds, per site s, the year's own operating cost as a
+below the plans found for a full year. This module adds, per site s, the year's own operating cost as a
 function of the site's design:
 
     Q_s(x) = min  sum_j c_j y_j   over the site's year dispatch y (every hour, storage, green-connection rules)
              with the design x fixed: IT load by cooling and load group, PV, wind, battery power and energy.
 
-The operating columns y are all of the site's columns that are not design (`DESIGN_VARIABLES`): the hourly
+The operating columns y are all of the site's columns that are not design (cut_side "design" in `roles.csv`): the hourly
 flows, the annual energies and the grid connection, which the year sizes for its own hardest hour. Q_s is
 the optimum of an LP whose design enters as fixed columns, so it is convex in x, and the reduced costs g of
 the fixed columns at an optimum give a supporting plane:  Q_s(x') >= Q_s(x) + g (x' - x)  for every x'.
@@ -30,12 +30,8 @@ the average days), the cut is a feasibility cut  0 >= V_s(x_k) + h_k (x - x_k), 
 site's green-connection rules with the design fixed (`YearDispatch.feasibility_cut`): convex, and 0 at every
 design the year can run.
 
-`YearBound` runs the rounds: each cuts the relaxation's solution (per site, a convex combination of design
-proposals) where a site's year costs more than theta_s says, by in-out separation (the cut made halfway from a
-core design, the best plan's, towards the relaxation's; at the relaxation's own where that does not cut it off),
-until the plan is proven, no cut is violated, or
-the bound cannot prove the plan in the time given; `YearBound.design` dives the relaxation to a new design
-(`planner.decomposition.decompose._bound_and_redesign` runs it over the year, in turns with the rounds).
+This module makes the cuts (`YearDispatch`, `YearCuts.violated`) and the relaxation's theta columns and rows
+(`OperatingCost`); `planner.decomposition.year_bound.YearBound` runs the rounds of cuts and column generation.
 """
 
 from __future__ import annotations
@@ -50,40 +46,18 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from planner.decomposition.decompose import (
-    _EPS,
-    BOUND_TOLERANCE,
-    PRICING_THREADS,
-    DecompositionOutcome,
-    _built_blocks,
-    _DantzigWolfe,
-    _linking_duals,
-    row_owner,
-    target_for,
-)
+from planner.decomposition.blocks import built_blocks, row_owner
+from planner.decomposition.budget import Budget
+from planner.decomposition.tuning import CUT_TOLERANCE, FEASIBILITY_TOLERANCE, PRICING_THREADS, SAFETY
+from planner.model import roles
+from planner.model.data import restricted_to_sites
 from planner.solver.matrix import HighsMatrix, pass_arrays
 from planner.solver.stop import run, time_limit
 
-# site columns that are the design (capacity-level decisions); every other site column is operation
-DESIGN_VARIABLES = frozenset({"open", "modules", "cool", "it_mw", "assign_share", "it_load_mw", "pv_mw", "wind_mw",
-                              "battery_mw", "battery_mwh"})
-# constraint families that link sites, or hold global columns: never part of one site's year
-LINKING_FAMILIES = frozenset({"demand_served", "hub_pue_cap", "hub_green_share", "emissions_definition",
-                              "carbon_cap", "emissions_lexicographic"})
-BOUND_DAYS = 12  # average days of the relaxation the cuts go into: with them, 24 days bound Y no better (session 12)
-# rounds of cuts over which the bound's rise is measured: the rounds stop when, rising at that pace, it would not
-# prove the plan in the time left
-PROGRESS_ROUNDS = 3
-CUT_TOLERANCE = 1e-4  # a cut is added when the year costs more than theta_s by this share of the site's cost
-SAFETY = 1e-7  # relative margin taken off a cut's level: HiGHS' optimum is optimal to its tolerances
-# a site's annual green-connection rules, the rows a design that the average days allow can fail over the real
-# year: elastic in the year LP's feasibility problem, whose planes are the feasibility cuts
-ELASTIC_FAMILIES = frozenset({"green_selfuse_of_generation", "green_selfuse_of_consumption", "green_export_limit"})
-FEASIBILITY_TOLERANCE = 1e-3  # MWh/yr of rule violation below which a design counts as feasible for its year
-# in-out separation: cuts are made this far from a site's core point towards the relaxation's design, and the core
-# moves there. On Y it reached the bound of 300 s of plain cuts in 200 s: near the core the cuts are deeper where
-# plans lie, and the year LPs, warm-started from the last point, take a third of the time (session 13)
-SEPARATION_WEIGHT = 0.5
+
+def design_variables() -> frozenset[str]:
+    """The site variables a design fixes (the cuts' x); every other site column is operation (the year's y)."""
+    return frozenset(roles.variables(cut_side="design"))
 
 
 def _family(row) -> str:
@@ -206,7 +180,8 @@ def with_operating_cost(b, mat: HighsMatrix) -> OperatingCost:
     n_col, n_row = len(b.cost), b.a_csr.shape[0]
     n = len(b.sites)
     cost = carbon_price_on_imports(mat, b.cost)
-    design = np.array([v.parent_component().local_name in DESIGN_VARIABLES for v in mat.columns])
+    design_vars = design_variables()
+    design = np.array([v.parent_component().local_name in design_vars for v in mat.columns])
     theta = n_col + np.arange(n)
     rows_data, rows_idx, rows_ptr = [], [], [0]
     new_cost = np.concatenate([cost, np.ones(n)])
@@ -241,7 +216,7 @@ class YearDispatch:
     """A site's year as an LP over its operating columns, with its design fixed: Q_s and its reduced costs.
 
     Made from a compiled model of the year (any of its sites, `for_sites`): the site's own rows that hold an
-    operating column, without the families that link sites (`LINKING_FAMILIES`)."""
+    operating column, without the families that link sites (scope "linking" in `roles.csv`)."""
 
     def __init__(self, mat: HighsMatrix, rows: np.ndarray, a_csr: sp.csr_matrix, cost: np.ndarray,
                  design: np.ndarray, elastic: np.ndarray):
@@ -273,30 +248,36 @@ class YearDispatch:
         """Every site's year LP from the compiled model `mat` (site_of_col: each column's site, -1 global)."""
         a = mat.compiled.a.tocsr()
         n_rows = a.shape[0]
-        design = np.fromiter((v.parent_component().local_name in DESIGN_VARIABLES for v in mat.columns), dtype=bool,
+        design_vars = design_variables()
+        design = np.fromiter((v.parent_component().local_name in design_vars for v in mat.columns), dtype=bool,
                              count=len(mat.columns))
         site = row_owner(a, site_of_col)  # -1 also for empty rows
         row_of_nz = np.repeat(np.arange(n_rows), np.diff(a.indptr))
         operating = np.bincount(row_of_nz, weights=~design[a.indices], minlength=n_rows) > 0
         families: dict[int, str] = {}
         family = [families.setdefault(id(c := row[0].parent_component()), c.local_name) for row in mat.rows]
-        linking = np.fromiter((f in LINKING_FAMILIES for f in family), dtype=bool, count=n_rows)
-        elastic = np.fromiter((f in ELASTIC_FAMILIES for f in family), dtype=bool, count=n_rows)
+        # rows that link sites or hold global columns are never part of one site's year; a site's annual
+        # green-connection rules, which a design the average days allow can fail over the real year, are elastic
+        # in the year LP's feasibility problem, whose planes are the feasibility cuts
+        linking_families = frozenset(roles.constraints(scope="linking"))
+        elastic_families = frozenset(roles.constraints(year_elastic=True))
+        linking = np.fromiter((f in linking_families for f in family), dtype=bool, count=n_rows)
+        elastic = np.fromiter((f in elastic_families for f in family), dtype=bool, count=n_rows)
         own = (site >= 0) & operating & ~linking
         cost = carbon_price_on_imports(mat, mat.compiled.cost)
         return {int(i): YearDispatch(mat, rows := np.flatnonzero(own & (site == i)), a, cost, design, elastic[rows])
                 for i in np.unique(site[own]).tolist()}
 
-    def cut(self, at: dict[tuple[str, object], float], deadline: float) -> tuple[float, dict] | None:
+    def cut(self, at: dict[tuple[str, object], float], budget: Budget) -> tuple[float, dict] | None:
         """(Q_s at the design `at`, reduced costs of the design columns); (inf, {}) if the site has no dispatch for
         the year with that design (e.g. a green-connection rule fails over the year); None if the LP does not
-        solve by `deadline` (a perf_counter time). Design columns not in `at` are fixed at 0."""
+        solve within `budget`. Design columns not in `at` are fixed at 0."""
         h = self.h
         x = np.fromiter((max(at.get(k, 0.0), 0.0) for k in self.design), dtype=float, count=len(self.design))
         h.changeColsBounds(len(self._pos), self._pos, x, x)
-        return self._solve(deadline, infeasible=(math.inf, {}))
+        return self._solve(budget, infeasible=(math.inf, {}))
 
-    def feasibility_cut(self, deadline: float) -> tuple[float, dict] | None:
+    def feasibility_cut(self, budget: Budget) -> tuple[float, dict] | None:
         """At the design of the last `cut` (one the year cannot run): (the least total violation of the site's
         green-connection rules over the year, MWh/yr, and its reduced costs in the design columns). The least
         violation is convex in the design and 0 at every design the year can run, so its plane there is <= 0:
@@ -309,16 +290,16 @@ class YearDispatch:
         h.changeColsBounds(n_slack, self._slack, np.zeros(n_slack), np.full(n_slack, highspy.kHighsInf))
         h.changeColsCost(n_col, every, np.where(np.isin(every, self._slack), 1.0, 0.0))
         try:
-            return self._solve(deadline, infeasible=None)
+            return self._solve(budget, infeasible=None)
         finally:
             h.changeColsCost(n_col, every, self._cost)
             h.changeColsBounds(n_slack, self._slack, np.zeros(n_slack), np.zeros(n_slack))
 
-    def _solve(self, deadline: float, *, infeasible) -> tuple[float, dict] | None:
-        """Run the LP as it stands until `deadline` (a perf_counter time): (its optimum, the reduced costs of the
-        design columns); `infeasible` if it has no solution; None if it does not solve in time."""
+    def _solve(self, budget: Budget, *, infeasible) -> tuple[float, dict] | None:
+        """Run the LP as it stands within `budget`: (its optimum, the reduced costs of the design columns);
+        `infeasible` if it has no solution; None if it does not solve in time."""
         h = self.h
-        left = deadline - time.perf_counter()
+        left = budget.left()
         if left <= 0:
             return None
         h.setOptionValue("time_limit", time_limit(h, left))
@@ -334,14 +315,12 @@ class YearDispatch:
 
 def site_year_data(d, site: str):
     """The case's `ModelData` on one site and the demands it can serve: the model of that site's year."""
-    from planner.model.data import restricted_to_sites
-
     one = restricted_to_sites(d, [site])
     served = set(one.pairs["demand_id"])
     return replace(one, demands=[i for i in d.demands if i in served])
 
 
-class _YearCuts:
+class YearCuts:
     """The sites' year LPs (from the plan's year model, else built when first needed) and the cuts they give."""
 
     def __init__(self, d, oc: OperatingCost, dispatch: dict[str, YearDispatch]):
@@ -351,21 +330,21 @@ class _YearCuts:
 
     def _dispatch(self, site: str) -> YearDispatch:
         if site not in self.by_site:
-            _, mat, blocks = _built_blocks(site_year_data(self.d, site))
+            _, mat, blocks = built_blocks(site_year_data(self.d, site))
             self.by_site[site] = YearDispatch.for_sites(mat, blocks.col_site)[0]
         return self.by_site[site]
 
-    def violated(self, points: list[tuple[int, dict, dict, float]], deadline: float) -> list | None:
+    def violated(self, points: list[tuple[int, dict, dict, float]], budget: Budget) -> list | None:
         """Cuts at the designs of `points` (site, design to cut at, design to check, theta there) that cut the
         checked design off: optimality cuts whose plane there is above theta, feasibility cuts (where the year
-        cannot run the design) whose plane there is above 0. None if a year LP did not solve by `deadline`. A
+        cannot run the design) whose plane there is above 0. None if a year LP did not solve within `budget`. A
         site's points run in turn (one HiGHS object per site), the sites on PRICING_THREADS threads."""
         sites = self.oc.blocks.sites
         by_site: dict[int, list] = {}
         for point in points:
             by_site.setdefault(point[0], []).append(point)
         for i in by_site:
-            if time.perf_counter() > deadline:
+            if budget.expired:
                 return None
             self._dispatch(sites[i])
 
@@ -373,11 +352,11 @@ class _YearCuts:
             got = []
             for i, at, check, theta in todo:
                 lp = self.by_site[sites[i]]
-                year = lp.cut(at, deadline)
+                year = lp.cut(at, budget)
                 if year is None:
                     return None
                 if year[0] == math.inf:  # the year cannot run this design: cut by its least rule violation
-                    year = lp.feasibility_cut(deadline)
+                    year = lp.feasibility_cut(budget)
                     if year is None or year[0] <= FEASIBILITY_TOLERANCE:
                         continue
                     cut = Cut(i, year[0], at, year[1], feasibility=True)
@@ -394,173 +373,3 @@ class _YearCuts:
         found = list(self.pool.map(of_site, by_site.values()))
         self.highs_s += time.perf_counter() - clock
         return None if any(f is None for f in found) else [c for f in found for c in f]
-
-
-def _bound_proving(objective: float, mip_gap: float) -> float:
-    """The least bound that proves a plan of cost `objective` within `mip_gap` (inverse of `target_for`)."""
-    return objective * (1.0 - mip_gap) if objective >= 0 else objective / (1.0 - mip_gap)
-
-
-def _may_prove(history: list[tuple[float, float]], needed: float, deadline: float) -> bool:
-    """Whether the bound, rising as over its last PROGRESS_ROUNDS rounds of cuts, may reach `needed` by
-    `deadline` (a perf_counter time). Benders bounds rise ever more slowly, so the projection is generous."""
-    if len(history) <= PROGRESS_ROUNDS:
-        return True
-    (t0, b0), (t1, b1) = history[-1 - PROGRESS_ROUNDS], history[-1]
-    rate = max(b1 - b0, 0.0) / max(t1 - t0, 1e-9)
-    return b1 + rate * (deadline - t1) >= needed
-
-
-class YearBound:
-    """The Lagrangian bound of a full-year case's relaxation on BOUND_DAYS average days (`aggregated_days`) with
-    each site's operating cost at least its year's (the cuts of this module), by column generation over the
-    sites. `cut_at` adds cuts at a plan's design; `tighten` runs rounds of cuts at the relaxation's solution;
-    `design` dives the relaxation to a whole design, a candidate plan that knows the year's costs."""
-
-    def __init__(self, d, *, mip_gap: float, out, say, start_duals=None):
-        from planner.model.data import aggregated_days
-
-        self.mip_gap, self.out, self.say = mip_gap, out, say
-        self.model, self.mat, blocks = _built_blocks(aggregated_days(d, BOUND_DAYS))
-        self.n_days = len(self.model.T) // 24
-        self.oc = with_operating_cost(blocks, self.mat)
-        self.blocks = b = self.oc.blocks
-        self._out = DecompositionOutcome()
-        self.dw = _DantzigWolfe(b, self._out, say)
-        if start_duals is not None:
-            self.dw.y_link = _linking_duals(b, self.mat.rows, *start_duals)
-        self.year = _YearCuts(d, self.oc, {})
-        self.site_no = {s: i for i, s in enumerate(b.sites)}
-        self.history: list[tuple[float, float]] = []  # (perf_counter time, bound) after each round of cuts
-        self._pending: list = []
-        self.stopped = ""  # why the last `tighten` stopped
-        self.core: dict[int, dict] = {}  # site -> its core design for in-out separation (absent: the zero design)
-
-    @property
-    def bound(self) -> float:
-        return self._out.bound
-
-    def cut_at(self, designs: dict[str, dict], dispatch: dict[str, YearDispatch], deadline: float, *,
-               core: bool = True) -> None:
-        """Cuts at a plan's design ({site: {(name, index): value}}), from the year's LPs in `dispatch` where
-        given ({site: YearDispatch}; a site without one gets its own model). `core`: the design becomes the core
-        of the in-out separation (the best plan's design)."""
-        for s, lp in dispatch.items():
-            self.year.by_site.setdefault(s, lp)
-        got = self.year.violated([(self.site_no[s], at, at, -math.inf) for s, at in designs.items()], deadline)
-        self._pending += got or []
-        if core:
-            self.core = {self.site_no[s]: dict(at) for s, at in designs.items()}
-
-    def tighten(self, plan_objective: float | None, deadline: float, *, give_up: bool = True) -> float:
-        """Rounds of column generation and cuts until the bound proves `plan_objective` within the gap, no cut
-        is violated, the time is up, or (`give_up`) the bound, rising as over this call's last PROGRESS_ROUNDS
-        rounds, would not prove it by `deadline`; the bound. Why it stopped is left in `stopped`: "proven",
-        "converged" (no cut violated: more rounds would not raise it), "slow", "time" or "failed" (no solution
-        of the relaxation)."""
-        dw, oc = self.dw, self.oc
-        first = len(self.history)
-        self.stopped = "time"
-        while True:
-            if self._pending:
-                self._add(self._pending)
-                self._pending = []
-            clock = time.perf_counter()
-            dw.run(tolerance=BOUND_TOLERANCE * self.mip_gap, time_limit_s=deadline - clock)
-            if not math.isfinite(self.bound) or dw.x is None:  # out of time before a bound, or no relaxation
-                self.stopped = "failed" if dw.x is None else "time"
-                break
-            self.say(f"lower bound from {self.n_days} average days and {oc.n_cuts} cuts from the year's dispatch: "
-                     f"{self.bound:,.0f} after {self._out.rounds} rounds ({time.perf_counter() - clock:.1f} s)")
-            self.history.append((time.perf_counter(), self.bound))
-            if plan_objective is not None and plan_objective <= target_for(self.bound, self.mip_gap):
-                self.stopped = "proven"
-                break
-            if time.perf_counter() > deadline:
-                break
-            if give_up and plan_objective is not None and not _may_prove(
-                    self.history[first:], _bound_proving(plan_objective, self.mip_gap), deadline):
-                self.say("the bound rises too slowly to prove the plan within the gap in the time given: stopped")
-                self.stopped = "slow"
-                break
-            self._pending = self._separate(dw.x, deadline)
-            if not self._pending:
-                self.stopped = "converged" if time.perf_counter() < deadline else "time"
-                break
-        return self.bound
-
-    def _separate(self, x: np.ndarray, deadline: float) -> list:
-        """In-out separation at the relaxation's solution x: for each used site, a cut at SEPARATION_WEIGHT of the
-        way from its core design to its design in x, kept if it cuts x off (the core moves to that point); where
-        none does, a cut at x itself if that does. The cuts; none if out of time."""
-        b, oc, w = self.blocks, self.oc, SEPARATION_WEIGHT
-        relaxed = {i: ({k: float(x[j]) for k, j in oc.design_cols[i].items()}, float(x[oc.theta_col[i]]))
-                   for i in range(len(b.sites)) if x[b.open_col[i]] > _EPS}
-        points, mixed = [], set()
-        for i, (at, theta) in relaxed.items():
-            core = self.core.get(i, {})
-            point = {k: w * at.get(k, 0.0) + (1.0 - w) * core.get(k, 0.0) for k in at.keys() | core.keys()}
-            if any(abs(point[k] - at.get(k, 0.0)) > _EPS * max(abs(point[k]), 1.0) for k in point):
-                mixed.add(i)
-            self.core[i] = point
-            points.append((i, point, at, theta))
-        got = self.year.violated(points, deadline) or []
-        missed = mixed - {cut.site for cut in got}
-        if missed and time.perf_counter() < deadline:
-            at_x = [(i, relaxed[i][0], relaxed[i][0], relaxed[i][1]) for i in sorted(missed)]
-            got += self.year.violated(at_x, deadline) or []
-        return got
-
-    def _add(self, cuts: list) -> None:
-        b = self.blocks
-        first = b.a_csr.shape[0]
-        self.oc.add_cuts(cuts)
-        added: dict[int, list[int]] = {}
-        for k, cut in enumerate(cuts):
-            added.setdefault(cut.site, []).append(first + k)
-        self.dw.add_site_rows({i: np.array(rows) for i, rows in added.items()},
-                              {i: len(b.site_cols[i]) - 1 for i in added}, self.oc.required)
-
-    def design(self, deadline: float) -> np.ndarray | None:
-        """A whole design dived from the relaxation (open sites, cooling, modules; assignments and capacities
-        as the master has them then), as column values of the average days' model, or None. The dive runs on
-        a copy of the column generation, started from its proposals and duals, so the bound's own goes on."""
-        from planner.decomposition.decompose import dive
-
-        dw = _DantzigWolfe(self.blocks, DecompositionOutcome(), self.say)
-        dw.penalty, dw.penalty_raises = self.dw.penalty, self.dw.penalty_raises  # as raised to serve every row
-        dw.master.set_penalty(dw.penalty)
-        dw.master.add([dw.sites.proposal(i, x.copy()) for k, (i, x) in enumerate(self.dw.master.proposals)
-                       if k not in self.dw.master.retired])
-        dw.y_link = self.dw.y_link.copy()
-        if not dw.solve_master() or dw.x is None:
-            return None
-        return dive(dw, dw.x, time_limit_s=deadline - time.perf_counter())
-
-    def close(self) -> None:
-        self.year.pool.shutdown(wait=False)
-        self.out.highs_s += self._out.highs_s + self.year.highs_s
-        self.out.rounds += self._out.rounds
-        if math.isfinite(self.bound):
-            self.out.bound_days, self.out.year_cuts = self.n_days, self.oc.n_cuts
-
-
-def year_bound(d, *, mip_gap: float, time_limit_s: float, out, say, start_duals=None, plan=None) -> float:
-    """`YearBound` with cuts at the plan's design, tightened until it proves the plan, no cut is violated, or the
-    time is up; -inf without time for it. `start_duals`: (blocks, rows, duals of the linking rows) of the
-    design days, to price the first round; `plan`: (objective, each site's design {site: {(name, index):
-    value}}, the year's LPs already made {site: YearDispatch}), or None."""
-    deadline = time.perf_counter() + time_limit_s
-    try:
-        yb = YearBound(d, mip_gap=mip_gap, out=out, say=say, start_duals=start_duals)
-    except ValueError as why:  # days that are not 24 hourly steps
-        say(f"no average days: {why}")
-        return -math.inf
-    try:
-        plan_objective = None
-        if plan is not None:
-            plan_objective = plan[0]
-            yb.cut_at(plan[1], plan[2], deadline)
-        return yb.tighten(plan_objective, deadline)
-    finally:
-        yb.close()

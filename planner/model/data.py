@@ -203,14 +203,14 @@ def prepare(case: Case) -> ModelData:
     )
 
 
-def _site_series(d: ModelData, s: str) -> list[np.ndarray]:
+def site_series(d: ModelData, s: str) -> list[np.ndarray]:
     """Every hourly series the rows of site s use: PV and wind capacity factors, the utilisation of the load
     groups that can reach it, the PUE of its cooling technologies, grid price and emission factor."""
     return [*(cf[s] for cf in (d.pv_cf, d.wind_cf) if s in cf), *(d.utilisation[p] for p in d.site_groups.get(s, [])),
             *(d.pue[s, k] for site, k in d.site_tech if site == s), d.price[s], d.ef[s]]
 
 
-def _similar_days(series: list[np.ndarray], steps: np.ndarray, n_groups: int) -> list[np.ndarray]:
+def similar_days(series: list[np.ndarray], steps: np.ndarray, n_groups: int) -> list[np.ndarray]:
     """The days (rows of `steps`) in exactly `n_groups` groups of similar hourly profiles (Ward's hierarchical
     clustering of the series, each scaled to its range), as arrays of day positions: averaging over similar
     days loses little. Groups of identical days are split to make up the number."""
@@ -234,7 +234,7 @@ def _similar_days(series: list[np.ndarray], steps: np.ndarray, n_groups: int) ->
 def aggregated_days(d: ModelData, n_days: int) -> ModelData:
     """A relaxation of the model on `n_days` average days per site: its optimum is a lower bound for the case.
 
-    Each site's days are grouped by the similarity of the site's own series (`_site_series`, `_similar_days`):
+    Each site's days are grouped by the similarity of the site's own series (`site_series`, `similar_days`):
     sites far apart see different weather on the same day, and a site's hourly variables meet other sites'
     only in annual sums, so each site may have its own groups. Each group becomes one day whose hour h holds
     the group's averages at hour h, weighted by the days the group stands for (`site_weight_h`). Any plan for
@@ -263,10 +263,10 @@ def aggregated_days(d: ModelData, n_days: int) -> ModelData:
     def grouped(series: list[np.ndarray]) -> list[np.ndarray]:
         if len(steps) <= n_groups:
             return [np.array([j]) for j in range(len(steps))]
-        return _similar_days(series, steps, n_groups)
+        return similar_days(series, steps, n_groups)
 
     runs = np.array_split(np.arange(len(steps)), n_groups)
-    of_site = {s: grouped(_site_series(d, s)) for s in d.sites}
+    of_site = {s: grouped(site_series(d, s)) for s in d.sites}
 
     def by_group(x: np.ndarray, groups: list[np.ndarray], how) -> np.ndarray:
         return np.concatenate([how(x[steps[g]], day_w[g]) for g in groups])

@@ -35,7 +35,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 
 _RECORD = "_planner_linear_rows"  # attribute of the Constraint component that holds its LinearRows
-_RELATION = ConstraintData._expr  # the slot in which a ConstraintData keeps its relation
+RELATION = ConstraintData._expr  # the slot in which a ConstraintData keeps its relation
 REPLACED = -1  # `_MadeRow._row` of a row given another expression
 
 
@@ -82,15 +82,15 @@ class _MadeRow(ConstraintData):
 
     @property
     def _expr(self):
-        relation = _RELATION.__get__(self)
+        relation = RELATION.__get__(self)
         if relation is None and self._row != REPLACED:
             relation = linear_rows(self.parent_component()).relation(self._row)
-            _RELATION.__set__(self, relation)
+            RELATION.__set__(self, relation)
         return relation
 
     @_expr.setter
     def _expr(self, relation) -> None:
-        _RELATION.__set__(self, relation)
+        RELATION.__set__(self, relation)
         self._row = REPLACED
 
 

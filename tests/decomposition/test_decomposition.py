@@ -1,4 +1,4 @@
-"""Site decomposition (planner/decomposition/decompose.py): a valid bound, a plan within the gap, the model restored.
+"""Site decomposition (planner/decomposition/): a valid bound, a plan within the gap, the model restored.
 
 Every check compares against a real HiGHS solve of the same case: the MILP solved directly to optimality,
 or its LP relaxation.
@@ -7,7 +7,6 @@ or its LP relaxation.
 from __future__ import annotations
 
 import dataclasses
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,18 +16,18 @@ import pyomo.environ as pyo
 import pytest
 from model_tables import synthetic_case, violations
 
+from planner.decomposition import pricing
+from planner.decomposition.blocks import plan_holds, site_blocks
+from planner.decomposition.budget import NO_LIMIT, Budget
+from planner.decomposition.colgen import ColumnGeneration
+from planner.decomposition.dives import dive_design, dive_modules, dive_open, swap_open
+from planner.decomposition.outcome import DecompositionOutcome
+from planner.decomposition.pricing import SiteLps, busy_s, solution_agrees
+from planner.decomposition.sites import decompose
+from planner.decomposition.tuning import DESIGN_DAYS
+from planner.decomposition.year_plan import coarse_case
+from planner.decomposition.year_sizing import year_fixings
 from planner.examples import example_path
-from planner.decomposition import decompose as decompose_module
-from planner.decomposition.decompose import (
-    DecompositionOutcome,
-    _busy_s,
-    _DantzigWolfe,
-    _dive_modules,
-    _SiteLps,
-    decompose,
-    plan_holds,
-    site_blocks,
-)
 from planner.solver.matrix import compile_to_highs
 from planner.solve import PlanningModel
 from planner.input.validate import load_case
@@ -80,8 +79,8 @@ def test_lagrangian_bound_converges_to_the_lp_relaxation(case):
 
     blocks = site_blocks(pm.model, pm.data, mat)
     out = DecompositionOutcome()
-    dw = _DantzigWolfe(blocks, out, say=lambda _: None)
-    dw.run(tolerance=1e-7, time_limit_s=120)
+    dw = ColumnGeneration(blocks, out, say=lambda _: None)
+    dw.run(tolerance=1e-7, budget=Budget.of(120))
     assert out.bound <= lp_value * (1 + 1e-7)
     assert out.bound == pytest.approx(lp_value, rel=1e-4)
     assert dw.z == pytest.approx(lp_value, rel=1e-4)  # the master converges to the same LP value from above
@@ -91,16 +90,16 @@ def test_lagrangian_bound_converges_to_the_lp_relaxation(case):
 def test_site_lps_priced_at_once_give_what_each_gives_alone(case, monkeypatch):
     """The pricing threads change nothing: with the duals of a converged master, every site's LP priced in a
     batch of parallel runs has the optimum and the proposal it has when priced on its own."""
-    monkeypatch.setattr(decompose_module, "PRICING_THREADS", 2)
+    monkeypatch.setattr(pricing, "PRICING_THREADS", 2)
     pm = PlanningModel(case)
     mat = compile_to_highs(pm.model)
     blocks = site_blocks(pm.model, pm.data, mat)
-    dw = _DantzigWolfe(blocks, DecompositionOutcome(), say=lambda _: None)
-    dw.run(tolerance=1e-6, time_limit_s=120)
+    dw = ColumnGeneration(blocks, DecompositionOutcome(), say=lambda _: None)
+    dw.run(tolerance=1e-6, budget=Budget.of(120))
     sites = list(range(len(blocks.sites)))
     together_out, alone_out = DecompositionOutcome(), DecompositionOutcome()
-    together = _SiteLps(blocks, together_out).price_all(sites, dw.y_link)
-    alone_lps = _SiteLps(blocks, alone_out)
+    together = SiteLps(blocks, together_out).price_all(sites, dw.y_link)
+    alone_lps = SiteLps(blocks, alone_out)
     alone = [alone_lps.price_all([i], dw.y_link)[0] for i in sites]
     assert any(v < 0 for v, _ in alone)  # some site is worth opening at these prices
     for (v_together, x_together), (v_alone, x_alone) in zip(together, alone, strict=True):
@@ -121,9 +120,9 @@ def test_site_lps_get_the_priced_costs_of_every_column(case):
     pm = PlanningModel(case)
     mat = compile_to_highs(pm.model)
     b = site_blocks(pm.model, pm.data, mat)
-    dw = _DantzigWolfe(b, DecompositionOutcome(), say=lambda _: None)
-    dw.run(tolerance=1e-6, time_limit_s=120)
-    lps = _SiteLps(b, DecompositionOutcome())
+    dw = ColumnGeneration(b, DecompositionOutcome(), say=lambda _: None)
+    dw.run(tolerance=1e-6, budget=Budget.of(120))
+    lps = SiteLps(b, DecompositionOutcome())
     a_link = b.a_csr[b.linking_rows].tocsc()
     sites = list(range(len(b.sites)))
     for y in (dw.y_link, 0.5 * dw.y_link):
@@ -131,15 +130,15 @@ def test_site_lps_get_the_priced_costs_of_every_column(case):
         for i, (v, x) in zip(sites, priced, strict=True):
             cols = b.site_cols[i]
             expected = b.cost[cols] - a_link[:, cols].T @ y
-            got = np.asarray(lps._lps[i].getLp().col_cost_)
+            got = np.asarray(lps.lp(i).getLp().col_cost_)
             np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-9)
             assert v == pytest.approx(float(expected @ x), rel=1e-7, abs=1e-3)
-    assert all(len(lps._costs(i).linked) < len(b.site_cols[i]) for i in sites)
+    assert all(len(lps.costs(i).linked) < len(b.site_cols[i]) for i in sites)
 
 
 def test_busy_time_counts_overlapping_runs_once():
-    assert _busy_s([]) == 0
-    assert _busy_s([(0.0, 2.0), (1.0, 3.0), (5.0, 6.0), (5.5, 5.7)]) == pytest.approx(4.0)
+    assert busy_s([]) == 0
+    assert busy_s([(0.0, 2.0), (1.0, 3.0), (5.0, 6.0), (5.5, 5.7)]) == pytest.approx(4.0)
 
 
 def test_matrix_hand_off_is_the_model_the_persistent_interface_solves(case, optimum):
@@ -179,9 +178,9 @@ def test_binding_carbon_cap_and_must_open_site_agree_with_the_direct_solve(case,
 def test_auto_strategy_decomposes_only_cases_with_many_sites_and_hours():
     small = PlanningModel(synthetic_case(12, 6, 2))
     large = PlanningModel(synthetic_case(32, 8, 2))
-    assert small._pick("auto") == "direct"
-    assert large._pick("auto") == "sites"
-    assert small._pick("sites") == "sites"
+    assert small.pick_strategy("auto", "cost") == "direct"
+    assert large.pick_strategy("auto", "cost") == "sites"
+    assert small.pick_strategy("sites", "cost") == "sites"
     with pytest.raises(ValueError, match="strategy must be one of"):
         small.solve(strategy="fastest")
 
@@ -206,8 +205,6 @@ def test_full_year_case_takes_its_design_from_twelve_days():
     """8760 h: the design comes from 12 evenly spread days (weights still one year), the year's LP of the open
     sites with that design fixed gives the plan; with flat profiles that plan is the direct optimum. The plan
     comes back as values of the full model: closed sites at zero, every row met."""
-    from planner.decomposition.decompose import DESIGN_DAYS, coarse_case
-
     case = three_site_year()
     assert case.is_full_year
     days = coarse_case(case, DESIGN_DAYS)
@@ -271,8 +268,6 @@ def sunny_on_design_days() -> np.ndarray:
     """A year of PV capacity factors: 2 noon hours at cf 1 on the 12 design days, at cf 0.25 on the others."""
     from model_tables import make_case, profiles
 
-    from planner.decomposition.decompose import DESIGN_DAYS, coarse_case
-
     design_days = set(coarse_case(make_case(profile_table=profiles(365)), DESIGN_DAYS).timesteps["day"])
     noon = np.zeros(24)
     noon[11:13] = 1.0
@@ -288,8 +283,6 @@ def test_full_year_frees_capacities_the_design_days_cannot_carry():
     the direct optimum. A second open site, far away for a demand of its own, keeps the tightest fixing until
     the year's LP has a plan, and then sizes its capacities for the year as every site does."""
     from model_tables import cooling, demand, make_case, profiles, site
-
-    from planner.decomposition.decompose import DESIGN_DAYS, YEAR_FIXINGS, coarse_case
 
     share = 0.05  # self-use >= share x consumption
     pv_cf = sunny_on_design_days()
@@ -316,21 +309,22 @@ def test_full_year_frees_capacities_the_design_days_cannot_carry():
     assert direct.solve.status == "optimal"
     lines: list[str] = []
     result = PlanningModel(case).solve(mip_gap=1e-7, strategy="sites", log=lines.append)
+    fixings = year_fixings()
 
     # the PV site moves on from every fixing that keeps the design days' PV, to the first that frees it
-    first_free = next(k for k, (_, names, _) in enumerate(YEAR_FIXINGS) if "pv_mw" not in names)
+    first_free = next(k for k, (_, names, _) in enumerate(fixings) if "pv_mw" not in names)
     assert first_free > 0
-    for k, (what, _, _) in enumerate(YEAR_FIXINGS):
+    for k, (what, _, _) in enumerate(fixings):
         moved = [line for line in lines if f"solar has no dispatch for the year with {what} of the " in line]
         assert len(moved) == (k < first_free), (what, lines)
     assert not any("plain has no dispatch" in line for line in lines), lines
     final = [line for line in lines if "the year's LP of the 2 open sites: " in line]
     assert len(final) == 1 and "no plan" not in final[0], lines
     # plain ran the year at the tightest fixing; once that gave a plan, it sized its capacities too
-    assert first_free == len(YEAR_FIXINGS) - 1
+    assert first_free == len(fixings) - 1
     sized = [line for line in lines if "PV, wind and battery sized for the year" in line]
     assert len(sized) == 1 and "at 1 of 1 sites" in sized[0], lines
-    assert final[0].endswith(f"with {YEAR_FIXINGS[-1][0]} of the {DESIGN_DAYS} days fixed at every site"), final
+    assert final[0].endswith(f"with {fixings[-1][0]} of the {DESIGN_DAYS} days fixed at every site"), final
 
     info = result.solve
     assert info.objective_cny == pytest.approx(direct.solve.objective_cny, rel=1e-6)
@@ -365,8 +359,6 @@ def test_full_year_frees_every_site_when_a_hub_rule_fails_over_the_year():
     optimum."""
     from model_tables import cooling, demand, make_case, profiles, site
 
-    from planner.decomposition.decompose import DESIGN_DAYS, YEAR_FIXINGS
-
     case = make_case(
         hubs=[{"hub_id": "h1", "name": "Hub 1", "region": "west", "pue_cap": 2.0, "min_green_share": 0.05}],
         sites=[site("west", max_pv_mw=100.0, pv_profile="pv", max_it_mw=20.0, grid_green_share=0.0),
@@ -379,14 +371,15 @@ def test_full_year_frees_every_site_when_a_hub_rule_fails_over_the_year():
     assert direct.solve.status == "optimal"
     lines: list[str] = []
     result = PlanningModel(case).solve(mip_gap=1e-7, strategy="sites", log=lines.append)
+    fixings = year_fixings()
 
-    first_free = next(k for k, (_, names, _) in enumerate(YEAR_FIXINGS) if "pv_mw" not in names)
+    first_free = next(k for k, (_, names, _) in enumerate(fixings) if "pv_mw" not in names)
     moves = [line for line in lines if "rules cannot be met with the design: west, east keep only " in line]
     assert len(moves) == first_free, lines
     assert not any("has no dispatch for the year" in line for line in lines), lines
     final = [line for line in lines if "the year's LP of the 2 open sites: " in line]
     assert len(final) == 1 and final[0].endswith(
-        f"with {YEAR_FIXINGS[first_free][0]} of the {DESIGN_DAYS} days fixed at every site"), lines
+        f"with {fixings[first_free][0]} of the {DESIGN_DAYS} days fixed at every site"), lines
     assert result.solve.objective_cny == pytest.approx(direct.solve.objective_cny, rel=1e-6)
     policy = result.policy.set_index(["policy", "scope"]).loc[("hub_green_share", "h1")]
     assert policy["satisfied"] and policy["achieved"] >= 0.05 * (1 - 1e-6)
@@ -429,12 +422,12 @@ def test_diving_keeps_open_the_sites_the_lp_opens_whole():
     pm = PlanningModel(synthetic_case(40, 20, 12))
     mat = compile_to_highs(pm.model)
     b = site_blocks(pm.model, pm.data, mat)
-    dw = _DantzigWolfe(b, DecompositionOutcome(), say=lambda _: None)
-    x = dw.run(tolerance=5e-4, time_limit_s=300)
+    dw = ColumnGeneration(b, DecompositionOutcome(), say=lambda _: None)
+    x = dw.run(tolerance=5e-4, budget=Budget.of(300))
     whole = {i for i in range(len(b.sites)) if x[b.open_col[i]] >= 1 - 1e-6}
-    opened = dw.dive_open(time_limit_s=300)
+    opened = dive_open(dw, Budget.of(300))
     assert whole and whole <= opened
-    design = dw.dive_design(opened, time_limit_s=300)
+    design = dive_design(dw, opened, Budget.of(300))
     assert design is not None and dw.master.violation() <= 1e-6
     mat.load(pm.model, dw.x)
     assert_feasible(pm.model)
@@ -448,12 +441,12 @@ def test_a_swap_undoes_a_cascade_of_the_open_dive():
     pm = PlanningModel(synthetic_case(40, 20, 12, seed=3))
     mat = compile_to_highs(pm.model)
     b = site_blocks(pm.model, pm.data, mat)
-    dw = _DantzigWolfe(b, DecompositionOutcome(), say=lambda _: None)
-    x = dw.run(tolerance=5e-4, time_limit_s=300)
+    dw = ColumnGeneration(b, DecompositionOutcome(), say=lambda _: None)
+    x = dw.run(tolerance=5e-4, budget=Budget.of(300))
     lp = dw.z
-    opened = dw.dive_open(time_limit_s=300)
+    opened = dive_open(dw, Budget.of(300))
     dived = dw.z
-    swapped = dw.swap_open(opened, x, time_limit_s=300)
+    swapped = swap_open(dw, opened, x, Budget.of(300))
     assert swapped != opened and len(swapped) == len(opened)
     assert dw.master.violation() <= 1e-6
     assert lp * (1 - 1e-9) <= dw.z < dived
@@ -466,15 +459,15 @@ def test_a_swap_undoes_a_cascade_of_the_open_dive():
                   and "guangdong" in b.sites[j]), key=lambda j: b.cost[b.open_col[j]])
     lure = x.copy()
     lure[b.open_col[unused]] = 0.5
-    assert dw.swap_open(swapped, lure, time_limit_s=300) == swapped
+    assert swap_open(dw, swapped, lure, Budget.of(300)) == swapped
     assert dw.z <= z * (1 + 1e-9) and dw.master.violation() <= 1e-6
     assert dw.x[b.open_col[unused]] == 0.0
-    design = dw.dive_design(swapped, time_limit_s=300)
+    design = dive_design(dw, swapped, Budget.of(300))
     assert design is not None and plan_holds(b, dw.x)
 
 
-def _dive(x: list[float], objective: float, cost_of: dict[float, float | None]):
-    """`_dive_modules` over sites whose module counts are columns 0, 1, ...; fixing site 0 at a count costs
+def module_dive(x: list[float], objective: float, cost_of: dict[float, float | None]):
+    """`dive_modules` over sites whose module counts are columns 0, 1, ...; fixing site 0 at a count costs
     `cost_of[count]` (None: infeasible). Returns (its result, the (site, count) fixes made in turn)."""
     calls = []
 
@@ -484,7 +477,7 @@ def _dive(x: list[float], objective: float, cost_of: dict[float, float | None]):
         return None if cost is None else (np.array([count, *x[1:]]), cost)
 
     b = SimpleNamespace(modules_col=np.arange(len(x)))
-    return _dive_modules(b, set(range(len(x))), np.array(x), objective, fix, lambda: 1.0), calls
+    return dive_modules(b, set(range(len(x))), np.array(x), objective, fix, NO_LIMIT), calls
 
 
 def test_module_dive_keeps_the_cheaper_rounding():
@@ -492,20 +485,20 @@ def test_module_dive_keeps_the_cheaper_rounding():
     expensive sites within reach (+97 M CNY/yr, against +6 M for one module more): rounding down whenever
     feasible left the plan 1.9 % above the bound. The dive tries the nearer count, then the other, and keeps
     the cheaper; site 1, already whole, keeps its count."""
-    (counts, x), calls = _dive([2.4, 1.0], 100.0, {2.0: 197.0, 3.0: 106.0})
+    (counts, x), calls = module_dive([2.4, 1.0], 100.0, {2.0: 197.0, 3.0: 106.0})
     assert counts == {0: 3.0, 1: 1.0} and x.tolist() == [3.0, 1.0]
     assert calls == [(0, 2.0), (0, 3.0)]
-    (counts, _), calls = _dive([2.7, 1.0], 100.0, {2.0: 197.0, 3.0: 106.0})  # the cheaper was fixed first
+    (counts, _), calls = module_dive([2.7, 1.0], 100.0, {2.0: 197.0, 3.0: 106.0})  # the cheaper was fixed first
     assert counts[0] == 3.0 and calls == [(0, 3.0), (0, 2.0), (0, 3.0)]
-    (counts, _), calls = _dive([2.4, 1.0], 100.0, {2.0: None, 3.0: 106.0})  # the nearer is infeasible
+    (counts, _), calls = module_dive([2.4, 1.0], 100.0, {2.0: None, 3.0: 106.0})  # the nearer is infeasible
     assert counts[0] == 3.0 and calls == [(0, 2.0), (0, 3.0)]
 
 
 def test_module_dive_stops_at_a_rounding_that_keeps_the_objective():
     """A rounding that costs nothing more cannot be beaten: the other is not tried."""
-    (counts, _), calls = _dive([2.4, 1.0], 100.0, {2.0: 100.0, 3.0: 90.0})
+    (counts, _), calls = module_dive([2.4, 1.0], 100.0, {2.0: 100.0, 3.0: 90.0})
     assert counts[0] == 2.0 and calls == [(0, 2.0)]
-    assert _dive([2.4, 1.0], 100.0, {2.0: None, 3.0: None})[0] is None
+    assert module_dive([2.4, 1.0], 100.0, {2.0: None, 3.0: None})[0] is None
 
 
 def test_the_built_in_example_decomposes_to_a_feasible_plan_within_the_gap():
@@ -513,7 +506,7 @@ def test_the_built_in_example_decomposes_to_a_feasible_plan_within_the_gap():
     pm = PlanningModel(load_case(example_path("east-data-west")))
     mat = compile_to_highs(pm.model)
     b = site_blocks(pm.model, pm.data, mat)
-    out = decompose(mat.highs, b, mip_gap=0.01, time_limit_s=300)
+    out = decompose(mat.highs, b, mip_gap=0.01, budget=Budget.of(300))
     assert out.plan is not None and out.gap is not None and out.gap <= 0.01
     mat.load(pm.model, out.plan)
     assert_feasible(pm.model)
@@ -526,31 +519,28 @@ def test_a_site_lp_that_has_run_long_still_gets_the_time_left(case):
     pm = PlanningModel(case)
     mat = compile_to_highs(pm.model)
     b = site_blocks(pm.model, pm.data, mat)
-    lps = _SiteLps(b, DecompositionOutcome())
+    lps = SiteLps(b, DecompositionOutcome())
     i = max(range(len(b.sites)), key=lambda i: len(b.site_cols[i]))
-    h = lps._lp(i)
+    h = lps.lp(i)
     while h.getRunTime() < 2.0:
         h.clearSolver()
         h.run()
-    lps.deadline = time.perf_counter() + 1.0
-    [(v, x)] = lps.price_all([i], np.zeros(len(b.linking_rows)))
+    [(v, x)] = lps.price_all([i], np.zeros(len(b.linking_rows)), Budget.of(1.0))
     assert x is not None and h.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
 
 def test_a_site_lps_optimum_is_checked_against_its_solution_to_the_size_of_the_terms():
-    """`_solution_agrees`: a priced cost that is a difference of large sums may be off by HiGHS' tolerance on the
+    """`solution_agrees`: a priced cost that is a difference of large sums may be off by HiGHS' tolerance on the
     terms (here 2e4 CNY of 3e10, 2e-6 of the priced cost itself) and is trusted; 1e5 CNY or a gross disagreement
     (4.6e9 CNY, as once seen after many cut rows) is not."""
     import scipy.sparse as sp
-
-    from planner.decomposition.decompose import _solution_agrees
 
     cost = np.array([1e4, -1e4])
     a_link, y_link = sp.csr_matrix(np.array([[1.0, 1.0]])), np.array([5e3])
     x = np.array([1e6, 1e6])  # cost terms 1e10 - 1e10; the linking price 5e3 x 2e6 = 1e10
     priced = float(cost @ x - y_link @ (a_link @ x))
     assert priced == -1e10
-    assert _solution_agrees(priced, x, cost, a_link, y_link)
-    assert _solution_agrees(priced + 2e4, x, cost, a_link, y_link)
-    assert not _solution_agrees(priced + 1e5, x, cost, a_link, y_link)
-    assert not _solution_agrees(priced - 4.6e9, x, cost, a_link, y_link)
+    assert solution_agrees(priced, x, cost, a_link, y_link)
+    assert solution_agrees(priced + 2e4, x, cost, a_link, y_link)
+    assert not solution_agrees(priced + 1e5, x, cost, a_link, y_link)
+    assert not solution_agrees(priced - 4.6e9, x, cost, a_link, y_link)

@@ -16,34 +16,30 @@ import numpy as np
 import pyomo.environ as pyo
 import pytest
 
+from planner.decomposition.blocks import built_blocks
+from planner.decomposition.budget import NO_LIMIT, Budget
+from planner.decomposition.outcome import DecompositionOutcome
+from planner.decomposition.tuning import BOUND_DAYS, PROGRESS_ROUNDS, SEPARATION_WEIGHT
+from planner.decomposition.year_bound import YearBound, may_prove, year_bound
+from planner.decomposition.year_cuts import Cut, YearDispatch, cut_value, site_year_data
+from planner.decomposition.year_plan import decompose_on_days
+from planner.model import roles
 from planner.model.build import build_model
 from planner.model.data import aggregated_days
-from planner.decomposition.decompose import DecompositionOutcome, _built_blocks
-from planner.solver.persistent import HighsSolver
-from planner.decomposition.year_cuts import (
-    BOUND_DAYS,
-    DESIGN_VARIABLES,
-    SEPARATION_WEIGHT,
-    Cut,
-    YearBound,
-    YearDispatch,
-    cut_value,
-    site_year_data,
-    year_bound,
-)
 from planner.solve import PlanningModel
+from planner.solver.persistent import HighsSolver
 
 OPERATING = ("energy", "grid_connection", "carbon", "export_revenue")
 
 
 def design_of(m: pyo.ConcreteModel, site: str) -> dict:
     """The design of `site` in the solved model: {(variable, index): value}."""
-    return {(name, idx): float(v.value) for name in sorted(DESIGN_VARIABLES) if hasattr(m, name)
+    return {(name, idx): float(v.value) for name in sorted(roles.variables(cut_side="design")) if hasattr(m, name)
             for idx, v in getattr(m, name).items() if site in (idx if isinstance(idx, tuple) else (idx,))}
 
 
 def year_lp(d, site: str) -> YearDispatch:
-    _, mat, blocks = _built_blocks(site_year_data(d, site))
+    _, mat, blocks = built_blocks(site_year_data(d, site))
     return YearDispatch.for_sites(mat, blocks.col_site)[0]
 
 
@@ -53,7 +49,7 @@ def test_a_grid_only_sites_year_costs_its_load_at_hourly_prices_and_its_peak_con
     model, _ = varying_year
     d = model.data
     at = design_of(model.model, "s2")
-    q, slope = year_lp(d, "s2").cut(at, math.inf)
+    q, slope = year_lp(d, "s2").cut(at, NO_LIMIT)
     coef = {idx: d.load_coef(*idx) for name, idx in at if name == "it_load_mw"}
     load = sum(c * at["it_load_mw", idx] for idx, c in coef.items())
     per_mwh = (d.price["s2"] + d.case.settings.carbon_price_cny_per_tco2 * d.ef["s2"]) * d.weights("s2")
@@ -70,7 +66,7 @@ def test_the_year_lps_at_the_optimal_design_cost_what_the_optimum_spends_on_oper
     model, _ = varying_year
     m, d = model.model, model.data
     spent = sum(pyo.value(m.cost[c]) for c in OPERATING)
-    q = sum(year_lp(d, s).cut(design_of(m, s), math.inf)[0] for s in d.sites)
+    q = sum(year_lp(d, s).cut(design_of(m, s), NO_LIMIT)[0] for s in d.sites)
     assert q == pytest.approx(spent, rel=1e-7)
 
 
@@ -81,7 +77,7 @@ def test_a_cut_is_a_plane_below_the_years_cost_at_every_other_design(varying_yea
     base = design_of(model.model, "s1")
     rng = np.random.default_rng(3)
     designs = [base, *({k: v * rng.uniform(0.9, 1.1) for k, v in base.items()} for _ in range(3))]
-    got = [lp.cut(at, math.inf) for at in designs]
+    got = [lp.cut(at, NO_LIMIT) for at in designs]
     assert all(g is not None for g in got)
     assert len({round(q) for q, _ in got}) == len(designs)
     for (q1, slope), at1 in zip(got, designs):
@@ -100,41 +96,41 @@ def test_a_design_the_year_cannot_run_gets_a_feasibility_cut_that_every_runnable
     base = design_of(model.model, "s1")
     assert base["pv_mw", "s1"] > 1.0
     flooded = {**base, ("pv_mw", "s1"): 30 * base["pv_mw", "s1"]}
-    assert lp.cut(flooded, math.inf)[0] == math.inf
-    violation, slope = lp.feasibility_cut(math.inf)
+    assert lp.cut(flooded, NO_LIMIT)[0] == math.inf
+    violation, slope = lp.feasibility_cut(NO_LIMIT)
     cut = Cut(0, violation, flooded, slope, feasibility=True)
     assert violation > 1.0 and cut_value(cut, flooded) == pytest.approx(violation, rel=1e-6)
     assert slope["pv_mw", "s1"] > 0.0
     runnable = [{**base, ("pv_mw", "s1"): f * base["pv_mw", "s1"]} for f in (0.5, 0.8, 1.0, 1.2)]
     for at in runnable:
-        q, _ = lp.cut(at, math.inf)
+        q, _ = lp.cut(at, NO_LIMIT)
         assert math.isfinite(q)
         assert cut_value(cut, at) <= 1e-6 * violation
     # the LP is left as it was: Q at the optimum's design as before the feasibility problem
-    assert lp.cut(base, math.inf)[0] == pytest.approx(year_lp(model.data, "s1").cut(base, math.inf)[0], rel=1e-9)
+    assert lp.cut(base, NO_LIMIT)[0] == pytest.approx(year_lp(model.data, "s1").cut(base, NO_LIMIT)[0], rel=1e-9)
 
 
 def test_a_feasibility_cut_retires_the_proposals_that_break_it_and_the_relaxation_then_meets_it(varying_year):
-    """`YearBound._add` with a feasibility cut (here: s1's PV at most half the relaxation's): the row goes into
+    """`YearBound.add` with a feasibility cut (here: s1's PV at most half the relaxation's): the row goes into
     the blocks scaled, the master's proposals above it are retired, and after more column generation the
     relaxation's solution meets it."""
     model, _ = varying_year
     d = model.data
     yb = YearBound(d, mip_gap=1e-9, out=DecompositionOutcome(), say=lambda _: None)
     try:
-        x = yb.dw.run(tolerance=0.0, time_limit_s=120.0)
+        x = yb.cg.run(tolerance=0.0, budget=Budget.of(120.0))
         i = d.sites.index("s1")
         pv_col = yb.oc.design_cols[i]["pv_mw", "s1"]
         pv = float(x[pv_col])
         assert pv > 1.0
         at = {("pv_mw", "s1"): pv}
-        yb._add([Cut(i, 0.5 * pv, at, {("pv_mw", "s1"): 1.0}, feasibility=True)])  # 0 >= pv/2 + (pv' - pv)
-        master = yb.dw.master
+        yb.add([Cut(i, 0.5 * pv, at, {("pv_mw", "s1"): 1.0}, feasibility=True)])  # 0 >= pv/2 + (pv' - pv)
+        master = yb.cg.master
         assert master.retired and all(master.proposals[k][0] == i for k in master.retired)
         position = int(np.searchsorted(yb.blocks.site_cols[i], pv_col))
         kept = [k for k in master.of_site[i] if k not in master.retired]
         assert all(master.proposals[k][1][position] <= 0.5 * pv * (1 + 1e-6) for k in kept)
-        x = yb.dw.run(tolerance=0.0, time_limit_s=120.0)
+        x = yb.cg.run(tolerance=0.0, budget=Budget.of(120.0))
         assert x[pv_col] <= 0.5 * pv * (1 + 1e-6)
         assert yb.oc.n_feasibility == 1
     finally:
@@ -156,7 +152,7 @@ def test_cuts_at_the_optimal_design_lift_the_bound_above_the_average_days_optimu
     lines: list[str] = []
     out = DecompositionOutcome()
     plan = (year_cost, {s: design_of(model.model, s) for s in d.sites}, {})
-    bound = year_bound(d, mip_gap=1e-9, time_limit_s=300.0, out=out, say=lines.append, plan=plan)
+    bound = year_bound(d, mip_gap=1e-9, budget=Budget.of(300.0), out=out, say=lines.append, plan=plan)
     assert bound <= year_cost * (1 + 1e-7)
     assert average_days_optimum < year_cost * (1 - 1e-3)  # the average days alone leave a gap
     assert year_cost - bound <= 0.5 * (year_cost - average_days_optimum)
@@ -170,13 +166,13 @@ def test_cuts_at_any_other_design_keep_the_bound_below_the_year(varying_year):
     model, year_cost = varying_year
     d = model.data
     poor = {s: {k: 0.8 * v for k, v in design_of(model.model, s).items()} for s in d.sites}
-    bound = year_bound(d, mip_gap=1e-9, time_limit_s=300.0, out=DecompositionOutcome(), say=lambda _: None,
+    bound = year_bound(d, mip_gap=1e-9, budget=Budget.of(300.0), out=DecompositionOutcome(), say=lambda _: None,
                        plan=(1.2 * year_cost, poor, {}))
     assert math.isfinite(bound) and bound <= year_cost * (1 + 1e-7)
 
 
 def test_in_out_separation_cuts_the_relaxation_off_between_the_core_and_it(varying_year):
-    """`YearBound._separate`: with the optimum's design as the core, each used site's cut is made part of the way
+    """`YearBound.separate`: with the optimum's design as the core, each used site's cut is made part of the way
     from the core to the relaxation's design (the core moves there) or, where that does not cut the relaxation
     off, at the relaxation's design; every cut cuts it off and is a plane below the year's cost there."""
     model, _ = varying_year
@@ -184,12 +180,12 @@ def test_in_out_separation_cuts_the_relaxation_off_between_the_core_and_it(varyi
     yb = YearBound(d, mip_gap=1e-9, out=DecompositionOutcome(), say=lambda _: None)
     try:
         optimum = {s: design_of(model.model, s) for s in d.sites}
-        yb.cut_at(optimum, {}, math.inf)  # the core; its cuts are left out, so the relaxation is the days' own
-        x = yb.dw.run(tolerance=0.0, time_limit_s=120.0)
+        yb.cut_at(optimum, {}, NO_LIMIT)  # the core; its cuts are left out, so the relaxation is the days' own
+        x = yb.cg.run(tolerance=0.0, budget=Budget.of(120.0))
         oc = yb.oc
         used = [i for i in range(len(d.sites)) if x[yb.blocks.open_col[i]] > 1e-6]
         relaxed = {i: {k: float(x[j]) for k, j in oc.design_cols[i].items()} for i in used}
-        cuts = yb._separate(x, math.inf)
+        cuts = yb.separate(x, NO_LIMIT)
         assert cuts and {c[0] for c in cuts} <= set(used)
         for i in used:
             core, at = optimum[d.sites[i]], relaxed[i]
@@ -201,7 +197,7 @@ def test_in_out_separation_cuts_the_relaxation_off_between_the_core_and_it(varyi
             assert not cut.feasibility
             assert point in (yb.core[i], relaxed[i])
             assert cut_value(cut, relaxed[i]) > float(x[oc.theta_col[i]])
-            q_there = year_lp(d, d.sites[i]).cut(relaxed[i], math.inf)[0]
+            q_there = year_lp(d, d.sites[i]).cut(relaxed[i], NO_LIMIT)[0]
             assert cut_value(cut, relaxed[i]) <= q_there + 1e-7 * abs(q_there)
     finally:
         yb.close()
@@ -209,7 +205,7 @@ def test_in_out_separation_cuts_the_relaxation_off_between_the_core_and_it(varyi
 
 def test_full_year_designs_are_sized_for_the_year_and_redived_from_the_relaxation_with_the_years_cuts(varying_year):
     """`decompose_on_days` with a gap no bound can prove: the design days' design, run over the year with its
-    PV, wind and battery fixed, then sized for the year (`_size_for_the_year`); designs dived from the
+    PV, wind and battery fixed, then sized for the year (`year_sizing.size_for_the_year`); designs dived from the
     relaxation with the year's cuts take turns with rounds of cuts, each design run over the year once. The
     cheapest plan is kept: it costs what the year's LP with its integers and assignments fixed costs (solved
     whole by HiGHS), it is feasible every hour, and the bound stays below the year's optimum. Here every dive
@@ -217,12 +213,10 @@ def test_full_year_designs_are_sized_for_the_year_and_redived_from_the_relaxatio
     find no violated cut and the dive gives that design again."""
     from model_tables import violations
 
-    from planner.decomposition.decompose import INTEGER_DESIGN, decompose_on_days
-
     _, year_cost = varying_year
     fresh = PlanningModel(varying_year[0].case)
     lines: list[str] = []
-    out, plan = decompose_on_days(fresh.model, fresh.data, mip_gap=1e-9, time_limit_s=300.0, log=lines.append)
+    out, plan = decompose_on_days(fresh.model, fresh.data, mip_gap=1e-9, budget=Budget.of(300.0), log=lines.append)
 
     def amounts(pattern: str) -> list[float]:
         return [float(found.group(1).replace(",", "")) for line in lines if (found := re.search(pattern, line))]
@@ -244,7 +238,7 @@ def test_full_year_designs_are_sized_for_the_year_and_redived_from_the_relaxatio
     plan.load_into(fresh.model)
     assert violations(fresh.model) == []
     assert pyo.value(fresh.model.total_cost) == pytest.approx(out.plan_objective, rel=1e-7)
-    for name in INTEGER_DESIGN:
+    for name in roles.year_fixings()[-1]:
         if hasattr(fresh.model, name):
             getattr(fresh.model, name).fix()
     best_sizes = HighsSolver(fresh.model).solve(mip_gap=1e-9, time_limit_s=300)
@@ -253,13 +247,11 @@ def test_full_year_designs_are_sized_for_the_year_and_redived_from_the_relaxatio
 
 
 def test_the_rounds_stop_when_the_bound_at_its_pace_cannot_prove_the_plan_in_time():
-    """`_may_prove`: the bound's rise over the last PROGRESS_ROUNDS rounds, carried on to the deadline."""
-    from planner.decomposition.year_cuts import PROGRESS_ROUNDS, _may_prove
-
+    """`may_prove`: the bound's rise over the last PROGRESS_ROUNDS rounds, carried on to the deadline."""
     rising = [(float(t), 100.0 + t) for t in range(PROGRESS_ROUNDS + 1)]  # 1 CNY more per second
     now = rising[-1][0]
-    assert _may_prove(rising[:PROGRESS_ROUNDS], 1e9, now)  # too few rounds to judge
-    assert _may_prove(rising, 100.0 + now + 10.0, now + 10.0)
-    assert not _may_prove(rising, 100.0 + now + 10.5, now + 10.0)
+    assert may_prove(rising[:PROGRESS_ROUNDS], 1e9, now)  # too few rounds to judge
+    assert may_prove(rising, 100.0 + now + 10.0, now + 10.0)
+    assert not may_prove(rising, 100.0 + now + 10.5, now + 10.0)
     flat = [(float(t), 100.0) for t in range(PROGRESS_ROUNDS + 1)]
-    assert not _may_prove(flat, 100.5, 1e6) and _may_prove(flat, 100.0, 1e6)
+    assert not may_prove(flat, 100.5, 1e6) and may_prove(flat, 100.0, 1e6)

@@ -14,7 +14,7 @@ import pytest
 
 from model_tables import cooling, demand, make_case, profiles, site, violations, year_case
 from planner.model.build import build_model
-from planner.model.data import _similar_days, _site_series, aggregated_days, prepare
+from planner.model.data import similar_days, site_series, aggregated_days, prepare
 from planner.solver.persistent import HighsSolver
 from planner.solve import PlanningModel
 
@@ -62,7 +62,7 @@ def test_the_years_plan_averaged_holds_every_row_of_the_average_days_at_no_highe
     assert all(ad.weights(s).sum() == pytest.approx(8760.0) for s in ("s1", "s2"))
     agg = build_model(ad)
     steps = np.arange(8760).reshape(365, 24)
-    groups = {s: _similar_days(_site_series(d, s), steps, DAYS) for s in ("s1", "s2")}
+    groups = {s: similar_days(site_series(d, s), steps, DAYS) for s in ("s1", "s2")}
     for of_site in groups.values():
         assert len(of_site) == DAYS and sorted(np.concatenate(of_site).tolist()) == list(range(365))
     assert [g.tolist() for g in groups["s1"]] != [g.tolist() for g in groups["s2"]]  # each site its own groups

@@ -19,7 +19,7 @@ from planner.model.build import build_model
 from planner.model.data import prepare
 from planner.pyomo_fast.elements import elements
 from planner.solver.matrix import compile_to_highs
-from planner.pyomo_fast.rows import _RELATION, REPLACED, add_rows, linear_rows
+from planner.pyomo_fast.rows import RELATION, REPLACED, add_rows, linear_rows
 from planner.pyomo_fast.standard_form import standard_form
 
 
@@ -46,7 +46,7 @@ def small_model() -> pyo.ConcreteModel:
 
 def made(component) -> int:
     """How many rows of the component have their relation made."""
-    return sum(_RELATION.__get__(row) is not None for row in elements(component).values())
+    return sum(RELATION.__get__(row) is not None for row in elements(component).values())
 
 
 def test_rows_read_as_the_rows_a_rule_makes():

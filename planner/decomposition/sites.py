@@ -1,0 +1,55 @@
+"""Bound and plan for a model with few enough time steps for per-site LPs (e.g. representative days).
+
+1. The bound: column generation over the sites (`colgen`) for BOUND_SHARE of the time.
+2. The plan: diving in the master (`dives`). If the master's solution with every integer whole is within the
+   gap of the bound, it is the plan; otherwise the dived plan goes to the full model (`local_search`).
+"""
+
+from __future__ import annotations
+
+import time
+
+import highspy
+
+from planner.decomposition.blocks import SiteBlocks, plan_holds
+from planner.decomposition.budget import Budget
+from planner.decomposition.colgen import ColumnGeneration
+from planner.decomposition.dives import dive_plan
+from planner.decomposition.local_search import find_plan
+from planner.decomposition.outcome import DecompositionOutcome, reporter
+from planner.decomposition.restricted import Restricted
+from planner.decomposition.tuning import BOUND_SHARE, BOUND_TOLERANCE, VALUE_TOL
+from planner.solver.outcome import target_for
+
+
+def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, budget: Budget, log=None) -> DecompositionOutcome:
+    """Bound and plan for the full MILP held in `h` (see the module docstring). `h` is left as it was."""
+    start = time.perf_counter()
+    out = DecompositionOutcome()
+    say = reporter(out, log, start)
+
+    cg = ColumnGeneration(b, out, say)
+    x = cg.run(tolerance=BOUND_TOLERANCE * mip_gap, budget=budget.share_of_total(BOUND_SHARE))
+    if x is None:
+        return out
+    candidates = {i for i in range(len(b.sites)) if x[b.open_col[i]] > VALUE_TOL}
+    out.candidates = [b.sites[i] for i in sorted(candidates)]
+    opened, design = dive_plan(cg, x, budget)
+    if opened is None:  # out of time: every site with some capacity in the LP, which is feasible; moves close
+        opened = candidates | cg.forced
+        say(f"diving ran out of time: opening all {len(opened)} sites with some capacity in the LP")
+    say(f"cooling and modules dived, rounds {out.rounds}" if design is not None else "cooling and modules: no dive")
+    out.link_duals = cg.y_link
+    if (design is not None and not cg.needs_artificials and cg.z <= target_for(out.bound, mip_gap)
+            and plan_holds(b, cg.x)):
+        # the master's solution is itself a plan: every proposal holds the fixed integers and satisfies its
+        # site's rows, and the convex combination satisfies the linking rows
+        out.plan, out.plan_objective = cg.x, cg.z
+        say(f"plan from the master, opening {len(opened)} sites: {cg.z:,.0f}, bound {out.bound:,.0f}, "
+            f"gap {out.gap:.3%}")
+        return out
+    with Restricted(h, b) as r:
+        find_plan(r, b, x, opened, design, candidates, out, mip_gap, say, budget)
+    say(f"best plan {'none' if out.plan_objective is None else f'{out.plan_objective:,.0f}'}, "
+        f"bound {out.bound:,.0f}" + ("" if out.gap is None else f", gap {out.gap:.3%}"))
+    return out

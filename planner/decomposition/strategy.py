@@ -1,0 +1,88 @@
+"""The "sites" strategy: the decomposition's plan and bound, and HiGHS' branch and bound only if they are not within
+the gap (then starting from the plan and stopping as soon as the bound proves its incumbent)."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pyomo.environ as pyo
+
+from planner.decomposition.blocks import site_blocks
+from planner.decomposition.budget import Budget
+from planner.decomposition.highs_tools import highs_solution
+from planner.decomposition.outcome import DecompositionOutcome
+from planner.decomposition.sites import decompose
+from planner.decomposition.tuning import DECOMPOSE_SHARE, FINAL_MIP_MIN_S, FULL_DETAIL_MAX_TIME_STEPS
+from planner.decomposition.year_plan import decompose_on_days
+from planner.model.data import ModelData
+from planner.solver.matrix import compile_to_highs
+from planner.solver.outcome import SolveOutcome, relative_gap, target_for
+
+
+def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_limit_s: float, log=None,
+                   progress=None, options: dict | None = None) -> SolveOutcome:
+    """Solve the MILP by site decomposition; HiGHS' branch and bound runs only if the plan is not yet proven
+    within `mip_gap`, then starting from that plan and stopping as soon as the bound proves it. The solution is
+    loaded into the Pyomo model."""
+    start = time.perf_counter()
+    budget = Budget(start, time_limit_s)
+
+    def report(dec: DecompositionOutcome) -> None:
+        if progress and dec.plan_objective is not None:
+            progress({"stage": "solve", "elapsed_s": time.perf_counter() - start, "incumbent": dec.plan_objective,
+                      "bound": dec.bound if math.isfinite(dec.bound) else None, "gap": dec.gap})
+
+    if d.n_t > FULL_DETAIL_MAX_TIME_STEPS:
+        dec, year = decompose_on_days(m, d, mip_gap=mip_gap, budget=budget, log=log)
+        if year is not None:
+            report(dec)
+            year.load_into(m)
+            return SolveOutcome(
+                status="optimal" if dec.gap is not None and dec.gap <= mip_gap else "feasible",
+                termination="site decomposition: full-year plan from the design of a few days" +
+                            (f", bound from {dec.bound_days} average days and {dec.year_cuts} cuts from the "
+                             "year's dispatch" if math.isfinite(dec.bound)
+                             else ", no bound for the year"),
+                has_solution=True, objective=dec.plan_objective, bound=dec.bound if math.isfinite(dec.bound) else None,
+                gap=dec.gap, wall_s=time.perf_counter() - start, highs_s=dec.highs_s, log="\n".join(dec.log))
+        # no plan for the year that way: HiGHS on the full model, with the time left
+        mat = compile_to_highs(m)
+        h = mat.highs
+    else:
+        mat = compile_to_highs(m)
+        h = mat.highs
+        dec = decompose(h, site_blocks(m, d, mat), mip_gap=mip_gap, budget=budget.share(DECOMPOSE_SHARE), log=log)
+    highs_s = dec.highs_s + h.getRunTime()
+    report(dec)
+    if dec.plan is not None and dec.gap is not None and dec.gap <= mip_gap:
+        mat.load(m, dec.plan)
+        return SolveOutcome(
+            status="optimal", termination="site decomposition: plan within the gap of the bound",
+            has_solution=True, objective=dec.plan_objective, bound=dec.bound, gap=dec.gap,
+            wall_s=time.perf_counter() - start, highs_s=highs_s, log="\n".join(dec.log))
+    if dec.plan is not None:
+        h.setSolution(highs_solution(dec.plan))
+    extra = dict(options or {})
+    if math.isfinite(dec.bound):
+        extra["objective_target"] = target_for(dec.bound, mip_gap)
+    outcome = mat.solve(mip_gap=mip_gap, time_limit_s=max(budget.left(), FINAL_MIP_MIN_S), log=log,
+                        progress=progress, options=extra)
+    if outcome.has_solution:
+        mat.load(m, mat.solution())
+    elif dec.plan is not None:  # HiGHS found nothing better in the time left
+        mat.load(m, dec.plan)
+        outcome.status, outcome.has_solution, outcome.objective = "time_limit", True, dec.plan_objective
+    outcome.highs_s = highs_s + outcome.highs_s
+    outcome.wall_s = time.perf_counter() - start
+    outcome.log = "\n".join(dec.log)
+    if outcome.has_solution and outcome.objective is not None:
+        bound = max(outcome.bound if outcome.bound is not None else -math.inf, dec.bound)
+        if math.isfinite(bound):
+            outcome.bound = bound
+            outcome.gap = relative_gap(outcome.objective, bound)
+            if outcome.gap <= mip_gap and outcome.status == "time_limit":
+                outcome.status = "optimal"
+        else:
+            outcome.bound = outcome.gap = None
+    return outcome
