@@ -154,7 +154,7 @@ class PlanningModel:
             solver_version=HighsSolver.version(), mip_gap_setting=gap, time_limit_s_setting=limit, **self.size)
         return self._result(outcome, info, limit, progress)
 
-    def pick_strategy(self, strategy: str, objective: str = "cost") -> str:
+    def pick_strategy(self, strategy: str, objective: str) -> str:
         """'auto': 'sites' for many candidate sites with hourly blocks of two days or more, else 'direct'. The
         'emissions' objective on more than FULL_DETAIL_MAX_TIME_STEPS time steps is solved directly: beyond them
         the site decomposition designs a full year on a few days for the least cost."""

@@ -12,7 +12,7 @@ import numpy as np
 import pyomo.environ as pyo
 import pytest
 
-from model_tables import cooling, demand, make_case, profiles, site, violations, year_case
+from model_tables import violations, year_case
 from planner.model.build import build_model
 from planner.model.data import similar_days, site_series, aggregated_days, prepare
 from planner.solver.persistent import HighsSolver
