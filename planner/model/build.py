@@ -16,7 +16,7 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from planner.model import roles
-from planner.model.costs import define_costs, define_site_emissions
+from planner.model.costs import define_costs, define_site_emissions, flat_sum
 from planner.input.case import HOURS_PER_YEAR
 from planner.model.data import ModelData
 from planner.model.policies import required
@@ -389,7 +389,7 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
     define_site_emissions(m, d)
     m.emissions_tco2 = pyo.Var(domain=pyo.NonNegativeReals, doc="annual emissions (tCO2)")
     m.emissions_definition = pyo.Constraint(
-        expr=m.emissions_tco2 == sum(m.site_emissions_tco2[s] for s in d.sites))
+        expr=m.emissions_tco2 == flat_sum([m.site_emissions_tco2[s].expr for s in d.sites]))
     cap = d.case.settings.carbon_cap_tco2_per_yr
     m.carbon_cap_tco2 = pyo.Param(mutable=True, initialize=float("inf") if cap is None else float(cap))
     m.carbon_cap = pyo.Constraint(expr=m.emissions_tco2 <= m.carbon_cap_tco2 + _relax(m, "carbon_cap", "case"))
