@@ -2,7 +2,7 @@
 
 Pyomo's general evaluation walks every term of a LinearExpression as a tree; on sums of hundreds of thousands
 of terms that took most of the post-processing time. `value_of` adds up plain linear terms directly and
-opens named expressions, negations and sums of them, falling back to Pyomo's evaluation for anything else
+opens named expressions, negations, a parameter times an expression, and sums of named expressions, falling back to Pyomo's evaluation for anything else
 (e.g. a mutable parameter as a coefficient).
 """
 
@@ -11,7 +11,8 @@ from __future__ import annotations
 from operator import mul
 
 import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression, NegationExpression, SumExpression
+from pyomo.core.expr.numvalue import is_potentially_variable
+from pyomo.core.expr.numeric_expr import LinearExpression, NegationExpression, ProductExpression, SumExpression
 
 from planner.pyomo_fast.standard_form import plain_linear_terms
 
@@ -25,6 +26,8 @@ def value_of(expression) -> float:
     cls = type(expression)
     if cls is NegationExpression:
         return -value_of(expression.args[0])
+    if cls is ProductExpression and not is_potentially_variable(expression.args[0]):  # (parameter) x (sum)
+        return float(pyo.value(expression.args[0])) * value_of(expression.args[1])
     if cls is LinearExpression:
         plain = plain_linear_terms(expression.args)
         if plain is not None:
