@@ -7,7 +7,7 @@ import pyomo.environ as pyo
 import pytest
 
 from model_tables import make_case, site, synthetic_case, year_case
-from planner.solve import PlanningModel
+from planner.solve import PlanningModel, SolveError
 
 REL = 1e-7  # the carbon part prices the emissions column, which the emissions row ties to the sites' sum
 
@@ -78,3 +78,12 @@ def test_costs_add_up_on_the_full_year_by_sites():
     result = pm.solve(mip_gap=1e-4, strategy="sites")
     assert result.solve.objective_cny is not None
     assert_costs_add_up(pm, result)
+
+
+def test_emissions_objective_on_a_full_year_is_not_given_to_the_cost_only_decomposition():
+    """The full year's decomposition designs on a few days for the least cost: asked for by name with the
+    emissions objective it is refused in input terms; 'auto' solves such a case directly."""
+    pm = PlanningModel(year_case(varying=False))
+    with pytest.raises(SolveError, match="emissions objective on 8760 time steps cannot use the site decomposition"):
+        pm.solve(objective="emissions", strategy="sites")
+    assert pm.pick_strategy("auto", "emissions") == "direct"
