@@ -11,14 +11,13 @@ markers below; `tests/results/test_result_reference.py` fails when README.md is 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
+from planner.generated_section import GeneratedSection
 from planner.results.schema import (INFEASIBILITY_SHEETS, PERCENT, RESULT_SHEETS, SEE_UNIT, Column, Kpi, Sheet,
                                     Table)
 
 START_MARKER = "<!-- result-reference:start -->"
 END_MARKER = "<!-- result-reference:end -->"
-README_PATH = Path("README.md")  # the repository's README, relative to where the command runs
 HEADING = "## Result workbook reference"  # put before the markers when README.md has none yet
 
 COLUMN_HEADERS = ("column", "unit", "description")
@@ -93,47 +92,8 @@ def result_reference_markdown() -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def replace_section(text: str, section: str) -> str:
-    """`text` with the part between the markers replaced by `section`; adds heading and markers if missing."""
-    block = f"{START_MARKER}\n{section}{END_MARKER}"
-    if START_MARKER in text and END_MARKER in text:
-        head, rest = text.split(START_MARKER, 1)
-        _, tail = rest.split(END_MARKER, 1)
-        return head + block + tail
-    sep = "" if text.endswith("\n") or not text else "\n"
-    return f"{text}{sep}\n{HEADING}\n\n{block}\n"
-
-
-def readme_section(text: str) -> str | None:
-    """The current section between the markers of a README text, or None if the markers are missing."""
-    if START_MARKER not in text or END_MARKER not in text:
-        return None
-    return text.split(START_MARKER, 1)[1].split(END_MARKER, 1)[0].lstrip("\n")
-
-
-def update_readme(path: Path = README_PATH) -> bool:
-    """Rewrite README.md's result workbook reference; returns True if the file changed."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    new = replace_section(old, result_reference_markdown())
-    if new != old:
-        path.write_text(new, encoding="utf-8")
-    return new != old
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m planner.report.result_reference [--check] [README.md]`."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in args
-    paths = [a for a in args if a != "--check"]
-    path = Path(paths[0]) if paths else README_PATH
-    if check:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        ok = readme_section(text) == result_reference_markdown()
-        print(f"{path}: result workbook reference is {'up to date' if ok else 'out of date'}")
-        return 0 if ok else 1
-    changed = update_readme(path)
-    print(f"{path}: result workbook reference {'updated' if changed else 'already up to date'}")
-    return 0
+SECTION = GeneratedSection("result workbook reference", START_MARKER, END_MARKER, HEADING, result_reference_markdown)
+readme_section, update_readme, main = SECTION.readme_section, SECTION.update_readme, SECTION.main
 
 
 if __name__ == "__main__":
