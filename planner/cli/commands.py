@@ -31,6 +31,7 @@ from rich.text import Text
 from planner import __version__
 from planner.pyomo_fast.gc_quiet import skip_collection_at_exit
 from planner.cli.exit_codes import (
+    CliError,
     EXIT_ERROR,
     EXIT_INFEASIBLE,
     EXIT_INTERRUPTED,
@@ -39,6 +40,16 @@ from planner.cli.exit_codes import (
     EXIT_TIME_LIMIT,
     exit_codes_help,
 )
+from planner.cli.paths import (
+    comparison_target,
+    existing_file,
+    infeasibility_target,
+    input_fix,
+    same_file,
+    writable_target,
+    xlsx_target,
+)
+from planner.cli.pipes import pipe_safe
 from planner.input.schema import WORKFLOW, Problem
 
 if TYPE_CHECKING:  # heavy imports (pandas, openpyxl) only when a command needs them
@@ -56,12 +67,7 @@ class Strategy(str, Enum):
     sites = "sites"
 
 
-class CliError(Exception):
-    """An expected failure: printed as one line (no traceback), exit code `code` (4 unless given)."""
 
-    def __init__(self, message: str, code: int = EXIT_ERROR):
-        super().__init__(message)
-        self.code = code
 
 
 WORKFLOW_HELP = "\n\n".join(WORKFLOW)
@@ -124,45 +130,12 @@ def say(text: str, markup: str = "") -> None:
     console.print(f"{markup}{escape(text)}", soft_wrap=True)
 
 
-def existing_file(path: Path, fix: str) -> Path:
-    """`path` if it is a file, else CliError with exit code 2 naming the file and the fix (`fix` if it is missing)."""
-    if not path.exists():
-        raise CliError(f"{path} does not exist; {fix}", EXIT_INVALID)
-    if not path.is_file():
-        what = "a folder" if path.is_dir() else "not a regular file"
-        raise CliError(f"{path} is {what}, not a workbook; give the path of an .xlsx file", EXIT_INVALID)
-    return path
-
-
-def input_fix(path: Path) -> str:
-    """How to get an input workbook at `path`."""
-    import shlex
-
-    return f"check the path, or write a new input workbook there with: planner template {shlex.quote(str(path))}"
-
-
 def read_case(path: Path) -> "Case":
     """Load and validate a workbook; invalid input propagates as CaseInvalid (table + exit 2 in main)."""
     existing_file(path, input_fix(path))
     from planner.input.validate import load_case
 
     return load_case(path)
-
-
-def xlsx_target(path: Path, param: str) -> Path:
-    """`path` if it names an .xlsx file, else a usage error (exit 2) for the parameter `param`."""
-    if path.suffix.lower() != ".xlsx":
-        raise typer.BadParameter(f"{path} must end in .xlsx", param_hint=param)
-    return path
-
-
-def writable_target(path: Path, force: bool, param: str) -> Path:
-    """`path` if it may be written: an .xlsx name (else a usage error, exit 2), absent or --force given (else
-    CliError, exit 4)."""
-    xlsx_target(path, param)
-    if path.exists() and not force:
-        raise CliError(f"{path} already exists; use --force to overwrite it")
-    return path
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -237,7 +210,9 @@ SOLVE_HELP = (
     "The result workbook (default outputs/<input-stem>-result.xlsx) has the sheets Summary (KPIs with units), "
     "Sites, Assignments, Policy (every policy constraint: required, achieved, slack, binding), Dispatch, Charts, "
     "Inputs and Run (provenance). It is written atomically (an interrupted run leaves no broken file), never over "
-    "the input, and an existing OUTPUT is only replaced with --force.\n\n"
+    "the input, and an existing OUTPUT is only replaced with --force; so is the infeasibility report "
+    "<stem>-infeasibility.xlsx next to it, written instead when the case is infeasible. Both are checked before "
+    "solving.\n\n"
     "Next: change a scenario, solve again, then: planner compare outputs/A-result.xlsx outputs/B-result.xlsx\n\n"
     + exit_codes_help("solve")
 )
@@ -283,13 +258,6 @@ def _quoted_command() -> str:
     return "planner " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
-
-
 @app.command(help=SOLVE_HELP)
 def solve(
     path: Path | None = typer.Argument(None, metavar="INPUT", show_default=False,
@@ -322,32 +290,80 @@ def solve(
         say(f"no INPUT given: solving the built-in {DEFAULT_EXAMPLE} example ({path})")
     existing_file(path, input_fix(path))
     out = output if output is not None else Path("outputs") / f"{path.stem}-result.xlsx"
-    if _same_file(out, path):
+    if same_file(out, path):
         raise CliError(f"{out} is the input workbook: choose another OUTPUT with -o")
     writable_target(out, force, "--output")
-    code = _run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
+    report = infeasibility_target(out)
+    if not same_file(report, path):  # an infeasible solve writes this instead: it obeys --force too
+        if report.is_dir():
+            raise CliError(f"{report} (where an infeasible solve writes its report) is a folder: remove it or "
+                           f"choose another OUTPUT with -o")
+        if report.exists() and not force:
+            raise CliError(f"{report} already exists (an infeasible solve writes its report there); use --force "
+                           f"to overwrite it, or choose another OUTPUT with -o")
+    code = run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
                       strategy=strategy.value)
     if code:
         raise typer.Exit(code)
 
 
-def _run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | None, force: bool,
+def run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | None, force: bool,
                solver_log: bool, strategy: str = "auto") -> int:
     from planner.report import console as rc
 
     # Pyomo captures stdout's file descriptor while HiGHS runs: print through a duplicate of it (also after a
     # second Ctrl-C, when the abandoned solve may still hold the capture).
+    writes: dict = {}  # what solve_stages writes: see write_stage
     with rc.direct_console(console) as con:
+        if con is not console:  # a duplicate of stdout: a closed pipe must not stop the solve
+            con.file = pipe_safe(con.file)
         try:
-            return _solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                                 strategy=strategy)
+            return solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
+                                 strategy=strategy, writes=writes)
         except KeyboardInterrupt:
-            con.print(f"[red]interrupted:[/] stopped, no result written to {escape(str(out))}", soft_wrap=True)
+            written = written_file(writes)
+            if written is None:
+                con.print(f"[red]interrupted:[/] stopped, no result written to {escape(str(out))}", soft_wrap=True)
+            else:
+                what = "the result" if written == out else "the infeasibility report"
+                con.print(f"[red]interrupted:[/] stopped after {what} was written: {escape(str(written))} is "
+                          f"complete", soft_wrap=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
-def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | None, gap: float | None,
-                  force: bool, solver_log: bool, strategy: str = "auto") -> int:
+def file_identity(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def write_stage(writes: dict, target: Path, write) -> None:
+    """Run `write()` (an atomic write of `target`), recording in `writes` what it wrote; an OSError becomes a
+    one-line CliError naming `target` (not the hidden temporary file)."""
+    writes.update(writing=target, before=file_identity(target))
+    try:
+        write()
+    except OSError as exc:
+        raise CliError(f"cannot write {target}: {(exc.strerror or str(exc)).lower()}") from None
+    writes["done"] = target
+
+
+def written_file(writes: dict) -> Path | None:
+    """The file a solve wrote completely, if any: recorded as done, or (for a Ctrl-C between the atomic rename and
+    the record) replaced since its write began."""
+    if "done" in writes:
+        return writes["done"]
+    target = writes.get("writing")
+    if target is None:
+        return None
+    now = file_identity(target)
+    return target if now is not None and now != writes.get("before") else None
+
+
+def solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | None, gap: float | None,
+                  force: bool, solver_log: bool, strategy: str = "auto", writes: dict | None = None) -> int:
     from planner.input.reader import read_workbook
     from planner.report import console as rc
     from planner.report.result_workbook import write_infeasibility_workbook, write_result_workbook
@@ -355,6 +371,7 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
     from planner.input.validate import validate as validate_raw
 
     command = _quoted_command()
+    writes = {} if writes is None else writes
     log = (lambda line: con.print(Text(line, style="dim"), soft_wrap=True)) if solver_log else None
     with rc.SolveProgress(con, quiet_spinner=solver_log or not con.is_terminal) as progress:
         progress.start(f"reading {path}")
@@ -373,17 +390,20 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
         progress.done("solved", rc.solved_text(result), info.solve_s)
 
         if info.status == "infeasible":
-            stem = out.stem[: -len("-result")] if out.stem.endswith("-result") else out.stem
-            report = out.with_name(f"{stem}-infeasibility.xlsx")
-            if not _same_file(report, path):
+            report = infeasibility_target(out)
+            if not same_file(report, path):
+                if report.exists() and not force:
+                    raise CliError(f"{report} appeared while solving; use --force to overwrite it")
                 progress.start(f"writing {report}")
-                write_infeasibility_workbook(result, case, report, input_path=path, command_line=command)
+                write_stage(writes, report, lambda: write_infeasibility_workbook(
+                    result, case, report, input_path=path, command_line=command))
                 progress.done("wrote", f"{report} (infeasibility report; no result workbook)", progress.elapsed())
         else:
             if out.exists() and not force:
                 raise CliError(f"{out} appeared while solving; use --force to overwrite it")
             progress.start(f"writing {out}")
-            write_result_workbook(result, case, out, input_path=path, command_line=command)
+            write_stage(writes, out, lambda: write_result_workbook(result, case, out, input_path=path,
+                                                                    command_line=command))
             progress.done("wrote", str(out), progress.elapsed())
     if info.status == "infeasible":
         con.print("[red bold]infeasible:[/] no plan meets every requirement of the case. Why:")
@@ -408,14 +428,6 @@ def _solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | No
             "raise --time-limit or the Settings time_limit_s for a proven optimum"), soft_wrap=True)
         return EXIT_TIME_LIMIT
     return EXIT_OK
-
-
-def comparison_target(output: Path, results: Sequence[Path], force: bool) -> Path:
-    """`output` if the comparison workbook may be written there."""
-    xlsx_target(output, "--output")
-    if any(_same_file(output, p) for p in results):
-        raise CliError(f"{output} is one of the result workbooks being compared: choose another OUTPUT with -o")
-    return writable_target(output, force, "--output")
 
 
 @app.command(help=COMPARE_HELP)
@@ -473,7 +485,7 @@ def example(
         table.add_column("name", no_wrap=True)
         table.add_column("description")
         for n, description in _example_names():
-            table.add_row(n, description)
+            table.add_row(Text(n), Text(description))
         console.print(table)
         say("copy one with: planner example NAME [PATH]")
         return
@@ -481,7 +493,7 @@ def example(
         xlsx_target(path, "PATH")
     source = example_workbook(name)
     target = path if path is not None else Path("inputs") / f"{name}.xlsx"
-    if _same_file(source, target):
+    if same_file(source, target):
         raise CliError(f"{target} is the built-in example itself: choose another PATH")
     writable_target(target, force, "PATH")
     import shutil
@@ -499,6 +511,8 @@ def example(
 # ----------------------------------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> None:
     """Console script: run the app; turn invalid input and errors into tables/one-liners and exit codes."""
+    stdout = sys.stdout
+    sys.stdout = pipe_safe(stdout)  # a closed pipe on stdout never changes the exit code
     try:
         app(args=list(argv) if argv is not None else None, prog_name="planner")
     except KeyboardInterrupt:
@@ -507,6 +521,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - every failure becomes a table or one line unless --debug
         sys.exit(report_failure(exc))
     finally:  # the solved models are garbage now: the exit need not walk them (18 s after a full year)
+        sys.stdout.flush()
+        sys.stdout = stdout
         skip_collection_at_exit()
 
 

@@ -31,8 +31,8 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     "validate": (
         (EXIT_OK, "valid: a one-line summary, then any warnings (warnings never change the exit code)"),
         (EXIT_INVALID, "invalid input: a table of every problem with its sheet, cell and fix; or PATH does not "
-                       "exist, is a folder or is not a readable .xlsx workbook (one line naming the file and the "
-                       f"fix); or {usage_error()}"),
+                       "exist, is a folder or is not a readable .xlsx workbook (damaged, encrypted or another "
+                       f"format: one line naming the file, the damaged sheet if any, and the fix); or {usage_error()}"),
         (EXIT_ERROR, UNEXPECTED),
         (EXIT_INTERRUPTED, INTERRUPTED),
     ),
@@ -43,32 +43,37 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
                           "bound (from average days) does not prove it within the gap (marked \"not proven "
                           "optimal\" with that gap)"),
         (EXIT_INVALID, "invalid input: every problem listed with its sheet and cell, nothing written; or INPUT does "
-                       "not exist, is a folder or is not a readable .xlsx workbook (one line naming the file and "
-                       "the fix); or " + usage_error("`--gap 2`, `--time-limit 0`, `--strategy fast` or an OUTPUT "
-                                                      "not ending in .xlsx")),
+                       "not exist, is a folder or is not a readable .xlsx workbook (damaged, encrypted or "
+                       "another format: one line naming the file, the damaged sheet if any, and the fix); or "
+                       + usage_error("`--gap 2`, `--time-limit 0`, `--strategy fast` or an OUTPUT not ending in "
+                                     ".xlsx")),
         (EXIT_INFEASIBLE, "infeasible: explained in input terms (which policy could not be met, reachable vs "
                           "required); no result workbook, an `outputs/<input-stem>-infeasibility.xlsx` report "
                           "instead"),
-        (EXIT_ERROR, "other error, in one line (`--debug` adds the traceback): OUTPUT exists without `--force`, "
-                     "OUTPUT is the input, no plan found within the time limit, the built-in example is missing "
-                     "from the installation, or an unexpected error"),
+        (EXIT_ERROR, "other error, in one line (`--debug` adds the traceback): OUTPUT, or the infeasibility report "
+                     "`<stem>-infeasibility.xlsx` next to it, exists without `--force`; OUTPUT is the input, is a "
+                     "folder, or its folder is a file, cannot be created or is not writable (all checked before "
+                     "solving); no plan found within the time limit, the built-in example is missing from the "
+                     "installation, or an unexpected error"),
         (EXIT_INTERRUPTED, "interrupted with Ctrl-C: HiGHS stops at its next check (during a large model's root LP "
-                           "that can take a while; a second Ctrl-C quits at once), no file written"),
+                           "that can take a while; a second Ctrl-C quits at once), no file written (a Ctrl-C just "
+                           "after the result workbook was written says that it is complete)"),
     ),
     "compare": (
         (EXIT_OK, "compared: the tables printed and the comparison workbook written"),
         (EXIT_INVALID, "a file does not exist or is not a planner result workbook (one line naming the file and "
                        "what is missing); or " + usage_error("a single file or an OUTPUT not ending in .xlsx")),
-        (EXIT_ERROR, f"OUTPUT exists and `--force` was not given, OUTPUT is one of the compared workbooks, or "
-                     f"{UNEXPECTED}"),
+        (EXIT_ERROR, f"OUTPUT exists and `--force` was not given, OUTPUT is one of the compared workbooks, OUTPUT "
+                     f"cannot be written (a folder, or its folder is a file or not writable), or {UNEXPECTED}"),
         (EXIT_INTERRUPTED, INTERRUPTED),
     ),
     "example": (
         (EXIT_OK, "listed the examples (`--list` or no NAME), or copied one to PATH"),
         (EXIT_INVALID, "NAME is not a built-in example (one line listing them), or "
                        + usage_error("a PATH not ending in .xlsx")),
-        (EXIT_ERROR, "PATH exists and `--force` was not given, PATH is the built-in workbook itself, the example "
-                     f"workbook is missing from the installation, or {UNEXPECTED}"),
+        (EXIT_ERROR, "PATH exists and `--force` was not given, PATH is the built-in workbook itself, PATH cannot be "
+                     "written (a folder, or its folder is a file or not writable), the example workbook is missing "
+                     f"from the installation, or {UNEXPECTED}"),
         (EXIT_INTERRUPTED, INTERRUPTED),
     ),
 }
@@ -102,3 +107,11 @@ def exit_codes_markdown() -> str:
 
 # ----------------------------------------------------------------------------------------------------------
 # Shared helpers (for every command)
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line (no traceback), exit code `code` (4 unless given)."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code

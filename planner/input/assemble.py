@@ -74,7 +74,7 @@ def build_case(settings: Mapping[str, Any], tables: Mapping[str, Table], profile
     frames = {name: table_frame(tables.get(name), SHEETS_BY_NAME[name])
               for name in ("Hubs", "Sites", "Cooling", "SiteCooling", "Demand", "Network", "Technologies")}
     steps, series = timesteps_frame(profiles)
-    return Case(
+    case = Case(
         settings=Settings.from_values(settings),
         hubs=frames["Hubs"], sites=frames["Sites"], cooling=frames["Cooling"],
         site_cooling=site_cooling_frame(frames["Sites"], frames["Cooling"], frames["SiteCooling"]),
@@ -82,3 +82,5 @@ def build_case(settings: Mapping[str, Any], tables: Mapping[str, Table], profile
         links=table_frame(tables.get("Links"), SHEETS_BY_NAME["Links"], index=False),
         technologies=frames["Technologies"], timesteps=steps, profiles=series, source=source,
     )
+    case.cell_positions = {name: (t.tab, dict(t.positions), list(t.rows)) for name, t in tables.items()}
+    return case

@@ -96,6 +96,9 @@ class Case:
     profiles: pd.DataFrame
     source: str = ""  # workbook path or a description of where the tables came from
     warnings: list[Problem] = field(default_factory=list)
+    # where each table's records are in the workbook: sheet -> (tab, column positions, Excel rows); for checks on
+    # the assembled case to name real cells (empty for tables that came from no workbook)
+    cell_positions: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def name(self) -> str:

@@ -5,6 +5,9 @@ table is the grid of one sheet: its header row, its units row and its data rows 
 numbers), values exactly as openpyxl returns them except that whitespace-only text counts as blank and fully
 blank rows are dropped. Reading opens the file read-only and never writes to it.
 
+A file that cannot be read is a `WorkbookError` naming the file and the fix: not an .xlsx (an .xls, or an encrypted
+workbook, both OLE compound files), or damaged (broken XML or zip member, naming the sheet when it can be found).
+
 Raw tables can also be built from plain DataFrames / mappings (`raw_from_frame`, `raw_from_settings`), laid out
 as the template would lay them out (header row 1, units row 2, data from row 3), so that problems found in
 tables built in Python point at the cells they would have in a workbook.
@@ -16,6 +19,9 @@ import math
 import re
 import warnings
 import zipfile
+import zlib
+from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,20 +132,94 @@ def build_table(sheet: str, grid: Iterable[tuple[int, Iterable[Any]]], *, has_un
 # ----------------------------------------------------------------------------------------------------------
 # xlsx
 # ----------------------------------------------------------------------------------------------------------
+OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # an OLE compound file: an encrypted .xlsx or an old .xls
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted .xlsx keeps its zip in
+# What reading a damaged .xlsx raises: broken XML, a broken zip member, a missing part.
+DAMAGED = (ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError)
+SAVE_AS_XLSX = "open it in Excel and save it as 'Excel Workbook (*.xlsx)'"
+REPAIR = ("open it in Excel (which offers to repair it) and save it again as 'Excel Workbook (*.xlsx)', "
+          "or use an undamaged copy")
+
+
+def _not_xlsx(path: Path) -> WorkbookError | None:
+    """A WorkbookError for an OLE compound file (an encrypted .xlsx or an .xls), else None."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(len(OLE_SIGNATURE))
+            if head != OLE_SIGNATURE:
+                return None
+            data = file.read(4 << 20)  # the directory naming the streams is near the start
+    except OSError:
+        return None
+    if ENCRYPTED_PACKAGE in data:
+        return WorkbookError(f"{path} is encrypted (protected with a password to open), so it cannot be read; "
+                             f"open it in Excel and save it without a password (File > Info > Protect Workbook > "
+                             f"Encrypt with Password: clear the password)")
+    return WorkbookError(f"{path} is an old-format Excel 97-2003 (.xls) or other OLE file, not an .xlsx workbook; "
+                         f"{SAVE_AS_XLSX}")
+
+
 def _open(path: Path, *, data_only: bool):
     """Open a workbook read-only; openpyxl's warnings (e.g. unsupported extensions) are not for users."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
-        raise WorkbookError(f"{path} is not an .xlsx workbook ({exc}); open it in Excel and save it as "
-                            f"'Excel Workbook (*.xlsx)'") from exc
+    except (InvalidFileException, zipfile.BadZipFile) as exc:
+        if isinstance(exc, zipfile.BadZipFile) and zipfile.is_zipfile(path):  # a zip with a broken member
+            raise _damaged(path, exc) from exc
+        raise _not_xlsx(path) or WorkbookError(f"{path} is not an .xlsx workbook ({exc}); {SAVE_AS_XLSX}") from exc
     except FileNotFoundError:
         raise
+    except DAMAGED as exc:
+        raise _damaged(path, exc) from exc
     except OSError as exc:  # e.g. no read permission, a folder, a file locked by another program
         raise WorkbookError(f"{path} cannot be read ({exc.strerror or exc}); check that the file can be opened "
                             f"and is not locked by another program") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ParseError):
+        return f"broken XML: {exc}"
+    if isinstance(exc, KeyError):
+        return f"a part is missing: {exc}"
+    return str(exc) or type(exc).__name__
+
+
+def _broken_sheet(path: Path) -> str | None:
+    """Name of the first worksheet whose XML cannot be parsed (None if none, or it cannot be told)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            for sheet in book.iter():
+                if not sheet.tag.endswith("}sheet"):
+                    continue
+                target = targets.get(sheet.get(ns_rel), "")
+                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                try:
+                    for _ in ElementTree.iterparse(archive.open(part)):
+                        pass
+                except DAMAGED:
+                    return sheet.get("name")
+    except (*DAMAGED, OSError):
+        return None
+    return None
+
+
+def _damaged(path: Path, exc: BaseException) -> WorkbookError:
+    """The error for a workbook that fails to load: naming the damaged sheet when it can be found."""
+    sheet = _broken_sheet(path)
+    if sheet is not None:
+        return _damaged_sheet(path, sheet, exc)
+    return WorkbookError(f"{path} is damaged and cannot be read ({_reason(exc)}); {REPAIR}")
+
+
+def _damaged_sheet(path: Path, sheet: str, exc: BaseException) -> WorkbookError:
+    return WorkbookError(f"{path}: sheet {sheet!r} is damaged and cannot be read ({_reason(exc)}); {REPAIR}, or "
+                         f"copy its cells into a new workbook")
 
 
 def _sheet_rows(ws, min_row: int = 1, max_row: int | None = None):
@@ -191,10 +271,13 @@ def _mark_formulas(path: Path, tables: dict[str, RawTable]) -> None:
         for name, rows in holes.items():
             ws = wb[name]
             ws.reset_dimensions()
-            for number, values in _sheet_rows(ws, min(rows), max(rows)):
-                for pos in rows.get(number, ()):
-                    if pos < len(values) and _is_formula(values[pos]):
-                        tables[name].formula_cells.add(RawTable.cell(pos, number))
+            try:
+                for number, values in _sheet_rows(ws, min(rows), max(rows)):
+                    for pos in rows.get(number, ()):
+                        if pos < len(values) and _is_formula(values[pos]):
+                            tables[name].formula_cells.add(RawTable.cell(pos, number))
+            except DAMAGED as exc:
+                raise _damaged_sheet(path, name, exc) from exc
     finally:
         wb.close()
 
@@ -209,7 +292,10 @@ def read_workbook(path: str | Path) -> RawWorkbook:
             if not hasattr(ws, "iter_rows"):
                 continue  # chartsheet
             ws.reset_dimensions()  # some writers store a wrong used range; read every row instead
-            tables[ws.title] = build_table(ws.title, _sheet_rows(ws))
+            try:
+                tables[ws.title] = build_table(ws.title, _sheet_rows(ws))
+            except DAMAGED as exc:
+                raise _damaged_sheet(path, ws.title, exc) from exc
     finally:
         wb.close()
     _mark_formulas(path, tables)

@@ -23,6 +23,23 @@ FIRST_DATA_ROW = 3
 
 YES_NO = ("yes", "no")
 
+# ----------------------------------------------------------------------------------------------------------
+# Hard limits: a number beyond them validates to an error, because the MILP built from it would not solve
+# (HiGHS treats |x| >= 1e20 as infinite and loses all precision well before). Plausible ranges stay warnings.
+# ----------------------------------------------------------------------------------------------------------
+MAX_LIFETIME_YR = 100.0  # annuity factor (1 + r)^L overflows at L ~ 1e4; nothing is annualised over > 100 yr
+MAX_MW = 1.0e6  # 1 TW: far above any site, demand or grid connection, keeps MW bounds and products small
+MAX_CNY = 1.0e12  # any one cost or capex in its own unit (CNY, CNY/MW, CNY/(MW*yr)): 1e12 x 1e6 MW < 1e20
+MAX_CNY_PER_ENERGY = 1.0e6  # energy and carbon prices (CNY/MWh, CNY/kWh, CNY/kW, CNY/tCO2), x 8760 h stays small
+MAX_LATENCY_MS = 1.0e6  # latencies and caps: ~17 min one-way; latency x CNY/(MW*ms*yr) stays representable
+MAX_PUE = 10.0  # PUE multiplies every MW of IT load in every hour; real PUEs are 1-3
+MAX_ANY = 1.0e12  # any other number (tCO2/yr caps, seconds, hours)
+LIMIT_BY_UNIT = {
+    "MW": MAX_MW, "CNY": MAX_CNY, "CNY/MW": MAX_CNY, "CNY/(MW*yr)": MAX_CNY, "CNY/(MW*ms*yr)": MAX_CNY,
+    "CNY/MWh": MAX_CNY_PER_ENERGY, "CNY/kW": MAX_CNY_PER_ENERGY, "CNY/kWh": MAX_CNY_PER_ENERGY,
+    "CNY/tCO2": MAX_CNY_PER_ENERGY, "ms": MAX_LATENCY_MS, "yr": MAX_LIFETIME_YR,
+}
+
 
 @dataclass(frozen=True)
 class Column:
@@ -42,6 +59,11 @@ class Column:
     example: Any = None
     plausible: tuple[float, float] | None = None  # outside: a warning about units, not an error
     profile_unit: str | None = None  # ref="Profiles" only: the unit the referenced profile must have (PROFILE_UNITS)
+    limit: float | None = None  # |value| above: an error, the model's coefficients would not be representable
+
+    def __post_init__(self) -> None:
+        if self.limit is None and self.dtype == "float":
+            object.__setattr__(self, "limit", LIMIT_BY_UNIT.get(self.unit, MAX_ANY))
 
     @property
     def header(self) -> str:
@@ -101,15 +123,15 @@ SETTINGS = Sheet(
         _c("time_limit_s", "float", "s", "Solver time limit.", min=0.0, min_exclusive=True, default=600.0,
            required=False, example=600),
         _c("latency_ms_per_km", "float", "ms/km", "Latency proxy: one-way latency per km of fibre route "
-           "(light in fibre ~0.005).", min=0.0, default=0.005, required=False, example=0.005),
+           "(light in fibre ~0.005).", min=0.0, limit=10.0, default=0.005, required=False, example=0.005),
         _c("latency_route_factor", "float", "-", "Latency proxy: fibre route length / great-circle distance "
-           "(routing and equipment overhead).", min=1.0, default=2.2, required=False, example=2.2),
+           "(routing and equipment overhead).", min=1.0, limit=100.0, default=2.2, required=False, example=2.2),
         _c("service_cost_cny_per_mw_ms_yr", "float", "CNY/(MW*ms*yr)", "Default network/bandwidth cost per MW "
            "served per ms of latency, for pairs without a cost in the Network sheet.", min=0.0, default=0.0,
            required=False, example=0.0),
-        _c("site_lifetime_yr", "float", "yr", "Lifetime for annualising the fixed site opening cost.", min=1.0,
+        _c("site_lifetime_yr", "float", "yr", "Lifetime for annualising the fixed site opening cost.", min=1.0, max=MAX_LIFETIME_YR,
            default=20.0, required=False, example=20),
-        _c("it_lifetime_yr", "float", "yr", "Lifetime for annualising IT capex.", min=1.0, default=10.0,
+        _c("it_lifetime_yr", "float", "yr", "Lifetime for annualising IT capex.", min=1.0, max=MAX_LIFETIME_YR, default=10.0,
            required=False, example=10),
         _c("green_min_selfuse_share_of_generation", "float", "-", "Green direct connection: self-used renewable "
            "energy >= this share of available generation (annual).", min=0.0, max=1.0, default=0.60,
@@ -137,7 +159,7 @@ HUBS = Sheet(
         _c("hub_id", "id", "-", "Unique hub id, referenced by Sites.hub_id.", example="gansu"),
         _c("name", "str", "-", "Display name.", example="Gansu hub"),
         _c("region", "str", "-", "east or west.", choices=("east", "west"), example="west"),
-        _c("pue_cap", "float", "-", "Cap on the energy-weighted annual PUE of the hub's sites.", min=1.0,
+        _c("pue_cap", "float", "-", "Cap on the energy-weighted annual PUE of the hub's sites.", min=1.0, limit=MAX_PUE,
            plausible=(1.0, 3.0), example=1.2),
         _c("min_green_share", "float", "-", "Minimum green share of the hub's consumption (self-used renewables + "
            "grid green share); blank = none.", min=0.0, max=1.0, required=False, example=0.8),
@@ -211,17 +233,17 @@ COOLING = Sheet(
     columns=(
         _c("cooling_id", "id", "-", "Unique cooling technology id.", example="immersion"),
         _c("name", "str", "-", "Display name.", example="Immersion liquid cooling"),
-        _c("pue_annual", "float", "-", "Annual average PUE at the reference temperature.", min=1.0,
+        _c("pue_annual", "float", "-", "Annual average PUE at the reference temperature.", min=1.0, limit=MAX_PUE,
            plausible=(1.0, 3.0), example=1.07),
         _c("capex_cny_per_mw_it", "float", "CNY/MW", "Cooling capex per MW of IT capacity.", min=0.0,
            example=6.0e6),
-        _c("lifetime_yr", "float", "yr", "Lifetime for annualising the cooling capex.", min=1.0, default=10.0,
+        _c("lifetime_yr", "float", "yr", "Lifetime for annualising the cooling capex.", min=1.0, max=MAX_LIFETIME_YR, default=10.0,
            required=False, example=10),
         _c("pue_temp_slope_per_degc", "float", "1/degC", "Hourly PUE = max(floor, annual PUE + slope x (T - "
-           "reference T)); blank = 0 (no temperature effect).", default=0.0, required=False, example=0.002),
-        _c("pue_floor", "float", "-", "Lowest hourly PUE.", min=1.0, default=1.0, required=False, example=1.03),
+           "reference T)); blank = 0 (no temperature effect).", limit=1.0, default=0.0, required=False, example=0.002),
+        _c("pue_floor", "float", "-", "Lowest hourly PUE.", min=1.0, limit=MAX_PUE, default=1.0, required=False, example=1.03),
         _c("pue_ref_temp_c", "float", "degC", "Outdoor temperature at which the hourly PUE equals the annual "
-           "PUE.", default=15.0, required=False, example=15.0),
+           "PUE.", limit=100.0, default=15.0, required=False, example=15.0),
     ),
 )
 
@@ -236,7 +258,7 @@ SITE_COOLING = Sheet(
         _c("allowed", "bool", "yes/no", "no = this technology cannot be used at this site.", choices=YES_NO,
            default=True, required=False, example="no"),
         _c("pue_annual", "float", "-", "Override of the annual PUE at this site; blank = Cooling value.",
-           min=1.0, required=False, plausible=(1.0, 3.0), example=None),
+           min=1.0, limit=MAX_PUE, required=False, plausible=(1.0, 3.0), example=None),
         _c("capex_cny_per_mw_it", "float", "CNY/MW", "Override of the cooling capex at this site; blank = "
            "Cooling value.", min=0.0, required=False, example=None),
     ),
@@ -285,7 +307,8 @@ LINKS = Sheet(
     "ids, site ids or any other backbone node name.",
     key=("node_a", "node_b"),
     columns=(
-        _c("node_a", "id", "-", "One end (demand id, site id or backbone node).", example="beijing-node"),
+        _c("node_a", "id", "-", "One end (demand id, site id or backbone node).",
+           example="shanghai-inference"),
         _c("node_b", "id", "-", "Other end.", example="qingyang-1"),
         _c("latency_ms", "float", "ms", "One-way latency of the link.", min=0.0, example=9.0),
     ),
@@ -311,12 +334,12 @@ TECHNOLOGIES = Sheet(
            default=0.0, required=False, example=None),
         _c("fixed_om_share", "float", "1/yr", "Fixed O&M per year as a share of capex.", min=0.0, max=0.5,
            default=0.0, required=False, example=0.015),
-        _c("lifetime_yr", "float", "yr", "Economic lifetime.", min=1.0, example=25),
+        _c("lifetime_yr", "float", "yr", "Economic lifetime.", min=1.0, max=MAX_LIFETIME_YR, example=25),
         _c("round_trip_efficiency", "float", "-", "Battery only: round-trip efficiency.", min=0.0, max=1.0,
            min_exclusive=True, default=1.0, required=False, example=None),
-        _c("min_hours", "float", "h", "Battery only: minimum energy/power ratio.", min=0.0, default=0.0,
+        _c("min_hours", "float", "h", "Battery only: minimum energy/power ratio.", min=0.0, limit=8760.0, default=0.0,
            required=False, example=None),
-        _c("max_hours", "float", "h", "Battery only: maximum energy/power ratio.", min=0.0, min_exclusive=True,
+        _c("max_hours", "float", "h", "Battery only: maximum energy/power ratio.", min=0.0, min_exclusive=True, limit=8760.0,
            default=8.0, required=False, example=None),
     ),
 )

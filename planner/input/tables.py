@@ -1,7 +1,8 @@
 """One table sheet: its raw grid -> a `Table` of typed records, with every problem located at its cell.
 
-Headers are matched to the schema (case-insensitive; unknown, duplicate and missing columns reported), each
-cell is typed by `planner.input.values.check_value`, and the sheet's key and minimum row count are checked.
+Headers are matched to the schema (case-insensitive; unknown, duplicate and missing columns reported), a units
+row that holds a data row instead (the units row was deleted) is an error, each cell is typed by
+`planner.input.values.check_value`, and the sheet's key and minimum row count are checked.
 Settings and Profiles have their own parsers (`planner.input.settings_sheet`, `planner.input.profiles`) built
 on `cell_value` and `parse_table`.
 """
@@ -14,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.input.reader import RawTable
-from planner.input.schema import FIRST_DATA_ROW, HEADER_ROW, UNIT_ROW, Column, ProblemList, Sheet
+from planner.input.schema import (FIRST_DATA_ROW, HEADER_ROW, PROFILE_UNITS, SHEETS, UNIT_ROW, Column, ProblemList,
+                                  Sheet)
 from planner.input.values import check_value, hint, show, suggest
 
 
@@ -48,6 +50,25 @@ def _norm_unit(unit: Any) -> str:
     return "" if text == "-" else text
 
 
+# Unit texts besides the schema's and the profile units that a units row may hold (compared by _norm_unit).
+OTHER_UNITS = ("%", "kW", "GW", "kWh", "MWh", "GWh", "TWh", "CNY/kWh", "CNY/kW", "CNY/MW/yr", "km", "°C",
+               "degrees", "hours", "year", "tCO2", "kgCO2/kWh", "text", "id", "number", "bool", "y/n", "yes/no",
+               "0-1", "n/a", "unitless")
+
+
+def _known_units() -> frozenset[str]:
+    units = {c.unit for sheet in SHEETS for c in sheet.columns} | set(PROFILE_UNITS) | set(OTHER_UNITS)
+    return frozenset(_norm_unit(u) for u in units)
+
+
+KNOWN_UNITS = _known_units()
+
+
+def is_unit(value: Any, column_unit: str = "-") -> bool:
+    """Whether a units-row cell reads as a unit: text equal to the column's unit or to a known unit."""
+    return isinstance(value, str) and _norm_unit(value) in KNOWN_UNITS | {_norm_unit(column_unit)}
+
+
 def map_headers(raw: RawTable, sheet: Sheet, problems: ProblemList) -> tuple[dict[str, int], dict[str, int]]:
     """Match row-1 headers to the schema: (column name -> position, profile id -> position).
 
@@ -77,7 +98,8 @@ def map_headers(raw: RawTable, sheet: Sheet, problems: ProblemList) -> tuple[dic
             problems.warning(raw.sheet, cell, f"unknown column {header!r} is ignored",
                              f"check the spelling{suggest(header, by_lower)} or delete the column")
     _check_missing_columns(raw, sheet, positions, problems)
-    _check_units(raw, sheet, positions, problems)
+    if not _units_row_is_data(raw, sheet, positions, extra, problems):
+        _check_units(raw, sheet, positions, problems)
     return positions, extra
 
 
@@ -87,6 +109,37 @@ def _check_missing_columns(raw: RawTable, sheet: Sheet, positions: dict[str, int
         if col.required and col.name not in positions:
             problems.error(raw.sheet, RawTable.cell(free, HEADER_ROW), f"column {col.name} is missing",
                            f"add a column headed {col.name} (unit {col.unit}) in row {HEADER_ROW}: {col.description}")
+
+
+def _units_row_is_data(raw: RawTable, sheet: Sheet, positions: dict[str, int], extra: dict[str, int],
+                       problems: ProblemList) -> bool:
+    """Whether row 2 holds a data row instead of units (the units row was deleted); an error if so.
+
+    Row 2 reads as units unless one of its cells under a known column is a number, date or yes/no value, or
+    none of its non-blank cells is a unit (the column's own or a known unit text). Such a row is reported and
+    its cells are then treated as blank units.
+    """
+    if raw.units is None or sheet.kind == "settings":
+        return False
+    units = {name: sheet.column(name).unit for name in positions}
+    cells = sorted((pos, name) for name, pos in {**positions, **extra}.items() if raw.units[pos] is not None)
+    if not cells:
+        return False
+    values = [raw.units[pos] for pos, _ in cells]
+    if all(isinstance(v, str) for v in values) and any(is_unit(raw.units[pos], units.get(name, "-"))
+                                                        for pos, name in cells):
+        return False
+    shown = ", ".join(show(v) for v in values[:4]) + (", ..." if len(values) > 4 else "")
+    order = sorted(positions.items(), key=lambda item: item[1])
+    examples = order[:1] + [(n, p) for n, p in order[1:] if units[n] != "-"][:3]
+    example = ", ".join(f"{units[n]} under {n}" for n, _ in examples)
+    problems.error(raw.sheet, f"row {UNIT_ROW}",
+                   f"row {UNIT_ROW} holds data ({shown}), not units: the units row is missing, so this row "
+                   f"would be read as units and its data lost",
+                   f"insert a row above it: row {UNIT_ROW} must hold the units of row {HEADER_ROW}'s columns, e.g. "
+                   f"{example} (`planner template` writes them); data starts in row {FIRST_DATA_ROW}")
+    raw.units = [None] * len(raw.units)
+    return True
 
 
 def _check_units(raw: RawTable, sheet: Sheet, positions: dict[str, int], problems: ProblemList) -> None:

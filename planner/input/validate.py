@@ -58,21 +58,32 @@ class CaseInvalid(Exception):
 
 
 def match_sheets(raw: RawWorkbook, problems: ProblemList) -> dict[str, RawTable]:
-    """Schema sheet name -> raw table (names matched ignoring case and outer spaces)."""
-    by_lower = {name.strip().lower(): table for name, table in raw.tables.items()}
+    """Schema sheet name -> raw table (names matched ignoring case and outer spaces).
+
+    Two sheets whose names match one input sheet (e.g. 'Sites' and 'Sites ') are an error: neither is read.
+    """
+    groups: dict[str, list[RawTable]] = {}
+    for name, table in raw.tables.items():
+        groups.setdefault(name.strip().lower(), []).append(table)
     matched = {}
     for sheet in SHEETS:
-        table = by_lower.pop(sheet.name.lower(), None)
-        if table is not None:
-            matched[sheet.name] = table
+        tables = groups.pop(sheet.name.lower(), [])
+        if len(tables) > 1:
+            names = " and ".join(repr(t.sheet) for t in tables)
+            problems.error(sheet.name, "", f"sheets {names} are both read as {sheet.name} (names are matched "
+                           f"ignoring case and spaces before and after), so it is not clear which one to use",
+                           f"delete one of them, or rename it (e.g. to {sheet.name} old) to keep it as notes")
+        elif tables:
+            matched[sheet.name] = tables[0]
         elif sheet.required:
             problems.error(sheet.name, "", f"sheet {sheet.name} is missing",
                            f"add a sheet named {sheet.name} ({sheet.description}); `planner template` writes one")
     info = {s.lower() for s in INFO_SHEETS}
-    for name, table in by_lower.items():
+    for name, tables in groups.items():
         if name not in info:
-            problems.warning(table.sheet, "", f"unknown sheet {table.sheet!r} is ignored",
-                             f"the input sheets are {', '.join(s.name for s in SHEETS)}")
+            for table in tables:
+                problems.warning(table.sheet, "", f"unknown sheet {table.sheet!r} is ignored",
+                                 f"the input sheets are {', '.join(s.name for s in SHEETS)}")
     return matched
 
 

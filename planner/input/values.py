@@ -188,12 +188,22 @@ def check_value(value: Any, col: Column) -> tuple[Any, list[Issue]]:
     return typed, []
 
 
+def limit_text(col: Column) -> str:
+    """The hard limit as text: '<= 1e+06', or 'between -100 and 100' where negative values are allowed."""
+    limit = format_value(col.limit)
+    return f"<= {limit}" if col.min is not None and col.min >= 0 else f"between -{limit} and {limit}"
+
+
 def _check_number(value: float, col: Column) -> tuple[Any, list[Issue]]:
     """Range (error) and plausibility (warning) of a typed number."""
     if not math.isfinite(value):
         return None, [("error", f"{col.name} is {show(value)}, not a finite number", hint(col))]
     if not _in_range(value, col):
         return None, [("error", f"{col.name} is {show(value)}, must be {bounds(col)}{_unit(col)}", hint(col))]
+    if col.limit is not None and abs(value) > col.limit:
+        return None, [("error", f"{col.name} is {show(value)}, must be {limit_text(col)}{_unit(col)}",
+                       f"enter a realistic value (check its unit): the model cannot be solved with numbers this "
+                       f"large; {col.name}: {col.description}")]
     if col.plausible and not col.plausible[0] <= value <= col.plausible[1]:
         low, high = col.plausible
         return value, [("warning", f"{col.name} is {show(value)}{_unit(col)}, outside the usual range "

@@ -155,7 +155,7 @@ def solved_text(result: Result) -> str:
 
 def kpi_table(result: Result, title: str | None = None) -> Table:
     """The headline KPIs of a solved result."""
-    table = Table(title=title, header_style="bold", title_justify="left", show_edge=True)
+    table = Table(title=_plain(title), header_style="bold", title_justify="left", show_edge=True)
     table.add_column("KPI")
     table.add_column("value", justify="right")
     table.add_column("unit")
@@ -168,10 +168,10 @@ def kpi_table(result: Result, title: str | None = None) -> Table:
             continue
         style = "bold" if k == "total_cost_cny_per_yr" else None
         table.add_row(Text(kpi_label(k, desc), style=style or ""), Text(fmt_value(v, unit, k), style=style or ""),
-                      console_unit(unit, k))
+                      Text(console_unit(unit, k)))
     info = result.solve
     table.add_section()
-    table.add_row("Solver status", info.status, "")
+    table.add_row("Solver status", Text(str(info.status)), "")
     if info.gap is not None and math.isfinite(info.gap):
         table.add_row("MIP gap", f"{info.gap * 100:.2f}", "%")
     table.add_row("Build + solve time", f"{info.build_s + info.solve_s:,.1f}", "s")
@@ -199,21 +199,27 @@ def infeasibility_table(result: Result) -> Group:
     return Group(*parts)
 
 
-def _cell(v) -> str:
+def _cell(v) -> Text:
+    """A table cell printed literally (user text such as a site name may contain rich markup like `[/]`)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
+        return Text("")
     if isinstance(v, float):
-        return f"{v:,.4g}" if abs(v) < 1e5 else f"{v:,.0f}"
-    return str(v)
+        return Text(f"{v:,.4g}" if abs(v) < 1e5 else f"{v:,.0f}")
+    return Text(str(v))
+
+
+def _plain(text: str | Text | None) -> Text | None:
+    """`text` as a literal Text (never parsed as rich markup); None stays None."""
+    return None if text is None or isinstance(text, Text) else Text(str(text))
 
 
 def comparison_table(c: Comparison) -> Table:
     """KPIs side by side with absolute and % deltas against the first result."""
-    table = Table(title=f"KPIs: deltas against {c.base}", header_style="bold", title_justify="left")
+    table = Table(title=Text(f"KPIs: deltas against {c.base}"), header_style="bold", title_justify="left")
     table.add_column("KPI")
     table.add_column("unit")
     for i, label in enumerate(c.labels):
-        table.add_column(label, justify="right")
+        table.add_column(Text(str(label)), justify="right")
         if i:
             table.add_column("Δ", justify="right")
             table.add_column("Δ %", justify="right")
@@ -224,16 +230,16 @@ def comparison_table(c: Comparison) -> Table:
             table.add_section()
         section = sec
         unit = str(c.info.at[k, "unit"])
-        row = [kpi_label(k, str(c.info.at[k, "description"])), console_unit(unit, k)]
+        row = [Text(kpi_label(k, str(c.info.at[k, "description"]))), Text(console_unit(unit, k))]
         for i, label in enumerate(c.labels):
-            row.append(fmt_value(c.values.at[k, label], unit, k))
+            row.append(Text(fmt_value(c.values.at[k, label], unit, k)))
             if i:
                 d, p = c.deltas.at[k, label], c.pcts.at[k, label]
                 style = "" if (isinstance(d, float) and (math.isnan(d) or d == 0)) else "yellow"
                 row.append(Text(fmt_delta(d, unit, k), style=style))
                 row.append(Text(fmt_pct(p), style=style))
         table.add_row(*row)
-    statuses = [str(r.status.get("solver_status", "?")) for r in c.results]
+    statuses = [Text(str(r.status.get("solver_status", "?"))) for r in c.results]
     table.add_section()
     table.add_row("Solver status", "", *sum(([s] + ([""] * 2 if i else []) for i, s in enumerate(statuses)), []))
     return table
@@ -260,7 +266,7 @@ def site_changes_table(c: Comparison) -> Table | None:
             else:
                 parts.append(f"{item} {_num(r['base'])} -> {_num(r['value'])}{unit}")
         name = g["name"].iloc[0] or sid
-        table.add_row(str(name), str(scen), str(g["change"].iloc[0]), "; ".join(parts))
+        table.add_row(Text(str(name)), Text(str(scen)), Text(str(g["change"].iloc[0])), Text("; ".join(parts)))
     return table
 
 
@@ -278,8 +284,8 @@ def assignment_changes_table(c: Comparison, limit: int = 30) -> Table | None:
     for col in ("demand", "site", "scenario", "change", "before", "after", "Δ"):
         table.add_column(col, justify="right" if col in ("before", "after", "Δ") else "left")
     for _, r in frame.head(limit).iterrows():
-        table.add_row(str(r["demand_id"]), str(r["site_id"]), str(r["scenario"]), str(r["change"]),
-                      _num(r["base_it_mw"]), _num(r["it_mw"]), f"{r['delta_mw']:+,.1f}")
+        table.add_row(Text(str(r["demand_id"])), Text(str(r["site_id"])), Text(str(r["scenario"])),
+                      Text(str(r["change"])), _num(r["base_it_mw"]), _num(r["it_mw"]), f"{r['delta_mw']:+,.1f}")
     if len(frame) > limit:
         table.caption = f"{len(frame) - limit} more in the comparison workbook"
     return table
