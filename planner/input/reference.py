@@ -70,7 +70,18 @@ def allowed(col: Column) -> str:
         return f"a profile id (Profiles row {HEADER_ROW}){unit}"
     if col.ref:
         return f"an id in {col.ref}"
-    return bounds(col)
+    return " and ".join(part for part in (bounds(col), hard_limit(col)) if part)
+
+
+def hard_limit(col: Column) -> str:
+    """The limit beyond which a number is an error because the model could not represent it, as text; '' where
+    the column's own range is tighter."""
+    limit = col.limit
+    if limit is None or (col.max is not None and col.max <= limit):
+        return ""
+    if col.min is None:
+        return f">= {format_value(-limit)} and <= {format_value(limit)}"
+    return f"<= {format_value(limit)}"
 
 
 def column_reference(col: Column) -> tuple[str, ...]:

@@ -29,7 +29,8 @@ def test_reference_rows_show_unit_requirement_and_reference():
         next(s for s in SHEETS if s.name == "Sites").column("hub_id"))))
     assert row["allowed values / reference"] == "an id in Hubs.hub_id" and row["required / default"] == "required"
     sites = next(s for s in SHEETS if s.name == "Sites")
-    assert docs.column_reference(sites.column("max_it_mw"))[2:5] == ("MW", "required", "> 0")
+    # the column's own range, then the limit beyond which the model could not represent the number
+    assert docs.column_reference(sites.column("max_it_mw"))[2:5] == ("MW", "required", "> 0 and <= 1e+06")
     assert docs.requirement(sites.column("must_open")) == "optional, default no"
 
 
