@@ -83,3 +83,13 @@ def test_no_private_name_is_imported_from_another_module(root):
 def test_no_module_is_over_about_600_lines():
     long = {m: n for m, p in _modules().items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def test_tests_import_their_helpers_as_ci_runs_them():
+    """`pytest` (not `python -m pytest`) does not put the repository root on sys.path: the helper modules in
+    tests/ are imported by their own names (conftest.py puts tests/ on the path)."""
+    tests = PACKAGE.parent / "tests"
+    wrong = [f"{p.relative_to(tests)}: {node.module}" for p in tests.rglob("*.py")
+             for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "tests"]
+    assert wrong == []

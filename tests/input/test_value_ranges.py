@@ -18,8 +18,8 @@ from planner.input.schema import MAX_CNY, MAX_LIFETIME_YR, MAX_MW, SHEETS
 from planner.input.validate import CaseInvalid
 from planner.model.data import capital_recovery_factor
 from planner.solve import solve_case
-from tests.model_tables import demand, make_case, profiles, site, tables
-from tests.xlsx_helpers import assert_problem, column_letter, problems_of, write_valid
+from model_tables import demand, make_case, profiles, site, tables
+from xlsx_helpers import assert_problem, column_letter, problems_of, write_valid
 
 
 def problems(**kw) -> list:
