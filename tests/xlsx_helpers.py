@@ -201,3 +201,27 @@ def add_excel_extensions(path: Path) -> Path:
                 content = content.replace(b"</worksheet>", X14_VALIDATION.encode() + b"</worksheet>")
             archive.writestr(info, content)
     return path
+
+
+def encrypted_xlsx(path: Path) -> Path:
+    """What Excel writes for a workbook with a password to open: an OLE compound file (signature D0 CF 11 E0
+    A1 B1 1A E1) whose directory names the EncryptionInfo and EncryptedPackage streams (a minimal stand-in)."""
+    directory = b"".join(name.encode("utf-16-le").ljust(64, b"\0") + b"\0" * 64
+                         for name in ("Root Entry", "EncryptionInfo", "EncryptedPackage"))
+    path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + directory + b"\0" * 1024)
+    return path
+
+
+def break_sheet_xml(path: Path, sheet: str) -> Path:
+    """Cut the XML of one worksheet in half (what a truncated save or a bad edit leaves)."""
+    wb = load_workbook(path, read_only=True)
+    index = wb.sheetnames.index(sheet) + 1
+    wb.close()
+    part = f"xl/worksheets/sheet{index}.xml"
+    with zipfile.ZipFile(path) as archive:
+        items = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    assert part in [info.filename for info, _ in items]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in items:
+            archive.writestr(info, data[: len(data) // 2] if info.filename == part else data)
+    return path
