@@ -16,175 +16,46 @@ Shares are stored as fractions (0-1) and shown as percentages: their unit reads 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from planner.model.cost_components import COST_COMPONENTS
 from planner.model.policies import POLICIES as POLICY_RULES
+from planner.results.schema_types import (
+    DType,
+    Column,
+    FMT_CNY,
+    FMT_DAYS,
+    FMT_FLOAT,
+    FMT_GAP,
+    FMT_GENERAL,
+    FMT_INT,
+    FMT_KG_PER_KWH,
+    FMT_LATLON,
+    FMT_MCNY,
+    FMT_MS,
+    FMT_MW,
+    FMT_MWH,
+    FMT_PUE,
+    FMT_REPORT,
+    FMT_SECONDS,
+    FMT_SHARE,
+    FMT_TCO2,
+    Kpi,
+    PERCENT,
+    SEE_UNIT,
+    Sheet,
+    Table,
+    column,
+    mw_column,
+    mwh_yr_column,
+    share_column,
+)
 
-DType = Literal["id", "str", "float", "int", "bool"]
 
 FORMAT = "planner-result"  # the Run sheet's `format` item: marks a workbook as a planner result
 FORMAT_VERSION = 1  # layout version of the result workbook (Run sheet `format_version`)
-
-# ---------------------------------------------------------------------------------------------------------
-# Excel number formats (`planner.report.styles` uses the same names)
-# ---------------------------------------------------------------------------------------------------------
-FMT_MW = "#,##0.0"
-FMT_MWH = "#,##0"
-FMT_CNY = "#,##0"
-FMT_TCO2 = "#,##0"
-FMT_SHARE = "0.0%"
-FMT_GAP = "0.00%"
-FMT_PUE = "0.000"
-FMT_MS = "0.0"
-FMT_SECONDS = "0.0"
-FMT_INT = "0"
-FMT_FLOAT = "0.###"
-FMT_GENERAL = "General"
-FMT_LATLON = "0.00"
-FMT_DAYS = "0.00"
-FMT_KG_PER_KWH = "0.000"
-FMT_MCNY = "#,##0.0"
-FMT_REPORT = "#,##0.###"
-
-SEE_UNIT = "see unit"  # the unit of a column whose unit changes from row to row (given by the row's unit column)
-PERCENT = "%"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a result table (or one item row of the Run sheet).
-
-    unit: what the sheet's units row shows ('%' for shares stored as fractions; `SEE_UNIT` when each row has its
-    own unit). number_format: the Excel format of the column's numeric cells. in_result: False for a column the
-    workbook writer adds (from the inputs or from this schema) that is not in the `Result` table.
-    values: the values the column may hold, with their meaning (shown in the reference).
-    """
-
-    name: str
-    dtype: DType
-    unit: str
-    description: str
-    number_format: str = FMT_GENERAL
-    in_result: bool = True
-    values: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def numeric(self) -> bool:
-        return self.dtype in ("float", "int")
-
-
-@dataclass(frozen=True)
-class Kpi(Column):
-    """One row of the Summary sheet: a KPI of `Result.kpis` (in_result=True) or a solver row from `SolveInfo`.
-
-    unit and description are those of `Result.kpis`; the Summary sheet shows `sheet_unit` ('%' for shares) and
-    `sheet_description`; number_format is the format of its value cell. section: its group on the Summary
-    (`SECTIONS`). label: a short name for console and comparison tables; headline: shown in the table
-    `planner solve` prints.
-    """
-
-    section: str = ""
-    label: str = ""
-    headline: bool = False
-    summary_text: str = ""  # the Summary sheet's description when it says more than `description`
-
-    @property
-    def sheet_unit(self) -> str:
-        """The unit shown on the Summary sheet: '%' for values formatted as percentages."""
-        return PERCENT if self.number_format.endswith("%") else self.unit
-
-    @property
-    def sheet_description(self) -> str:
-        return self.summary_text or self.description
-
-
-@dataclass(frozen=True)
-class Table:
-    """One table: a header row with the column names, a units row (if `unit_row`), then one row per record.
-
-    key: the columns that identify a record. rows: the declared rows of a table with one row per item (Summary:
-    KPIs, Run: items).
-    """
-
-    name: str
-    description: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...] = ()
-    unit_row: bool = True
-    rows: tuple[Column, ...] = ()
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(f"{self.name} has no column {name!r}")
-
-    def row(self, name: str) -> Column:
-        for r in self.rows:
-            if r.name == name:
-                return r
-        raise KeyError(f"{self.name} has no row {name!r}")
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns)
-
-    @property
-    def result_columns(self) -> tuple[str, ...]:
-        """The columns of the `Result` table behind this sheet (without the ones the writer adds)."""
-        return tuple(c.name for c in self.columns if c.in_result)
-
-    @property
-    def row_names(self) -> tuple[str, ...]:
-        return tuple(r.name for r in self.rows)
-
-    @property
-    def units(self) -> dict[str, str]:
-        return {c.name: c.unit for c in self.columns}
-
-    @property
-    def number_formats(self) -> dict[str, str]:
-        return {c.name: c.number_format for c in self.columns}
-
-    @property
-    def descriptions(self) -> dict[str, str]:
-        return {c.name: c.description for c in self.columns}
-
-    @property
-    def per_row_unit_columns(self) -> tuple[str, ...]:
-        """Columns whose unit (and so number format) is the row's own (`SEE_UNIT`)."""
-        return tuple(c.name for c in self.columns if c.unit == SEE_UNIT)
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One sheet of a written workbook: its tables, top to bottom (none: see the description)."""
-
-    name: str
-    description: str
-    tables: tuple[Table, ...] = ()
-
-
-def _col(name: str, dtype: DType, unit: str, description: str, number_format: str = FMT_GENERAL,
-         **kw: Any) -> Column:
-    return Column(name=name, dtype=dtype, unit=unit, description=description, number_format=number_format, **kw)
-
-
-def _mw(name: str, description: str) -> Column:
-    return _col(name, "float", "MW", description, FMT_MW)
-
-
-def _mwh_yr(name: str, description: str) -> Column:
-    return _col(name, "float", "MWh/yr", description, FMT_MWH)
-
-
-def _share(name: str, description: str) -> Column:
-    return _col(name, "float", PERCENT, description, FMT_SHARE)
-
 
 # ---------------------------------------------------------------------------------------------------------
 # Cost components and policies: the values of Result.costs' `component` and the Policy sheet's `policy`
@@ -303,10 +174,10 @@ SUMMARY_ROWS: tuple[Kpi, ...] = KPIS + SOLVER_ROWS
 KPIS_BY_NAME: dict[str, Kpi] = {k.name: k for k in SUMMARY_ROWS}
 TEXT_ROWS: tuple[str, ...] = tuple(k.name for k in SUMMARY_ROWS if not k.numeric)
 
-_KPI = _col("kpi", "id", "-", "KPI name (unit in the name where it has one)")
-_VALUE = _col("value", "float", SEE_UNIT, "The KPI's value, in the row's unit", FMT_GENERAL)
-_UNIT = _col("unit", "str", "-", "Unit of the value ('%': a fraction shown as a percentage)")
-_DESCRIPTION = _col("description", "str", "-", "What the KPI measures")
+_KPI = column("kpi", "id", "-", "KPI name (unit in the name where it has one)")
+_VALUE = column("value", "float", SEE_UNIT, "The KPI's value, in the row's unit", FMT_GENERAL)
+_UNIT = column("unit", "str", "-", "Unit of the value ('%': a fraction shown as a percentage)")
+_DESCRIPTION = column("description", "str", "-", "What the KPI measures")
 
 # Result.kpis: one row per KPI of KPIS
 KPI_TABLE = Table("Result.kpis", "The KPIs of a result, one row each.", (_KPI, _VALUE, _UNIT, _DESCRIPTION),
@@ -316,7 +187,7 @@ SUMMARY = Table(
     "Summary",
     "One row per KPI, grouped by section (Cost, Emissions and green power, Capacity, Energy, Solver), then the "
     "solver rows. No units row: each row has its unit in the unit column.",
-    (_col("section", "str", "-", f"KPI group: {', '.join(SECTIONS)} (shown on the group's first row)"),
+    (column("section", "str", "-", f"KPI group: {', '.join(SECTIONS)} (shown on the group's first row)"),
      _DESCRIPTION, _VALUE, _UNIT, _KPI),
     key=("kpi",), unit_row=False, rows=SUMMARY_ROWS)
 
@@ -327,36 +198,36 @@ SITES = Table(
     "Sites",
     "One row per candidate site (closed sites in grey); energy, emissions and cost are per year.",
     (
-        _col("site_id", "id", "-", "Candidate site id (Sites.site_id of the input)"),
-        _col("name", "str", "-", "Display name"),
-        _col("hub_id", "id", "-", "Hub the site belongs to"),
-        _col("lat", "float", "deg", "Latitude (WGS84), from the input", FMT_LATLON, in_result=False),
-        _col("lon", "float", "deg", "Longitude (WGS84), from the input", FMT_LATLON, in_result=False),
-        _col("opened", "bool", "yes/no", "Site opened in this plan"),
-        _mw("it_mw", "Total IT capacity (existing + new)"),
-        _mw("new_it_mw", "New IT capacity built (modules x module size)"),
-        _col("modules", "int", "-", "New IT modules built", FMT_INT),
-        _col("cooling_id", "id", "-", "Cooling technology chosen (blank: site closed)"),
-        _col("pue_annual", "float", "-", "Energy-weighted annual PUE of the site", FMT_PUE),
-        _mwh_yr("it_energy_mwh", "IT energy per year"),
-        _mwh_yr("facility_energy_mwh", "Facility energy per year (IT x PUE)"),
-        _mw("pv_mw", "Direct-connected PV built"),
-        _mw("wind_mw", "Direct-connected wind built"),
-        _mw("battery_mw", "Battery power"),
-        _col("battery_mwh", "float", "MWh", "Battery energy", FMT_MW),
-        _mw("grid_mw", "Grid connection capacity"),
-        _mwh_yr("renewable_generation_mwh", "Available direct-connected renewable energy per year"),
-        _mwh_yr("selfuse_mwh", "Renewable energy used on site per year"),
-        _mwh_yr("export_mwh", "Renewable energy exported to the grid per year"),
-        _mwh_yr("curtailment_mwh", "Renewable energy curtailed per year"),
-        _mwh_yr("grid_import_mwh", "Energy imported from the grid per year"),
-        _mwh_yr("consumption_mwh", "Electricity consumed per year (self-use + grid import)"),
-        _share("selfuse_share_of_generation", "Self-use / available renewable generation"),
-        _share("selfuse_share_of_consumption", "Self-use / consumption"),
-        _share("export_share_of_generation", "Export / available renewable generation"),
-        _share("green_share", "(Self-use + green share of grid import) / consumption"),
-        _col("emissions_tco2", "float", "tCO2/yr", "Grid-import emissions per year", FMT_TCO2),
-        _col("cost_cny", "float", "CNY/yr", "The site's share of the annualised cost", FMT_CNY),
+        column("site_id", "id", "-", "Candidate site id (Sites.site_id of the input)"),
+        column("name", "str", "-", "Display name"),
+        column("hub_id", "id", "-", "Hub the site belongs to"),
+        column("lat", "float", "deg", "Latitude (WGS84), from the input", FMT_LATLON, in_result=False),
+        column("lon", "float", "deg", "Longitude (WGS84), from the input", FMT_LATLON, in_result=False),
+        column("opened", "bool", "yes/no", "Site opened in this plan"),
+        mw_column("it_mw", "Total IT capacity (existing + new)"),
+        mw_column("new_it_mw", "New IT capacity built (modules x module size)"),
+        column("modules", "int", "-", "New IT modules built", FMT_INT),
+        column("cooling_id", "id", "-", "Cooling technology chosen (blank: site closed)"),
+        column("pue_annual", "float", "-", "Energy-weighted annual PUE of the site", FMT_PUE),
+        mwh_yr_column("it_energy_mwh", "IT energy per year"),
+        mwh_yr_column("facility_energy_mwh", "Facility energy per year (IT x PUE)"),
+        mw_column("pv_mw", "Direct-connected PV built"),
+        mw_column("wind_mw", "Direct-connected wind built"),
+        mw_column("battery_mw", "Battery power"),
+        column("battery_mwh", "float", "MWh", "Battery energy", FMT_MW),
+        mw_column("grid_mw", "Grid connection capacity"),
+        mwh_yr_column("renewable_generation_mwh", "Available direct-connected renewable energy per year"),
+        mwh_yr_column("selfuse_mwh", "Renewable energy used on site per year"),
+        mwh_yr_column("export_mwh", "Renewable energy exported to the grid per year"),
+        mwh_yr_column("curtailment_mwh", "Renewable energy curtailed per year"),
+        mwh_yr_column("grid_import_mwh", "Energy imported from the grid per year"),
+        mwh_yr_column("consumption_mwh", "Electricity consumed per year (self-use + grid import)"),
+        share_column("selfuse_share_of_generation", "Self-use / available renewable generation"),
+        share_column("selfuse_share_of_consumption", "Self-use / consumption"),
+        share_column("export_share_of_generation", "Export / available renewable generation"),
+        share_column("green_share", "(Self-use + green share of grid import) / consumption"),
+        column("emissions_tco2", "float", "tCO2/yr", "Grid-import emissions per year", FMT_TCO2),
+        column("cost_cny", "float", "CNY/yr", "The site's share of the annualised cost", FMT_CNY),
     ),
     key=("site_id",),
 )
@@ -365,15 +236,15 @@ ASSIGNMENTS = Table(
     "Assignments",
     "One row per demand-site pair that serves IT load.",
     (
-        _col("demand_id", "id", "-", "Demand id (Demand.demand_id of the input)"),
-        _col("demand_name", "str", "-", "The demand's display name, from the input", in_result=False),
-        _col("site_id", "id", "-", "Site serving (part of) the demand"),
-        _col("site_name", "str", "-", "The site's display name, from the input", in_result=False),
-        _mw("it_mw", "IT load of the demand served by the site"),
-        _share("share_of_demand", "Share of the demand's IT load served by the site"),
-        _col("latency_ms", "float", "ms", "One-way latency demand -> site", FMT_MS),
-        _col("latency_cap_ms", "float", "ms", "The demand's latency cap", FMT_MS),
-        _col("service_cost_cny", "float", "CNY/yr", "Network / service cost of this assignment per year", FMT_CNY),
+        column("demand_id", "id", "-", "Demand id (Demand.demand_id of the input)"),
+        column("demand_name", "str", "-", "The demand's display name, from the input", in_result=False),
+        column("site_id", "id", "-", "Site serving (part of) the demand"),
+        column("site_name", "str", "-", "The site's display name, from the input", in_result=False),
+        mw_column("it_mw", "IT load of the demand served by the site"),
+        share_column("share_of_demand", "Share of the demand's IT load served by the site"),
+        column("latency_ms", "float", "ms", "One-way latency demand -> site", FMT_MS),
+        column("latency_cap_ms", "float", "ms", "The demand's latency cap", FMT_MS),
+        column("service_cost_cny", "float", "CNY/yr", "Network / service cost of this assignment per year", FMT_CNY),
     ),
     key=("demand_id", "site_id"),
 )
@@ -383,16 +254,16 @@ POLICY = Table(
     "One row per policy constraint instance: required and achieved value, slack, whether it binds (bold) and "
     "whether it is met (red if not). Shares are shown as %.",
     (
-        _col("policy", "id", "-", "The constraint (see the list below)", values=POLICIES),
-        _col("scope", "str", "-", "Where it applies: a hub, a site, a demand -> site pair, a demand or the case"),
-        _col("required", "float", SEE_UNIT, "The limit or target", FMT_FLOAT),
-        _col("achieved", "float", SEE_UNIT, "The plan's value", FMT_FLOAT),
-        _col("slack", "float", SEE_UNIT, "How far inside the limit (negative: violated)", FMT_FLOAT),
-        _col("unit", "str", "-", "Unit of required, achieved and slack"),
-        _col("sense", "str", "-", "<= (at most), >= (at least) or == (equal)"),
-        _col("binding", "bool", "yes/no", "The constraint is at its limit"),
-        _col("satisfied", "bool", "yes/no", "The constraint is met (within tolerance)"),
-        _col("description", "str", "-", "What the constraint says", in_result=False),
+        column("policy", "id", "-", "The constraint (see the list below)", values=POLICIES),
+        column("scope", "str", "-", "Where it applies: a hub, a site, a demand -> site pair, a demand or the case"),
+        column("required", "float", SEE_UNIT, "The limit or target", FMT_FLOAT),
+        column("achieved", "float", SEE_UNIT, "The plan's value", FMT_FLOAT),
+        column("slack", "float", SEE_UNIT, "How far inside the limit (negative: violated)", FMT_FLOAT),
+        column("unit", "str", "-", "Unit of required, achieved and slack"),
+        column("sense", "str", "-", "<= (at most), >= (at least) or == (equal)"),
+        column("binding", "bool", "yes/no", "The constraint is at its limit"),
+        column("satisfied", "bool", "yes/no", "The constraint is met (within tolerance)"),
+        column("description", "str", "-", "What the constraint says", in_result=False),
     ),
     key=("policy", "scope"),
 )
@@ -401,21 +272,21 @@ DISPATCH = Table(
     "Dispatch",
     "Hourly energy flows in long format: one row per open site and time step.",
     (
-        _col("site_id", "id", "-", "Open site"),
-        _col("t", "int", "-", "Time step, 0-based, in the order of the Profiles rows", FMT_INT),
-        _col("day", "int", "-", "Day (period) number of the Profiles sheet", FMT_INT),
-        _col("hour", "int", "h", "Hour of the day, 0-23", FMT_INT),
-        _col("weight_days", "float", "days", "Days of the year this day stands for", FMT_DAYS),
-        _mw("it_load_mw", "IT load served at the site"),
-        _mw("facility_load_mw", "Facility load (IT load x hourly PUE)"),
-        _mw("pv_mw", "Available PV generation"),
-        _mw("wind_mw", "Available wind generation"),
-        _mw("grid_import_mw", "Power imported from the grid"),
-        _mw("battery_charge_mw", "Battery charging"),
-        _mw("battery_discharge_mw", "Battery discharging"),
-        _col("battery_soc_mwh", "float", "MWh", "Battery state of charge at the end of the hour", FMT_MW),
-        _mw("export_mw", "Renewable power exported to the grid"),
-        _mw("curtailment_mw", "Renewable power curtailed"),
+        column("site_id", "id", "-", "Open site"),
+        column("t", "int", "-", "Time step, 0-based, in the order of the Profiles rows", FMT_INT),
+        column("day", "int", "-", "Day (period) number of the Profiles sheet", FMT_INT),
+        column("hour", "int", "h", "Hour of the day, 0-23", FMT_INT),
+        column("weight_days", "float", "days", "Days of the year this day stands for", FMT_DAYS),
+        mw_column("it_load_mw", "IT load served at the site"),
+        mw_column("facility_load_mw", "Facility load (IT load x hourly PUE)"),
+        mw_column("pv_mw", "Available PV generation"),
+        mw_column("wind_mw", "Available wind generation"),
+        mw_column("grid_import_mw", "Power imported from the grid"),
+        mw_column("battery_charge_mw", "Battery charging"),
+        mw_column("battery_discharge_mw", "Battery discharging"),
+        column("battery_soc_mwh", "float", "MWh", "Battery state of charge at the end of the hour", FMT_MW),
+        mw_column("export_mw", "Renewable power exported to the grid"),
+        mw_column("curtailment_mw", "Renewable power curtailed"),
     ),
     key=("site_id", "t"),
 )
@@ -426,26 +297,26 @@ DISPATCH = Table(
 CHART_COSTS = Table(
     "Annualised cost breakdown",
     "Data of the cost bar chart: the non-zero cost components.",
-    (_col("component", "str", "-", "Cost component"),
-     _col("cost_mcny_per_yr", "float", "million CNY/yr", "Annualised cost of the component", FMT_MCNY)),
+    (column("component", "str", "-", "Cost component"),
+     column("cost_mcny_per_yr", "float", "million CNY/yr", "Annualised cost of the component", FMT_MCNY)),
 )
 
 CHART_CAPACITY = Table(
     "Capacity of the open sites",
     "Data of the capacity bar chart: one row per open site.",
-    (_col("site", "str", "-", "Site name"), _mw("IT", "IT capacity"), _mw("PV", "PV built"),
-     _mw("wind", "Wind built"), _mw("battery", "Battery power")),
+    (column("site", "str", "-", "Site name"), mw_column("IT", "IT capacity"), mw_column("PV", "PV built"),
+     mw_column("wind", "Wind built"), mw_column("battery", "Battery power")),
 )
 
 CHART_DAY = Table(
     "Typical day",
     "Data of the dispatch chart: 24 hours of the largest open site on its heaviest representative day (or the "
     "average day of a full year); generation as areas, load, charging, export and curtailment as lines.",
-    (_col("hour", "int", "h", "Hour of the day", FMT_INT), _mw("PV", "Available PV generation"),
-     _mw("wind", "Available wind generation"), _mw("grid import", "Grid import"),
-     _mw("battery discharge", "Battery discharging"), _mw("facility load", "Facility load"),
-     _mw("battery charge", "Battery charging"), _mw("export", "Export to the grid"),
-     _mw("curtailment", "Curtailment")),
+    (column("hour", "int", "h", "Hour of the day", FMT_INT), mw_column("PV", "Available PV generation"),
+     mw_column("wind", "Available wind generation"), mw_column("grid import", "Grid import"),
+     mw_column("battery discharge", "Battery discharging"), mw_column("facility load", "Facility load"),
+     mw_column("battery charge", "Battery charging"), mw_column("export", "Export to the grid"),
+     mw_column("curtailment", "Curtailment")),
 )
 
 # ---------------------------------------------------------------------------------------------------------
@@ -454,14 +325,14 @@ CHART_DAY = Table(
 INPUT_SETTINGS = Table(
     "Settings",
     "The settings as used, one row per setting (defaults filled in).",
-    (_col("name", "id", "-", "Setting name"), _col("value", "str", SEE_UNIT, "Value", FMT_FLOAT),
-     _col("unit", "str", "-", "Unit of the value"), _col("description", "str", "-", "What the setting does")),
+    (column("name", "id", "-", "Setting name"), column("value", "str", SEE_UNIT, "Value", FMT_FLOAT),
+     column("unit", "str", "-", "Unit of the value"), column("description", "str", "-", "What the setting does")),
     key=("name",),
 )
 
 
 def _item(name: str, description: str, unit: str = "-", dtype: DType = "str") -> Column:
-    return _col(name, dtype, unit, description)
+    return column(name, dtype, unit, description)
 
 
 RUN_REPEATED = ("input_warning", "message")  # items that may appear on several rows
@@ -469,8 +340,8 @@ RUN_REPEATED = ("input_warning", "message")  # items that may appear on several 
 RUN = Table(
     "Run",
     "Provenance: one row per item (input file and its SHA-256, versions, settings, command line).",
-    (_col("item", "id", "-", "Item name"), _col("value", "str", "-", "Item value"),
-     _col("note", "str", "-", "What the item is")),
+    (column("item", "id", "-", "Item name"), column("value", "str", "-", "Item value"),
+     column("note", "str", "-", "What the item is")),
     key=("item",),
     rows=(
         _item("format", "Marks this workbook as a planner result (read by planner compare)"),
@@ -505,21 +376,21 @@ INFEASIBILITY = Table(
     "Infeasibility",
     "Which constraints cannot be met together, and by how much (after the messages at the top).",
     (
-        _col("constraint", "id", "-", "The constraint that had to be violated (see the Policy sheet's list)"),
-        _col("scope", "str", "-", "Where: a hub, a site, a demand or the case"),
-        _col("required", "float", SEE_UNIT, "The limit or target", FMT_REPORT),
-        _col("reachable", "float", SEE_UNIT, "The best value the inputs allow", FMT_REPORT),
-        _col("violation", "float", SEE_UNIT, "How far the constraint had to be violated", FMT_REPORT),
-        _col("unit", "str", "-", "Unit of required, reachable and violation"),
-        _col("explanation", "str", "-", "The shortfall in input terms"),
+        column("constraint", "id", "-", "The constraint that had to be violated (see the Policy sheet's list)"),
+        column("scope", "str", "-", "Where: a hub, a site, a demand or the case"),
+        column("required", "float", SEE_UNIT, "The limit or target", FMT_REPORT),
+        column("reachable", "float", SEE_UNIT, "The best value the inputs allow", FMT_REPORT),
+        column("violation", "float", SEE_UNIT, "How far the constraint had to be violated", FMT_REPORT),
+        column("unit", "str", "-", "Unit of required, reachable and violation"),
+        column("explanation", "str", "-", "The shortfall in input terms"),
     ),
     key=("constraint", "scope"),
 )
 
 # Result.costs: one row per cost component
 COSTS = Table("Result.costs", "The annualised cost per component.",
-              (_col("component", "id", "-", f"Cost component: {', '.join(COST_COMPONENTS)}"),
-               _col("cost_cny_per_yr", "float", "CNY/yr", "Annualised cost of the component", FMT_CNY)),
+              (column("component", "id", "-", f"Cost component: {', '.join(COST_COMPONENTS)}"),
+               column("cost_cny_per_yr", "float", "CNY/yr", "Annualised cost of the component", FMT_CNY)),
               key=("component",))
 
 # ---------------------------------------------------------------------------------------------------------
