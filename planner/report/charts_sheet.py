@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from planner.input.case import Case
 from planner.report import charts, styles
-from planner.report.map_png import site_map_png
+from planner.report.map_png import map_data, site_map_png
 from planner.report.table_sheets import sites_frame
 from planner.results.result import Result
 from planner.results.schema import CHART_CAPACITY, CHART_COSTS, CHART_DAY
@@ -108,15 +108,11 @@ def write_charts_sheet(wb: Workbook, result: Result, case: Case) -> None:
 
     # 4. map picture
     if not result.sites.empty:
-        demand = case.demand.reset_index()
-        if "name" not in demand.columns:
-            demand["name"] = demand["demand_id"]
-        png = site_map_png(sites_frame(result, case), demand, result.assignments,
-                           title=f"{result.case_name}: sites, demands and assignments")
+        png = site_map_png(map_data(result, case))
         img = XLImage(io.BytesIO(png))
         img.width, img.height = 900, round(900 * img.height / img.width)
         ws.cell(row=chart_row, column=2, value="Map: sites (size ~ IT MW), demands and assignments "
-                "(longitude/latitude axes)").font = styles.SECTION_FONT
+                "on China's provinces").font = styles.SECTION_FONT
         ws.add_image(img, f"B{chart_row + 1}")
     ws.column_dimensions["A"].width = 2
     for col in range(2, c0):
