@@ -116,3 +116,47 @@ def dispatch_chart(ws: Worksheet, *, title: str, header_row: int, first_row: int
     _size(area, width, height)
     ws.add_chart(area, anchor)
     return area
+
+
+def waterfall_chart(ws: Worksheet, *, title: str, header_row: int, first_row: int, last_row: int, cat_col: int,
+                    base_col: int, bar_col: int, values: Sequence[float], anchor: str, y_title: str,
+                    number_format: str = "#,##0", width: float = 18, height: float = 9) -> BarChart:
+    """A cost waterfall as a stacked column chart: an invisible base series under the visible bars; each bar
+    coloured as an increase (red), a decrease (green) or the total (last row, blue)."""
+    from openpyxl.chart.marker import DataPoint
+
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap, chart.gapWidth = "col", "stacked", 100, 60
+    chart.title = title
+    chart.y_axis.title = y_title
+    chart.y_axis.numFmt = number_format
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    for col in (base_col, bar_col):
+        _add_series(chart, ws, col, header_row, first_row, last_row)
+    base, bars = chart.series
+    base.graphicalProperties.noFill = True
+    base.graphicalProperties.line.noFill = True
+    bars.graphicalProperties.line.solidFill = "404040"
+    for i, v in enumerate(values):
+        point = DataPoint(idx=i)
+        point.graphicalProperties.solidFill = "1F4E78" if i == len(values) - 1 else ("C0504D" if v >= 0 else "4F9D69")
+        point.graphicalProperties.line.solidFill = "404040"
+        bars.dPt.append(point)
+    labels = DataLabelList()
+    labels.showVal = True
+    labels.showSerName = labels.showCatName = labels.showLegendKey = labels.showPercent = False
+    labels.numFmt = number_format
+    labels.position = "inEnd"
+    for i, v in enumerate(values):  # a decrease's bar is its size: its label says minus
+        if v < 0 and i < len(values) - 1:
+            from openpyxl.chart.label import DataLabel
+
+            labels.dLbl.append(DataLabel(idx=i, numFmt=f'"-"{number_format}', showVal=True, showSerName=False,
+                                         showCatName=False, showLegendKey=False, showPercent=False))
+    bars.dLbls = labels
+    chart.set_categories(Reference(ws, min_col=cat_col, min_row=first_row, max_row=last_row))
+    chart.legend = None
+    _size(chart, width, height)
+    ws.add_chart(chart, anchor)
+    return chart

@@ -12,8 +12,8 @@ from openpyxl.utils import get_column_letter
 
 from planner.input.case import Case
 from planner.report import charts, styles
+from planner.report.figures import waterfall_steps
 from planner.report.map_png import map_data, site_map_png
-from planner.report.table_sheets import sites_frame
 from planner.results.result import Result
 from planner.results.schema import CHART_CAPACITY, CHART_COSTS, CHART_DAY
 
@@ -39,14 +39,15 @@ def typical_day(dispatch: pd.DataFrame, site_id: str) -> tuple[pd.DataFrame, str
 
 
 def cost_block(result: Result) -> pd.DataFrame:
-    """CHART_COSTS: the non-zero cost components in million CNY/yr."""
-    costs = result.costs[result.costs["cost_cny_per_yr"].abs() > 1e-6] if not result.costs.empty else result.costs
-    return pd.DataFrame({"component": [str(c).replace("_", " ") for c in costs["component"]],
-                         "cost_mcny_per_yr": costs["cost_cny_per_yr"].to_numpy(float) / 1e6})
+    """CHART_COSTS: the non-zero cost components then the total, in million CNY/yr, as waterfall steps."""
+    steps = waterfall_steps(result.costs)
+    return pd.DataFrame({"component": steps["label"], "cost_mcny_per_yr": steps["value"],
+                         "base_mcny_per_yr": steps["base"], "bar_mcny_per_yr": steps["height"]})
 
 
 def capacity_block(opened: pd.DataFrame) -> pd.DataFrame:
-    """CHART_CAPACITY: IT, PV, wind and battery MW of the open sites."""
+    """CHART_CAPACITY: IT, PV, wind and battery MW of the open sites (by display name, largest IT first)."""
+    opened = opened.sort_values("it_mw", ascending=False)
     return pd.DataFrame({"site": opened["name"].astype(str).to_numpy(), "IT": opened["it_mw"].to_numpy(float),
                          "PV": opened["pv_mw"].to_numpy(float), "wind": opened["wind_mw"].to_numpy(float),
                          "battery": opened["battery_mw"].to_numpy(float)})
@@ -70,14 +71,15 @@ def write_charts_sheet(wb: Workbook, result: Result, case: Case) -> None:
     row = 4  # next free row of the data area
     chart_row = 4  # next chart anchor row in column B
 
-    # 1. cost breakdown (million CNY/yr)
-    frame = cost_block(result)
-    if not frame.empty:
-        row = styles.write_section(ws, row, CHART_COSTS.name, 2, start_col=c0)
+    # 1. cost waterfall (million CNY/yr)
+    frame = cost_block(result) if not result.costs.empty else pd.DataFrame()
+    if len(frame) > 1:
+        row = styles.write_section(ws, row, CHART_COSTS.name, 4, start_col=c0)
         first, last = styles.write_schema_table(ws, CHART_COSTS, frame, start_row=row, start_col=c0)
-        charts.bar_chart(ws, title="Annualised cost by component (million CNY/yr)", header_row=row,
-                         first_row=first, last_row=last, cat_col=c0, value_cols=[c0 + 1], anchor=f"B{chart_row}",
-                         y_title="million CNY/yr", number_format="#,##0", data_labels=True)
+        charts.waterfall_chart(ws, title="Annualised cost by component down to the total (million CNY/yr)",
+                               header_row=row, first_row=first, last_row=last, cat_col=c0, base_col=c0 + 2,
+                               bar_col=c0 + 3, values=list(frame["cost_mcny_per_yr"]), anchor=f"B{chart_row}",
+                               y_title="million CNY/yr", number_format="#,##0.0")
         row = last + 2
         chart_row += CHART_ROWS
 
@@ -89,21 +91,23 @@ def write_charts_sheet(wb: Workbook, result: Result, case: Case) -> None:
                                                 start_col=c0)
         charts.bar_chart(ws, title="IT, PV, wind and battery capacity by site (MW)", header_row=row,
                          first_row=first, last_row=last, cat_col=c0, value_cols=[c0 + 1, c0 + 2, c0 + 3, c0 + 4],
-                         anchor=f"B{chart_row}", y_title="MW", number_format="#,##0")
+                         anchor=f"B{chart_row}", y_title="MW", number_format="#,##0", horizontal=True)
         row = last + 2
         chart_row += CHART_ROWS
 
-    # 3. typical-day dispatch of the largest site
+    # 3. typical-day dispatch of every open site (largest first)
     if not opened.empty and not result.dispatch.empty:
-        big = opened.sort_values("it_mw", ascending=False).iloc[0]
-        day, label = typical_day(result.dispatch, str(big["site_id"]))
-        if not day.empty:
-            row = styles.write_section(ws, row, f"{CHART_DAY.name} at {big['name']}: {label}", 9, start_col=c0)
+        for _, site in opened.sort_values("it_mw", ascending=False).iterrows():
+            day, label = typical_day(result.dispatch, str(site["site_id"]))
+            if day.empty:
+                continue
+            row = styles.write_section(ws, row, f"{CHART_DAY.name} at {site['name']}: {label}", 9, start_col=c0)
             first, last = styles.write_schema_table(ws, CHART_DAY, day_block(day), start_row=row, start_col=c0)
-            charts.dispatch_chart(ws, title=f"Typical-day energy flows at {big['name']}, MW ({label})",
+            charts.dispatch_chart(ws, title=f"Typical-day energy flows at {site['name']}, MW ({label})",
                                   header_row=row, first_row=first, last_row=last, cat_col=c0,
                                   area_cols=[c0 + 1, c0 + 2, c0 + 3, c0 + 4],
                                   line_cols=[c0 + 5, c0 + 6, c0 + 7, c0 + 8], anchor=f"B{chart_row}")
+            row = last + 2
             chart_row += CHART_ROWS + 2
 
     # 4. map picture

@@ -295,10 +295,13 @@ DISPATCH = Table(
 # Charts: the data blocks next to the charts
 # ---------------------------------------------------------------------------------------------------------
 CHART_COSTS = Table(
-    "Annualised cost breakdown",
-    "Data of the cost bar chart: the non-zero cost components.",
-    (column("component", "str", "-", "Cost component"),
-     column("cost_mcny_per_yr", "float", "million CNY/yr", "Annualised cost of the component", FMT_MCNY)),
+    "Annualised cost waterfall",
+    "Data of the cost waterfall: the non-zero cost components, then the total; each bar stands on an invisible "
+    "base at the running total.",
+    (column("component", "str", "-", "Cost component (last row: the total)"),
+     column("cost_mcny_per_yr", "float", "million CNY/yr", "Annualised cost of the component", FMT_MCNY),
+     column("base_mcny_per_yr", "float", "million CNY/yr", "Where the bar starts (the running total)", FMT_MCNY),
+     column("bar_mcny_per_yr", "float", "million CNY/yr", "Height of the bar (the component's size)", FMT_MCNY)),
 )
 
 CHART_CAPACITY = Table(
@@ -310,8 +313,9 @@ CHART_CAPACITY = Table(
 
 CHART_DAY = Table(
     "Typical day",
-    "Data of the dispatch chart: 24 hours of the largest open site on its heaviest representative day (or the "
-    "average day of a full year); generation as areas, load, charging, export and curtailment as lines.",
+    "Data of the dispatch charts: 24 hours of each open site on its heaviest representative day (or the "
+    "average day of a full year), one block per site; generation as areas, load, charging, export and "
+    "curtailment as lines.",
     (column("hour", "int", "h", "Hour of the day", FMT_INT), mw_column("PV", "Available PV generation"),
      mw_column("wind", "Available wind generation"), mw_column("grid import", "Grid import"),
      mw_column("battery discharge", "Battery discharging"), mw_column("facility load", "Facility load"),
@@ -410,7 +414,8 @@ RESULT_SHEETS: tuple[Sheet, ...] = (
     Sheet("Assignments", ASSIGNMENTS.description, (ASSIGNMENTS,)),
     Sheet("Policy", POLICY.description, (POLICY,)),
     Sheet("Dispatch", DISPATCH.description, (DISPATCH,)),
-    Sheet("Charts", "Native Excel charts on the left (cost breakdown, capacity by site, a typical-day dispatch) "
+    Sheet("Charts", "Native Excel charts on the left (cost waterfall, capacity by site, a typical-day dispatch per "
+          "open site) "
           "and a map picture of sites, demands and assignments; each chart's data block on the right.",
           (CHART_COSTS, CHART_CAPACITY, CHART_DAY)),
     INPUTS_SHEET,
