@@ -18,15 +18,10 @@ FALLBACK = "DejaVu Sans"
 @lru_cache(maxsize=1)
 def cjk_family() -> str | None:
     """The CJK font's family name after registering it (None if mplfonts or its font file is missing)."""
-    from importlib import resources
-
     from matplotlib import font_manager
 
-    try:
-        path = Path(str(resources.files("mplfonts") / "fonts" / FONT_FILE))
-    except ModuleNotFoundError:
-        return None
-    if not path.exists():
+    path = font_path()
+    if path is None:
         return None
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
@@ -39,4 +34,45 @@ def font_rc() -> dict:
             "svg.fonttype": "path", "axes.unicode_minus": False}
 
 
-__all__ = ["FONT_FILE", "cjk_family", "font_rc"]
+def font_path() -> Path | None:
+    """The CJK font file shipped by mplfonts (None if missing)."""
+    from importlib import resources
+
+    try:
+        path = Path(str(resources.files("mplfonts") / "fonts" / FONT_FILE))
+    except ModuleNotFoundError:
+        return None
+    return path if path.exists() else None
+
+
+def cjk_characters(text: str) -> str:
+    """The characters of `text` that need a CJK font (CJK symbols, ideographs, kana, full-width forms)."""
+    return "".join(sorted({ch for ch in text if ord(ch) >= 0x2E80}))
+
+
+def font_face_css(text: str, family: str = "planner-cjk") -> str:
+    """An @font-face rule embedding the CJK font cut down to the CJK characters of `text` (a few KB, as a data
+    URI), so a page shows Chinese names on a machine without a CJK font; '' when `text` needs none."""
+    import base64
+    import io
+
+    chars = cjk_characters(text)
+    path = font_path()
+    if not chars or path is None:
+        return ""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.desubroutinize = True
+    options.notdef_outline = True
+    font = subset.load_font(str(path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    buf = io.BytesIO()
+    subset.save_font(font, buf, options)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'@font-face {{ font-family: "{family}"; src: url(data:font/otf;base64,{data}) format("opentype"); }}')
+
+
+__all__ = ["FONT_FILE", "cjk_characters", "cjk_family", "font_face_css", "font_path", "font_rc"]

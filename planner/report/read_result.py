@@ -293,4 +293,19 @@ def read_result_workbook(path: str | Path) -> ResultTables:
                         sites=sites, assignments=assignments, run=run, notes=notes)
 
 
-__all__ = ["ResultTables", "ResultWorkbookError", "read_result_workbook"]
+def read_rows_table(rows: list[tuple], required: tuple[str, ...], table: Table | None = None, *,
+                    block: bool = False) -> pd.DataFrame | None:
+    """The table among `rows` (a sheet's values) whose header holds the `required` column names (None if none
+    does): its units row skipped, the `table`'s declared columns converted to their types; `block`: only up
+    to the first empty row (one block of the Inputs sheet)."""
+    h = _find_header(rows, tuple(required), max_scan=len(rows))
+    if h is None:
+        return None
+    if block:
+        end = next((i for i in range(h + 1, len(rows)) if all(v is None for v in rows[i])), len(rows))
+        rows = rows[:end]
+    frame = _table(rows, h)
+    return _convert(frame, table).reset_index(drop=True) if table is not None else frame
+
+
+__all__ = ["ResultTables", "ResultWorkbookError", "read_result_workbook", "read_rows_table"]
