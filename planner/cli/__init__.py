@@ -1,6 +1,7 @@
 """The `planner` command line: the commands (`commands`) and their exit codes (`exit_codes`)."""
 
 from planner.cli.commands import app, main
+from planner.cli import report_command  # noqa: F401  (registers `planner report` on the app)
 from planner.cli.exit_codes import (
     EXIT_CODES,
     EXIT_ERROR,

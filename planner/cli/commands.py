@@ -405,6 +405,14 @@ def solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | Non
             write_stage(writes, out, lambda: write_result_workbook(result, case, out, input_path=path,
                                                                     command_line=command))
             progress.done("wrote", str(out), progress.elapsed())
+            from planner.report.map_png import map_data, write_map_files  # the map as PNG and SVG beside it
+
+            progress.start("drawing the map")
+            try:
+                maps = write_map_files(map_data(result, case), out)
+                progress.done("wrote", " and ".join(str(p) for p in maps), progress.elapsed())
+            except OSError as exc:
+                progress.done("map", f"not written: {exc}", progress.elapsed())
     if info.status == "infeasible":
         con.print("[red bold]infeasible:[/] no plan meets every requirement of the case. Why:")
         con.print(rc.infeasibility_table(result))

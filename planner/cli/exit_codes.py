@@ -76,6 +76,14 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
                      f"from the installation, or {UNEXPECTED}"),
         (EXIT_INTERRUPTED, INTERRUPTED),
     ),
+    "report": (
+        (EXIT_OK, "wrote the report page (one self-contained HTML file)"),
+        (EXIT_INVALID, "RESULT does not exist or is not a planner result workbook (one line naming the file and what "
+                       "is missing); or " + usage_error("an OUTPUT not ending in .html")),
+        (EXIT_ERROR, f"OUTPUT exists and `--force` was not given, OUTPUT cannot be written (a folder, or its folder is "
+                     f"a file or not writable), or {UNEXPECTED}"),
+        (EXIT_INTERRUPTED, INTERRUPTED),
+    ),
 }
 
 EXIT_CODES_NOTE = (

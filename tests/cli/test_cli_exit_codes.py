@@ -93,6 +93,10 @@ CASES = [
     ("example", 2, ["nope"], ["invalid: unknown example 'nope'", "quickstart"]),
     ("example", 2, ["quickstart", "x.csv"], [USAGE, "must end in .xlsx"]),
     ("example", 4, ["quickstart", "exists.xlsx"], ["error: exists.xlsx already exists; use --force"]),
+    ("report", 2, ["nope.xlsx"], ["invalid: nope.xlsx does not exist"]),
+    ("report", 2, ["case.xlsx"], ["invalid: case.xlsx", "Summary", "planner solve case.xlsx"]),
+    ("report", 2, ["case.xlsx", "-o", "out.pdf"], [USAGE, "must end in .html"]),
+    ("report", 4, ["case.xlsx", "-o", "exists.html"], ["error: exists.html already exists; use --force"]),
 ]
 IN_PROCESS = {(command, cli.EXIT_ERROR) for command in cli.EXIT_CODES}  # unexpected errors: see below
 SLOW = {("solve", cli.EXIT_TIME_LIMIT), ("solve", cli.EXIT_INFEASIBLE)} | {
@@ -114,6 +118,7 @@ def folder(tmp_path_factory) -> Path:
     write_valid(root, "bad.xlsx", cells={"Sites": {"F4": -20}})
     (root / "broken.xlsx").write_text("not a workbook")
     (root / "exists.xlsx").write_bytes(b"mine")
+    (root / "exists.html").write_text("mine")
     (root / "folder").mkdir()
     return root
 
@@ -147,9 +152,10 @@ def test_exit_code(case, folder):
 # Unexpected errors (a bug cannot be provoked from outside): exit 4 with one line; --debug adds the traceback
 # ----------------------------------------------------------------------------------------------------------
 COMMAND_ARGS = {"template": ["t.xlsx"], "validate": ["case.xlsx"], "solve": ["case.xlsx", "-o", "r.xlsx"],
-                "compare": ["case.xlsx", "case.xlsx", "-o", "c.xlsx"], "example": ["quickstart", "e.xlsx"]}
+                "compare": ["case.xlsx", "case.xlsx", "-o", "c.xlsx"], "example": ["quickstart", "e.xlsx"],
+                "report": ["case.xlsx"]}
 FAILING = {"template": "writable_target", "validate": "read_case", "solve": "existing_file",
-           "compare": "comparison_target", "example": "example_workbook"}
+           "compare": "comparison_target", "example": "example_workbook", "report": "existing_file"}
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])

@@ -1,0 +1,66 @@
+"""`planner report RESULT.xlsx [-o report.html]`: the report page of a result workbook (registered on the same
+typer app as the other commands; `planner.cli` imports this module)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from planner.cli import commands
+from planner.cli.commands import app, say
+from planner.cli.exit_codes import EXIT_INVALID, CliError, exit_codes_help
+from planner.cli.paths import same_file, writable_folder
+
+REPORT_HELP = (
+    "Write the report page of a result workbook: one self-contained HTML file.\n\n"
+    "It shows the map (provinces, sites, demands, assignments), the headline KPIs, the charts (cost waterfall, "
+    "capacity by site, a representative day's dispatch per open site), the Policy table and the Sites table. "
+    "Images and fonts are embedded: the file works offline and prints to PDF from a browser (A4 landscape). "
+    "Default OUTPUT: <result-stem>-report.html beside RESULT.\n\n"
+    + exit_codes_help("report")
+)
+
+
+def html_target(path: Path, force: bool, result: Path) -> Path:
+    """`path` if the report page may be written there (checked before any work)."""
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise typer.BadParameter(f"{path} must end in .html", param_hint="--output")
+    if same_file(path, result):
+        raise CliError(f"{path} is the result workbook: choose another OUTPUT with -o")
+    if path.is_dir():
+        raise CliError(f"{path} is a folder: give the path of an .html file")
+    if path.exists() and not force:
+        raise CliError(f"{path} already exists; use --force to overwrite it")
+    writable_folder(path)
+    return path
+
+
+@app.command(help=REPORT_HELP)
+def report(
+    result: Path = typer.Argument(..., metavar="RESULT.xlsx", show_default=False,
+                                  help="Result workbook written by planner solve."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="OUTPUT", show_default=False,
+                                       help="Report page to write (.html). Default: <result-stem>-report.html "
+                                       "beside RESULT."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
+) -> None:
+    """Write the report page of a result workbook."""
+    from planner.report.html_report import report_target, write_report_html
+    from planner.report.read_result import ResultWorkbookError
+
+    if output is not None and output.suffix.lower() not in (".html", ".htm"):
+        raise typer.BadParameter(f"{output} must end in .html", param_hint="--output")
+    commands.existing_file(result, "give the path of a result workbook written by planner solve")
+    out = html_target(output if output is not None else report_target(result), force, result)
+    try:
+        write_report_html(result, out)
+    except ResultWorkbookError as exc:
+        say(str(exc), markup="[red]invalid:[/] ")
+        raise typer.Exit(EXIT_INVALID) from None
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {(exc.strerror or str(exc)).lower()}") from None
+    say(f"wrote {out}", markup="[green]✓[/] ")
+
+
+__all__ = ["REPORT_HELP", "html_target", "report"]
