@@ -25,7 +25,7 @@ DEMAND_COLOUR = "#D62728"
 LAND, BORDER = "#F3F1EA", "#B9B4A6"
 MIN_SPAN_KM = 1400.0  # the map shows at least this much around the sites
 FIGSIZE = (10.5, 7.0)  # inches: one landscape page
-ASPECT = 1.35  # width / height of the map area (the legend sits to its right)
+ASPECT = 1.6  # width / height of the map area (the legend sits below it)
 
 
 @dataclass
@@ -69,6 +69,21 @@ def names_of(table: pd.DataFrame | None) -> dict[str, str]:
     if "name" not in t.columns:
         return {str(i): str(i) for i in t.index}
     return {str(i): (str(n) if isinstance(n, str) and n.strip() else str(i)) for i, n in t["name"].items()}
+
+
+def demand_label(names: list[str], mw: float) -> str:
+    """One label for the demands at one place: the name, or the words they share and how many ('Shanghai:
+    3 demands, 400 MW'), else the names one a line."""
+    if len(names) == 1:
+        return names[0]
+    words = [n.replace("/", " / ").split() for n in names]
+    common = []
+    for group in zip(*words):
+        if len(set(group)) > 1:
+            break
+        common.append(group[0])
+    prefix = " ".join(common).replace(" / ", "/").strip(" ,:-")
+    return f"{prefix}: {len(names)} demands, {mw:,.0f} MW" if prefix else "\n".join(names)
 
 
 def _extent(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
@@ -164,7 +179,8 @@ def map_figure(data: MapData, *, colour_by: str = "hub", latency_circles: bool =
         dg = d.assign(_x=d["x"].round(0), _y=d["y"].round(0)).groupby(["_x", "_y"], sort=False)
         points = pd.DataFrame([{"x": float(g["x"].iloc[0]), "y": float(g["y"].iloc[0]),
                                 "mw": float(g["it_load_mw"].astype(float).sum()),
-                                "name": "\n".join(str(n) for n in g["name"])} for _, g in dg])
+                                "name": demand_label([str(n) for n in g["name"]], float(g["it_load_mw"].sum()))}
+                               for _, g in dg])
         if not points.empty:
             load_max = max(float(points["mw"].max()), 1e-9)
             ax.scatter(points["x"], points["y"], marker="^", s=50 + 250 * points["mw"] / load_max,
@@ -175,6 +191,9 @@ def map_figure(data: MapData, *, colour_by: str = "hub", latency_circles: bool =
         texts = [ax.text(float(r["x"]) + per_pt * (np.sqrt(r["size"]) / 2 + 2), float(r["y"]), f"{r['name']} ({float(r['it_mw']):.0f} MW)", fontsize=8,
                          zorder=7, va="center", ha="left")
                  for _, r in opened.sort_values("it_mw", ascending=False).iterrows()]
+        if len(closed) <= 15:  # a few candidates not opened: their names in grey
+            texts += [ax.text(float(r["x"]) + 2 * per_pt * 4, float(r["y"]), str(r["name"]), fontsize=6.5,
+                              color="#8A8A8A", zorder=6, va="center", ha="left") for _, r in closed.iterrows()]
         texts += [ax.text(float(r["x"]) + dx, float(r["y"]) - dy, str(r["name"]), fontsize=7.5, color="#A50F15", zorder=7,
                           va="top", ha="left") for _, r in points.iterrows()]
         ax.set_xlim(box[0], box[1])
@@ -189,7 +208,7 @@ def map_figure(data: MapData, *, colour_by: str = "hub", latency_circles: bool =
 
             xs = np.concatenate([s["x"], points["x"]]) if not points.empty else s["x"].to_numpy()
             ys = np.concatenate([s["y"], points["y"]]) if not points.empty else s["y"].to_numpy()
-            adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.15, 1.4), time_lim=1.0,
+            adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.1, 1.3), iter_lim=400,
                         arrowprops=dict(arrowstyle="-", color="#777777", linewidth=0.5))
 
         what = "cooling" if key == "cooling_id" else "hub"
@@ -205,11 +224,11 @@ def map_figure(data: MapData, *, colour_by: str = "hub", latency_circles: bool =
         if latency_circles and data.km_per_ms:
             handles.append(Line2D([], [], color=DEMAND_COLOUR, linestyle="--", alpha=0.6,
                                   label="latency cap (proxy distance)"))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, framealpha=0.9,
-                  title=f"open sites by {what} (size ~ IT MW)", title_fontsize=8)
+        fig.legend(handles=handles, loc="outside lower center", ncols=3 if len(handles) > 8 else 4, fontsize=7.5,
+                   framealpha=0.9, title=f"open sites by {what} (size ~ IT MW)", title_fontsize=8)
         ax.set_title(data.title or "Sites, demands and assignments", fontsize=11)
-        fig.text(0.01, 0.01, f"Boundaries: {provinces().source} (China's official boundaries), simplified.",
-                 fontsize=6, color="#777777")
+        ax.text(0.995, 0.005, f"Boundaries: {provinces().source} (China's official boundaries), simplified",
+                transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="#777777", zorder=8)
     return fig
 
 
