@@ -53,7 +53,9 @@ tr.bind td { font-weight: 600; } tr.fail td { color: #b00020; } tr.closed td { c
 .notes { color: var(--muted); font-size: 0.85em; } footer { margin-top: 28px; color: var(--muted); font-size: 0.8em; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print { body { max-width: none; padding: 0; } h2 { break-after: avoid; page-break-after: avoid; }
-  .pagebreak { break-before: page; page-break-before: always; } }
+  .pagebreak { break-before: page; page-break-before: always; }
+  figure img { width: auto; max-width: 100%; max-height: 150mm; margin: 0 auto; }
+  figure.map img { max-height: 160mm; } }
 """
 
 
@@ -221,7 +223,7 @@ def build_report_html(data: ReportData) -> str:
     notes = "".join(f"<li>{esc(n)}</li>" for n in t.notes)
     body = f"""<header><h1>{esc(t.case_name)}</h1><p class="meta">{meta}</p>{badge}</header>
 <h2 id="kpis">Headline results</h2>{kpi_cards(data)}
-<h2 id="map-section">Map</h2>{map_html}
+<h2 id="map-section" class="pagebreak">Map</h2>{map_html}
 <h2 id="charts" class="pagebreak">Charts</h2>{charts_html(data)}
 <h2 id="policy" class="pagebreak">Policy</h2>
 <p class="notes">Every policy constraint: bold rows bind (at their limit), red rows are not met.</p>
