@@ -44,6 +44,10 @@ def report(
                                        help="Report page to write (.html). Default: <result-stem>-report.html "
                                        "beside RESULT."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
+    latency_circles: bool = typer.Option(False, "--latency-circles",
+                                         help="Draw each demand's latency cap as a circle on the map (the "
+                                         "distance the latency proxy allows)."),
+    by_cooling: bool = typer.Option(False, "--by-cooling", help="Colour the open sites by cooling, not by hub."),
 ) -> None:
     """Write the report page of a result workbook."""
     from planner.report.html_report import report_target, write_report_html
@@ -54,7 +58,8 @@ def report(
     commands.existing_file(result, "give the path of a result workbook written by planner solve")
     out = html_target(output if output is not None else report_target(result), force, result)
     try:
-        write_report_html(result, out)
+        write_report_html(result, out, latency_circles=latency_circles,
+                          colour_by="cooling" if by_cooling else "hub")
     except ResultWorkbookError as exc:
         say(str(exc), markup="[red]invalid:[/] ")
         raise typer.Exit(EXIT_INVALID) from None

@@ -193,8 +193,9 @@ def charts_html(data: ReportData) -> str:
     return "".join(parts) or '<p class="notes">No chart data in the workbook.</p>'
 
 
-def build_report_html(data: ReportData) -> str:
-    """The page as one HTML string."""
+def build_report_html(data: ReportData, *, latency_circles: bool = False, colour_by: str = "hub") -> str:
+    """The page as one HTML string (the map with each demand's latency circle if `latency_circles`; its sites
+    coloured by hub or by cooling)."""
     import matplotlib.pyplot as plt
 
     t = data.tables
@@ -204,14 +205,16 @@ def build_report_html(data: ReportData) -> str:
              f'{esc(status)}{"" if proven else " - not proven optimal"}</span>')
     mdata = data.map_data()
     if mdata is not None:
-        fig = map_figure(mdata, latency_circles=False, dpi=FIGURE_DPI)
+        fig = map_figure(mdata, latency_circles=latency_circles, colour_by=colour_by, dpi=FIGURE_DPI)
         try:
             png = figure_bytes(fig, "png", dpi=FIGURE_DPI)
         finally:
             plt.close(fig)
         map_html = (f'<figure class="map">{img_tag(png, "Map of sites, demands and assignments", "map")}'
-                    f"<figcaption>Open sites sized by IT capacity and coloured by hub; lines: demand assigned to "
-                    f"sites (width ~ MW).</figcaption></figure>")
+                    f"<figcaption>Open sites sized by IT capacity and coloured by {esc(colour_by)}; lines: demand "
+                    f"assigned to sites (width ~ MW)"
+                    f"{'; dashed: latency caps at the proxy distance' if latency_circles else ''}."
+                    f"</figcaption></figure>")
         hubs, cooling = mdata.hub_names, mdata.cooling_names
     else:
         map_html, hubs, cooling = '<p class="notes">No map: the workbook lacks site or demand locations.</p>', {}, {}
@@ -244,11 +247,12 @@ stated; shares in %.</footer>"""
 """
 
 
-def write_report_html(result_path: str | Path, out: str | Path) -> Path:
-    """Read the result workbook and write the report page to `out` atomically; returns `out`."""
+def write_report_html(result_path: str | Path, out: str | Path, **kw) -> Path:
+    """Read the result workbook and write the report page to `out` atomically; returns `out` (`kw`: see
+    `build_report_html`)."""
     from planner.atomic import atomic_path
 
-    page = build_report_html(read_report_data(result_path))
+    page = build_report_html(read_report_data(result_path), **kw)
     out = Path(out)
     with atomic_path(out) as tmp:
         Path(tmp).write_text(page, encoding="utf-8")

@@ -73,7 +73,7 @@ def test_map_files_beside_the_result_workbook(solved, tmp_path):
     from planner.report.map_png import map_data, map_paths, write_map_files
 
     case, result, _ = solved
-    paths = write_map_files(map_data(result, case), tmp_path / "tiny-result.xlsx")
+    paths = write_map_files(map_data(result, case), tmp_path / "tiny-result.xlsx", colour_by="cooling")
     assert paths == list(map_paths(tmp_path / "tiny-result.xlsx").values())
     assert [p.name for p in paths] == ["tiny-result-map.png", "tiny-result-map.svg"]
     assert all(p.stat().st_size > 10_000 for p in paths)
