@@ -57,6 +57,8 @@ def test_solve_shows_stages_and_kpis_and_writes_the_default_output(project):
     assert "Traceback" not in out
     assert (project / "outputs" / "case-result.xlsx").is_file()
     assert leftovers(project / "outputs") == []
+    for map_file in ("case-result-map.png", "case-result-map.svg"):  # the map beside the result workbook
+        assert (project / "outputs" / map_file).stat().st_size > 10_000 and f"outputs/{map_file}" in out
 
 
 def test_solve_refuses_to_overwrite_without_force(project):
