@@ -36,12 +36,12 @@ def font_rc() -> dict:
 
 def font_path() -> Path | None:
     """The CJK font file shipped by mplfonts (None if missing)."""
-    from importlib import resources
+    from importlib.util import find_spec
 
-    try:
-        path = Path(str(resources.files("mplfonts") / "fonts" / FONT_FILE))
-    except ModuleNotFoundError:
+    spec = find_spec("mplfonts")  # located, not imported: only its font file is used
+    if spec is None or not spec.submodule_search_locations:
         return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "fonts" / FONT_FILE
     return path if path.exists() else None
 
 
