@@ -8,6 +8,7 @@ names, the columns that identify each table, column types and units come from `p
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,17 +135,40 @@ def _bool(v: Any) -> bool:
     return _norm(v) in ("yes", "true", "1", "y")
 
 
-def _has_label_row(rows: list[tuple], header_index: int) -> bool:
+def _has_label_row(rows: list[tuple], header_index: int, table: Table | None = None) -> bool:
     """Whether the row under the column ids is their labels (result workbooks from format version 2 on, which
-    also show money in million CNY)."""
+    also show money in million CNY): the known labels, or text where `table` declares a number."""
     headers = [str(v).strip() if v is not None else "" for v in rows[header_index]]
-    return header_index + 1 < len(rows) and is_label_row(rows[header_index + 1], headers)
+    if header_index + 1 >= len(rows):
+        return False
+    row = rows[header_index + 1]
+    if is_label_row(row, headers):
+        return True
+    numeric = {c.name for c in table.columns if c.numeric} if table is not None else set()
+    cells = [(h, v) for h, v in zip(headers, row) if h and v is not None]
+    return bool(cells) and all(isinstance(v, str) for _, v in cells) and any(
+        h in numeric and math.isnan(_number(v)) for h, v in cells)
 
 
-def _table(rows: list[tuple], header_index: int) -> pd.DataFrame:
+LABEL_UNIT = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def _label_units(row: tuple, headers: list[str]) -> dict[str, str]:
+    """column -> the unit in its label ('IT capacity (MW)' -> 'MW'; '-' for a label without one)."""
+    out = {}
+    for h, v in zip(headers, row):
+        if h and isinstance(v, str):
+            m = LABEL_UNIT.search(v)
+            out[h] = m.group(1).strip() if m else "-"
+    return out
+
+
+def _table(rows: list[tuple], header_index: int, label_row: bool | None = None) -> pd.DataFrame:
     headers = [str(v).strip() if v is not None else "" for v in rows[header_index]]
     data = rows[header_index + 1:]
-    if data and (_is_unit_row(data[0], headers) or is_label_row(data[0], headers)):
+    if label_row is None:
+        label_row = bool(data) and is_label_row(data[0], headers)
+    if data and (label_row or _is_unit_row(data[0], headers)):
         data = data[1:]
     width = len(headers)
     records = [list(r[:width]) + [None] * (width - len(r)) for r in data if any(v is not None for v in r)]
@@ -242,18 +266,20 @@ def _read_table(path: Path, wb, table: Table, notes: list[str]) -> pd.DataFrame 
         notes.append(f"{path.name}: the '{sheet}' sheet lacks the columns {', '.join(required)}: "
                      f"{sheet.lower()} changes are not compared")
         return None
-    frame = _table(rows, h)
+    label_row = _has_label_row(rows, h, table)
+    frame = _table(rows, h, label_row)
     lacks = [c for c in table.column_names if c not in frame.columns]
     if lacks:
         notes.append(f"{path.name}: the '{sheet}' sheet lacks the columns {', '.join(lacks)} (older planner "
                      f"version?)")
-    units = _unit_row(rows, h)
+    units = _label_units(rows[h + 1], [str(v).strip() if v else "" for v in rows[h]]) if label_row else \
+        _unit_row(rows, h)
     for col in table.columns:
-        if col.name in units and units[col.name] not in ("", col.unit):
-            notes.append(f"{path.name}: {sheet}.{col.name} is in {units[col.name]}, this planner writes "
-                         f"{col.unit}")
+        unit = col.sheet_unit if label_row else col.unit
+        if col.name in units and units[col.name] not in ("", unit) and not (unit == "-" and col.dtype != "float"):
+            notes.append(f"{path.name}: {sheet}.{col.name} is in {units[col.name]}, this planner writes {unit}")
     frame = _convert(frame, table)
-    if _has_label_row(rows, h):  # money shown in million CNY: back to CNY
+    if label_row:  # money shown in million CNY: back to CNY
         for name, scale in table.sheet_scales.items():
             if name in frame.columns:
                 frame[name] = frame[name] / scale
