@@ -130,7 +130,6 @@ def write_infeasibility_workbook(result: Result, case: Case, path: str | Path, *
         first, _ = styles.write_schema_table(ws, INFEASIBILITY, table, start_row=r, lang=lang)
         styles.freeze(ws, f"A{first}")
     styles.set_widths(ws, fixed=dict(zip("ABCDEFG", widths)), wrap_from_row=r + 1)
-    styles.fit_row_heights(ws, r + 2, widths)
     styles.print_setup(ws, one_page=True)
     write_inputs_sheet(wb, case, Path(input_path).name if input_path else case.source, lang)
     write_run_sheet(wb, result, case, input_path=input_path, command_line=command_line, written_at=written_at,

@@ -331,14 +331,22 @@ def set_widths(ws: Worksheet, *, min_width: float = 8, max_width: float = 60, sa
         ws.column_dimensions[get_column_letter(col)].width = max(min_width, min(max_width, width))
     for letter, width in (fixed or {}).items():
         ws.column_dimensions[letter].width = width
-    # text longer than its column wraps inside the cell instead of running over its neighbours
+    # text longer than its column wraps inside the cell instead of running over its neighbours, its row made
+    # tall enough (viewers do not grow the rows of a written file, so wrapped lines would overprint)
     for row in ws.iter_rows(min_row=wrap_from_row or 1, max_row=min(ws.max_row, sample_rows) if wrap_from_row else 0):
+        lines = 1
         for cell in row:
-            if isinstance(cell.value, str) and cell.column in widths and not cell.alignment.wrap_text:
+            if isinstance(cell.value, str) and not cell.alignment.wrap_text:
                 width = ws.column_dimensions[get_column_letter(cell.column)].width or min_width
                 if len(cell.value) + 1 > width:
                     cell.alignment = Alignment(wrap_text=True, vertical="top",
                                                horizontal=cell.alignment.horizontal)
+                    lines = max(lines, lines_needed(cell.value, width))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = max(ws.row_dimensions[row[0].row].height or 0, 15 * lines)
+            for cell in row:  # the row's other cells at the top too, level with the first line
+                if cell.value is not None and not cell.alignment.wrap_text:
+                    cell.alignment = Alignment(vertical="top", horizontal=cell.alignment.horizontal)
 
 
 def freeze(ws: Worksheet, cell: str) -> None:
@@ -373,7 +381,7 @@ def lines_needed(text: str, width_chars: float) -> int:
     total = 0
     for line in str(text).splitlines() or [""]:
         length = sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
-        total += max(1, math.ceil(length / max(width_chars * 1.1, 1)))
+        total += max(1, math.ceil(length / max(width_chars, 1)))
     return total
 
 
@@ -382,16 +390,6 @@ def write_paragraph(ws: Worksheet, row: int, text: str, widths: Sequence[float])
     put(ws, row, 1, text).alignment = WRAP
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
     ws.row_dimensions[row].height = 15 * lines_needed(text, sum(widths))
-
-
-def fit_row_heights(ws: Worksheet, first_row: int, widths: Sequence[float]) -> None:
-    """Row heights from ``first_row`` on, tall enough for their wrapped text (viewers do not grow rows that a
-    written file leaves unset, so wrapped lines would overprint)."""
-    for row in ws.iter_rows(min_row=first_row, max_row=ws.max_row):
-        lines = max((lines_needed(c.value, widths[c.column - 1]) for c in row
-                     if isinstance(c.value, str) and c.column <= len(widths)), default=1)
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = 15 * lines
 
 
 def print_setup(ws: Worksheet, *, landscape: bool = True, repeat_rows: str | None = None,

@@ -9,16 +9,16 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from planner.input.case import Case
 from planner.report import styles
 from planner.results.result import Result
 from planner.results.labels import label
-from planner.results.schema import ASSIGNMENTS, DISPATCH, HUBS, INVESTMENT, POLICY, POLICY_DESCRIPTIONS, SITES
+from planner.results.schema import (ASSIGNMENTS, DISPATCH, HUBS, INVESTMENT, NPV_DEFINITION, POLICY,
+                                    POLICY_DESCRIPTIONS, SITES)
 
 GREY = Font(color="808080")
-INVESTMENT_NOTE = ("the Summary's npv_cost_cny: the total annualised cost paid at the end of each year for "
-                   "site_lifetime_yr years, discounted at discount_rate (README: Result workbook reference)")
 
 
 def sites_frame(result: Result, case: Case) -> pd.DataFrame:
@@ -73,9 +73,11 @@ def write_investment_sheet(wb: Workbook, result: Result, case: Case, lang: str =
     ws = wb.create_sheet("Investment")
     _, last = styles.write_schema_table(ws, INVESTMENT, with_names(result.investment, "site_id", case.sites),
                                         lang=lang)
-    styles.put(ws, last + 2, 1, f"{label('kpi:npv_cost_cny', lang).strip()}: {INVESTMENT_NOTE}").font = GREY
     styles.freeze(ws, "C3")
     styles.set_widths(ws, max_width=16, wrap_from_row=2)
+    widths = [ws.column_dimensions[get_column_letter(j)].width or 8 for j in range(1, len(INVESTMENT.columns) + 1)]
+    styles.write_paragraph(ws, last + 2, f"{label('kpi:npv_cost_cny', lang).strip()}: {NPV_DEFINITION}.", widths)
+    ws.cell(last + 2, 1).font = GREY
     styles.print_setup(ws, repeat_rows="1:2")
 
 
