@@ -30,19 +30,21 @@ from planner.results.labels import header
 # ---------------------------------------------------------------------------------------------------------
 # Styles
 # ---------------------------------------------------------------------------------------------------------
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+FONT = "Calibri"  # named on every styled cell: a font without a name prints in the viewer's default (serif)
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-UNIT_FONT = Font(italic=True, color="595959")
+UNIT_FONT = Font(name=FONT, italic=True, color="595959")
 UNIT_FILL = PatternFill("solid", fgColor="DDEBF7")
-TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
-SUBTITLE_FONT = Font(italic=True, color="595959")
-SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
+TITLE_FONT = Font(name=FONT, bold=True, size=14, color="1F4E78")
+SUBTITLE_FONT = Font(name=FONT, italic=True, color="595959")
+SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F4E78")
 SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
-WARN_FONT = Font(bold=True, color="C00000")
-OK_FONT = Font(bold=True, color="375623")
+WARN_FONT = Font(name=FONT, bold=True, color="C00000")
+OK_FONT = Font(name=FONT, bold=True, color="375623")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="1F4E78"))
 WRAP = Alignment(wrap_text=True, vertical="top")
-ID_FONT = Font(size=8, color="808080")  # the hidden row of column ids above a table's labels
+BOLD_FONT = Font(name=FONT, bold=True)
+ID_FONT = Font(name=FONT, size=8, color="808080")  # the hidden row of column ids above a table's labels
 HEADER_HEIGHT = 45  # points: a header row of labels wrapped on up to three lines
 
 # ---------------------------------------------------------------------------------------------------------

@@ -77,12 +77,12 @@ def write_summary_sheet(wb: Workbook, result: Result, case: Case, written_at: st
     # Show each section name once, on its first row
     shown = df.copy()
     shown["section"] = shown["section"].where(shown["section"] != shown["section"].shift())
-    fonts = [Font(bold=True) if k in BOLD_ROWS else None for k in df["kpi"]]
+    fonts = [styles.BOLD_FONT if k in BOLD_ROWS else None for k in df["kpi"]]
     header = r
     first, _ = styles.write_schema_table(ws, SUMMARY, shown, start_row=header, row_formats=formats,
                                          row_fonts=fonts, lang=lang)
     for i in range(len(df)):
-        ws.cell(row=first + i, column=1).font = Font(bold=True, color="1F4E78")
+        ws.cell(row=first + i, column=1).font = Font(name=styles.FONT, bold=True, color="1F4E78")
     styles.freeze(ws, f"A{first}")
     styles.set_widths(ws, fixed={"A": 26, "B": 70, "C": 18, "D": 12, "E": 34}, wrap_from_row=first)
     styles.print_setup(ws, landscape=False, repeat_rows=f"{first - 1}:{first - 1}")

@@ -18,7 +18,7 @@ from planner.results.labels import label
 from planner.results.schema import (ASSIGNMENTS, DISPATCH, HUBS, INVESTMENT, NPV_DEFINITION, POLICY,
                                     POLICY_DESCRIPTIONS, SITES)
 
-GREY = Font(color="808080")
+GREY = Font(name=styles.FONT, color="808080")
 
 
 def sites_frame(result: Result, case: Case) -> pd.DataFrame:
@@ -104,7 +104,7 @@ def write_policy_sheet(wb: Workbook, result: Result, lang: str = "en") -> None:
                   for p, u in zip(df["policy"], df["unit"])]
     df["description"] = df["policy"].map(lambda p: label(f"policy:{p}", lang) if str(p) in POLICY_DESCRIPTIONS
                                          else "")
-    fonts = [styles.WARN_FONT if not bool(s) else (Font(bold=True) if bool(b) else None)
+    fonts = [styles.WARN_FONT if not bool(s) else (styles.BOLD_FONT if bool(b) else None)
              for b, s in zip(df["binding"], df["satisfied"])]
     styles.write_schema_table(ws, POLICY, df, row_formats=formats, row_fonts=fonts, lang=lang)
     styles.freeze(ws, "C3")
