@@ -54,6 +54,7 @@ class _Solution:
         self.site_cost = {s: sum(value_of(m.site_cost[c, s]) for c in COST_COMPONENTS) for s in d.sites}
         self.site_emissions = {s: value_of(m.site_emissions_tco2[s]) for s in d.sites}
         self.site_capex = {(c, s): value_of(m.site_capex[c, s]) for c in m.CA for s in d.sites}
+        self.site_capex_total = {s: sum(self.site_capex[c, s] for c in m.CA) for s in d.sites}
 
     def _hourly(self, var) -> dict[str, np.ndarray]:
         """{site: values by time step} of a variable indexed by (site, time step); 0 where there is no value."""
@@ -121,7 +122,7 @@ def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
             "green_share": _share(selfuse + site["grid_green_share"] * imp, consumption),
             "emissions_tco2": sol.site_emissions[s],
             "cost_cny": sol.site_cost[s],
-            "capex_cny": sum(v for (_, s2), v in sol.site_capex.items() if s2 == s),
+            "capex_cny": sol.site_capex_total[s],
         })
     return pd.DataFrame(rows, columns=list(SITE_COLUMNS))
 
