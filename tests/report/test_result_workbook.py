@@ -86,6 +86,7 @@ def test_every_sheet_is_there_and_formatted(book):
         (table,) = ws.tables.values()
         last = ws.max_row - (2 if name == "Investment" else 0)  # the Investment sheet ends with the NPV note
         assert table.ref.startswith("A2:") and table.ref.endswith(str(max(last, 3))), name
+        assert table.autoFilter is not None and table.autoFilter.ref == table.ref, name
         assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage, name
         assert ws.print_title_rows == "$1:$2", name
 
