@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from planner.input.schema import SHEETS as INPUT_SCHEMA_SHEETS
-from planner.results.labels import is_label_row, sheet_titles
+from planner.results.labels import is_label_row, sheet_titles, unit_texts
 from planner.results.schema_types import CNY_PER_MCNY, MONEY_SHEET_UNITS
 from planner.results.schema import (ASSIGNMENTS, KPI_COLUMNS, RUN, RUN_REPEATED, SITES, SUMMARY, SUMMARY_ROWS,
                                     TEXT_ROWS, Table)
@@ -276,7 +276,8 @@ def _read_table(path: Path, wb, table: Table, notes: list[str]) -> pd.DataFrame 
         _unit_row(rows, h)
     for col in table.columns:
         unit = col.sheet_unit if label_row else col.unit
-        if col.name in units and units[col.name] not in ("", unit) and not (unit == "-" and col.dtype != "float"):
+        if col.name in units and units[col.name] not in ("", *unit_texts(unit)) and not (
+                unit == "-" and col.dtype != "float"):
             notes.append(f"{path.name}: {sheet}.{col.name} is in {units[col.name]}, this planner writes {unit}")
     frame = _convert(frame, table)
     if label_row:  # money shown in million CNY: back to CNY

@@ -2,7 +2,8 @@
 
 Keys: `sheet:<sheet>`, `section:<Summary section>`, `table:<data block / chart title>`, `col:<column>` (or
 `col:<table>.<column>` where a column means something else in that table), `kpi:<KPI or solver row>`,
-`policy:<policy>`, `component:<cost component>`, `text:<phrase>`. An empty `en` cell takes the schema's own
+`policy:<policy>`, `component:<cost component>`, `unit:<unit>` (the few units a header shows translated),
+`text:<phrase>`. An empty `en` cell takes the schema's own
 words (a KPI's label, a policy's description, a cost component's short name). Ids (site_id values, KPI names,
 policy ids, column ids) are never translated: the result workbook keeps the column ids in a hidden row above
 the labels, so `planner.report.read_result` reads a workbook in any language.
@@ -70,11 +71,21 @@ def column_key(table: Table | str, column: Column | str) -> str:
     return own if own in table_rows() else f"col:{c}"
 
 
+def unit_text(unit: str, lang: str = "en") -> str:
+    """A unit as a header shows it in `lang` (`unit:<unit>` in the table; most units stay as they are)."""
+    return label(f"unit:{unit}", lang) if f"unit:{unit}" in table_rows() else unit
+
+
+def unit_texts(unit: str) -> set[str]:
+    """Every way a header may show `unit`, in any language."""
+    return {unit, *(unit_text(unit, lang) for lang in LANGS)}
+
+
 def header(table: Table, column: Column, lang: str = "en") -> str:
     """A column's header on the sheets: its label and, where it has one, its unit: 'IT capacity (MW)'."""
     text = label(column_key(table, column), lang)
     unit = column.sheet_unit
-    return text if unit in NO_UNIT else f"{text} ({unit})"
+    return text if unit in NO_UNIT else f"{text} ({unit_text(unit, lang)})"
 
 
 def sheet_title(sheet: str, lang: str = "en") -> str:
@@ -123,4 +134,5 @@ def schema_keys() -> list[str]:
 
 
 __all__ = ["LANGS", "LABELS_CSV", "check_lang", "column_key", "has_label", "header", "is_label_row",
-           "known_headers", "label", "schema_keys", "sheet_title", "sheet_titles", "table_rows"]
+           "known_headers", "label", "schema_keys", "sheet_title", "sheet_titles", "table_rows", "unit_text",
+           "unit_texts"]

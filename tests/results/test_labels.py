@@ -24,7 +24,7 @@ def test_every_schema_label_has_both_languages():
     assert missing == {lang: [] for lang in labels.LANGS}
     # every Chinese label is Chinese (or a name kept as is: PUE, IT, HiGHS ...), every key in the table is used
     used = set(labels.schema_keys())
-    extra = [k for k in labels.table_rows() if not k.startswith("text:") and k not in used]
+    extra = [k for k in labels.table_rows() if not k.startswith(("text:", "unit:")) and k not in used]
     assert extra == []
 
 
@@ -63,7 +63,8 @@ def test_solve_lang_zh_writes_chinese_headers_and_reads_back(tmp_path):
     descriptions = [r[-1] for r in policy.iter_rows(min_row=3, values_only=True) if r[0]]
     assert descriptions and all(CJK.search(d) for d in descriptions)
     summary = [r for r in wb["摘要"].iter_rows(values_only=True) if r and r[-1] == "total_cost_cny_per_yr"]
-    assert summary[0][1] == "年化总成本" and summary[0][3] == "M CNY/yr"
+    assert summary[0][1] == "年化总成本" and summary[0][3] == "M CNY/yr"  # the unit column stays machine-readable
+    assert headers[ids.index("cost_cny")] == "年化成本 (百万元/年)"
     back = read_result_workbook(tmp_path / "zh.xlsx")
     assert not back.notes and back.sites is not None and back.assignments is not None
     assert back.kpi("total_cost_cny_per_yr") == pytest.approx(summary[0][2] * 1e6)
