@@ -67,6 +67,11 @@ class Strategy(str, Enum):
     sites = "sites"
 
 
+class Lang(str, Enum):  # the languages of planner.results.labels
+    en = "en"
+    zh = "zh"
+
+
 
 
 
@@ -277,6 +282,9 @@ def solve(
         help="How to solve. 'direct': the whole MILP to HiGHS. 'sites': site decomposition (a lower bound from "
         "candidate sites and a Lagrangian bound on the others, a rounded plan; HiGHS' branch and bound only if "
         "that plan is not yet within the gap). 'auto': 'sites' from 16 candidate sites on."),
+    lang: Lang = typer.Option(Lang.en, "--lang", case_sensitive=False,
+                              help="Language of the result workbook's sheet names, headers, KPI names and policy "
+                              "texts: en or zh (Chinese); ids stay as they are."),
 ) -> None:
     """Solve a case."""
     if time_limit is not None and not time_limit > 0:
@@ -302,13 +310,13 @@ def solve(
             raise CliError(f"{report} already exists (an infeasible solve writes its report there); use --force "
                            f"to overwrite it, or choose another OUTPUT with -o")
     code = run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                      strategy=strategy.value)
+                      strategy=strategy.value, lang=lang.value)
     if code:
         raise typer.Exit(code)
 
 
 def run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | None, force: bool,
-               solver_log: bool, strategy: str = "auto") -> int:
+               solver_log: bool, strategy: str = "auto", lang: str = "en") -> int:
     from planner.report import console as rc
 
     # Pyomo captures stdout's file descriptor while HiGHS runs: print through a duplicate of it (also after a
@@ -319,7 +327,7 @@ def run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | N
             con.file = pipe_safe(con.file)
         try:
             return solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                                 strategy=strategy, writes=writes)
+                                 strategy=strategy, writes=writes, lang=lang)
         except KeyboardInterrupt:
             written = written_file(writes)
             if written is None:
@@ -363,7 +371,8 @@ def written_file(writes: dict) -> Path | None:
 
 
 def solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | None, gap: float | None,
-                  force: bool, solver_log: bool, strategy: str = "auto", writes: dict | None = None) -> int:
+                  force: bool, solver_log: bool, strategy: str = "auto", writes: dict | None = None,
+                  lang: str = "en") -> int:
     from planner.input.reader import read_workbook
     from planner.report import console as rc
     from planner.report.result_workbook import write_infeasibility_workbook, write_result_workbook
@@ -396,14 +405,14 @@ def solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | Non
                     raise CliError(f"{report} appeared while solving; use --force to overwrite it")
                 progress.start(f"writing {report}")
                 write_stage(writes, report, lambda: write_infeasibility_workbook(
-                    result, case, report, input_path=path, command_line=command))
+                    result, case, report, input_path=path, command_line=command, lang=lang))
                 progress.done("wrote", f"{report} (infeasibility report; no result workbook)", progress.elapsed())
         else:
             if out.exists() and not force:
                 raise CliError(f"{out} appeared while solving; use --force to overwrite it")
             progress.start(f"writing {out}")
             write_stage(writes, out, lambda: write_result_workbook(result, case, out, input_path=path,
-                                                                    command_line=command))
+                                                                    command_line=command, lang=lang))
             progress.done("wrote", str(out), progress.elapsed())
             from planner.report.map_png import map_data, write_map_files  # the map as PNG and SVG beside it
 

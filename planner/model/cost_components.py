@@ -5,3 +5,5 @@ COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "gr
                    "service", "carbon", "export_revenue")
 # components the objective prices through a global column rather than as the sum of the site parts
 PRICED_GLOBALLY = ("carbon",)
+# the components with a capital cost (overnight capex: `planner.model.capex`), in COST_COMPONENTS order
+CAPEX_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery")

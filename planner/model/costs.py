@@ -13,8 +13,9 @@ from __future__ import annotations
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, NegationExpression
 
-from planner.model.cost_components import COST_COMPONENTS, PRICED_GLOBALLY
-from planner.model.data import KW_PER_MW, ModelData
+from planner.model.cost_components import CAPEX_COMPONENTS, COST_COMPONENTS, PRICED_GLOBALLY
+from planner.model.capex import capex_terms, define_capex
+from planner.model.data import ModelData
 from planner.pyomo_fast.elements import elements
 
 
@@ -38,37 +39,26 @@ def define_site_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def _site_parts(m: pyo.ConcreteModel, d: ModelData) -> dict[str, dict[str, object]]:
-    """{component: {site: expression}}; a site without the component is left out."""
-    case, crf = d.case, d.crf
-    tech = case.technologies
+    """{component: {site: expression}}; a site without the component is left out. The capex components are the
+    overnight capex terms (`planner.model.capex`) times their annualisation factors."""
+    case = d.case
     sites = case.sites
     load_mw = case.demand["it_load_mw"].astype(float).to_dict()
-    existing, fixed_cost, it_capex, module, grid_cost, export_price = (sites[n].astype(float).to_dict() for n in (
-        "existing_it_mw", "fixed_cost_cny", "it_capex_cny_per_mw", "module_mw", "grid_connection_cost_cny_per_mw_yr",
-        "export_price_cny_per_mwh"))
-    cooling_capex = case.site_cooling["capex_cny_per_mw_it"].astype(float).to_dict()
-
-    def annual_factor(t: str) -> float:
-        return crf[t] + float(tech.at[t, "fixed_om_share"])
-
-    pv_cost, wind_cost = (annual_factor(t) * KW_PER_MW * float(tech.at[t, "capex_cny_per_kw"]) for t in ("pv", "wind"))
-    bat_factor = annual_factor("battery") * KW_PER_MW
-    bat_kw, bat_kwh = float(tech.at["battery", "capex_cny_per_kw"]), float(tech.at["battery", "capex_cny_per_kwh"])
+    grid_cost, export_price = (sites[n].astype(float).to_dict() for n in (
+        "grid_connection_cost_cny_per_mw_yr", "export_price_cny_per_mwh"))
+    terms = capex_terms(d)
+    define_capex(m, d, terms)
+    capex: dict[str, dict[str, list]] = {c: {} for c in CAPEX_COMPONENTS}
+    for t in terms:
+        capex[t.component].setdefault(t.site, []).append((t.annual_factor * t.capex_cny) * getattr(m, t.var)[t.index])
     exp = elements(m.export_mw)
-    cooling: dict[str, list] = {}
-    for s, k in d.site_tech:
-        cooling.setdefault(s, []).append(crf[f"cooling:{k}"] * cooling_capex[s, k] * m.it_mw[s, k])
     service: dict[str, list] = {}
     for i, s, c in zip(d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]):
         if c != 0:
             service.setdefault(s, []).append(float(c) * load_mw[i] * m.assign_share[i, s])
     return {
-        "site_opening": {s: crf["site"] * fixed_cost[s] * m.open[s] for s in d.sites if not existing[s] > 0},
-        "it": {s: crf["it"] * (it_capex[s] * module[s]) * m.modules[s] for s in d.sites},
-        "cooling": {s: sum(terms) for s, terms in cooling.items()},
-        "pv": {s: pv_cost * m.pv_mw[s] for s in d.pv_sites},
-        "wind": {s: wind_cost * m.wind_mw[s] for s in d.wind_sites},
-        "battery": {s: bat_factor * (bat_kw * m.battery_mw[s] + bat_kwh * m.battery_mwh[s]) for s in d.re_sites},
+        **{c: {s: parts[0] if len(parts) == 1 else sum(parts) for s, parts in by_site.items()}
+           for c, by_site in capex.items()},
         "grid_connection": {s: grid_cost[s] * m.grid_mw[s] for s in d.sites},
         "energy": {s: hourly_sum(m.grid_import_mw, s, d, d.price) for s in d.sites},
         "service": {s: sum(terms) for s, terms in service.items()},

@@ -164,7 +164,7 @@ def kpi_table(result: Result, title: str | None = None) -> Table:
         if k not in kpis.index:
             continue
         v, unit, desc = kpis.at[k, "value"], str(kpis.at[k, "unit"]), str(kpis.at[k, "description"])
-        if k.startswith("cost_") and (v is None or abs(float(v)) < 0.5):
+        if k.startswith(("cost_", "capex_")) and k != "capex_total_cny" and (v is None or abs(float(v)) < 0.5):
             continue
         style = "bold" if k == "total_cost_cny_per_yr" else None
         table.add_row(Text(kpi_label(k, desc), style=style or ""), Text(fmt_value(v, unit, k), style=style or ""),

@@ -73,7 +73,7 @@ def input_formats(units: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def write_inputs_sheet(wb: Workbook, case: Case, input_name: str | None) -> None:
+def write_inputs_sheet(wb: Workbook, case: Case, input_name: str | None, lang: str = "en") -> None:
     ws = wb.create_sheet("Inputs")
     r = styles.write_title(ws, 1, "Inputs as used (validated, defaults filled in)",
                            f"From {input_name or case.source}. Each block: sheet name, column names, units, "
@@ -85,14 +85,14 @@ def write_inputs_sheet(wb: Workbook, case: Case, input_name: str | None) -> None
         r = styles.write_section(ws, r, f"{sheet}: {spec.description}" if spec else sheet,
                                  min(len(frame.columns), 12))
         if sheet == "Settings":
-            _, last = styles.write_schema_table(ws, INPUT_SETTINGS, frame, start_row=r)
+            _, last = styles.write_schema_table(ws, INPUT_SETTINGS, frame, start_row=r, lang=lang)
         else:
             frame = frame.copy()
             frame.columns = [str(c) for c in frame.columns]
             units = input_units(sheet, frame)
             _, last = styles.write_table(ws, frame, start_row=r, units=units, formats=input_formats(units))
         r = last + 2
-    styles.set_widths(ws, max_width=28, sample_rows=200, fixed={"A": 24})
+    styles.set_widths(ws, max_width=28, sample_rows=200, fixed={"A": 24}, wrap_from_row=None)
     styles.print_setup(ws)
 
 

@@ -10,6 +10,7 @@ import math
 
 from planner.report import styles
 from planner.results.schema import SUMMARY_ROWS
+from planner.results.schema_types import CNY_PER_MCNY, MONEY_SHEET_UNITS
 
 # KPI -> short label for tables (cost components indented under the total)
 KPI_LABELS: dict[str, str] = {k.name: k.label for k in SUMMARY_ROWS if k.label}
@@ -29,11 +30,16 @@ def is_missing(v) -> bool:
     return v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v)))
 
 
+def is_money(unit: str) -> bool:
+    """An amount of money (CNY, CNY/yr): shown in million CNY; a unit cost (CNY/kW/yr, CNY/MWh) is not."""
+    return unit in MONEY_SHEET_UNITS
+
+
 def console_unit(unit: str, kpi: str = "") -> str:
     if is_pct(unit, kpi):
         return "%"
-    if unit.startswith("CNY"):
-        return "M " + unit
+    if is_money(unit):
+        return MONEY_SHEET_UNITS[unit]
     return unit if unit not in ("-", "count") else ""
 
 
@@ -45,8 +51,10 @@ def fmt_value(v, unit: str, kpi: str = "") -> str:
     v = float(v)
     if is_pct(unit, kpi):
         return f"{v * 100:.{2 if 'gap' in kpi else 1}f}"
+    if is_money(unit):
+        return f"{v / CNY_PER_MCNY:,.1f}"
     if unit.startswith("CNY"):
-        return f"{v / 1e6:,.1f}"
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"
     if unit == "count":
         return f"{v:,.0f}"
     if unit == "MWh":  # a capacity (battery energy), not an annual amount
@@ -81,4 +89,4 @@ def fmt_pct(p) -> str:
     return f"{p:+.1%}"
 
 
-__all__ = ["KPI_LABELS", "console_unit", "fmt_delta", "fmt_pct", "fmt_value", "is_missing", "is_pct", "kpi_label"]
+__all__ = ["KPI_LABELS", "console_unit", "is_money", "fmt_delta", "fmt_pct", "fmt_value", "is_missing", "is_pct", "kpi_label"]

@@ -8,6 +8,7 @@ names, the columns that identify each table, column types and units come from `p
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from planner.input.schema import SHEETS as INPUT_SCHEMA_SHEETS
+from planner.results.labels import is_label_row, sheet_titles, unit_texts
+from planner.results.schema_types import CNY_PER_MCNY, MONEY_SHEET_UNITS
 from planner.results.schema import (ASSIGNMENTS, KPI_COLUMNS, RUN, RUN_REPEATED, SITES, SUMMARY, SUMMARY_ROWS,
                                     TEXT_ROWS, Table)
 
@@ -132,10 +135,40 @@ def _bool(v: Any) -> bool:
     return _norm(v) in ("yes", "true", "1", "y")
 
 
-def _table(rows: list[tuple], header_index: int) -> pd.DataFrame:
+def _has_label_row(rows: list[tuple], header_index: int, table: Table | None = None) -> bool:
+    """Whether the row under the column ids is their labels (result workbooks from format version 2 on, which
+    also show money in million CNY): the known labels, or text where `table` declares a number."""
+    headers = [str(v).strip() if v is not None else "" for v in rows[header_index]]
+    if header_index + 1 >= len(rows):
+        return False
+    row = rows[header_index + 1]
+    if is_label_row(row, headers):
+        return True
+    numeric = {c.name for c in table.columns if c.numeric} if table is not None else set()
+    cells = [(h, v) for h, v in zip(headers, row) if h and v is not None]
+    return bool(cells) and all(isinstance(v, str) for _, v in cells) and any(
+        h in numeric and math.isnan(_number(v)) for h, v in cells)
+
+
+LABEL_UNIT = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def _label_units(row: tuple, headers: list[str]) -> dict[str, str]:
+    """column -> the unit in its label ('IT capacity (MW)' -> 'MW'; '-' for a label without one)."""
+    out = {}
+    for h, v in zip(headers, row):
+        if h and isinstance(v, str):
+            m = LABEL_UNIT.search(v)
+            out[h] = m.group(1).strip() if m else "-"
+    return out
+
+
+def _table(rows: list[tuple], header_index: int, label_row: bool | None = None) -> pd.DataFrame:
     headers = [str(v).strip() if v is not None else "" for v in rows[header_index]]
     data = rows[header_index + 1:]
-    if data and _is_unit_row(data[0], headers):
+    if label_row is None:
+        label_row = bool(data) and is_label_row(data[0], headers)
+    if data and (label_row or _is_unit_row(data[0], headers)):
         data = data[1:]
     width = len(headers)
     records = [list(r[:width]) + [None] * (width - len(r)) for r in data if any(v is not None for v in r)]
@@ -143,8 +176,13 @@ def _table(rows: list[tuple], header_index: int) -> pd.DataFrame:
     return frame.loc[:, [h for h in headers if h]]
 
 
+def _tab(wb, name: str) -> str | None:
+    """The tab of the schema's sheet `name` (its title in any language), or None."""
+    return next((t for t in wb.sheetnames if t in sheet_titles(name)), None)
+
+
 def _sheet_rows(wb, name: str) -> list[tuple]:
-    return [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+    return [tuple(r) for r in wb[_tab(wb, name)].iter_rows(values_only=True)]
 
 
 def _not_result(path: Path, what: str) -> ResultWorkbookError:
@@ -175,7 +213,10 @@ def _read_summary(path: Path, wb) -> tuple[pd.DataFrame, dict[str, Any], list[st
         if r["kpi"] in TEXT_KPIS or (isinstance(v, str) and math.isnan(_number(v))):
             status[r["kpi"]] = v
             continue
-        numeric.append({"kpi": r["kpi"], "value": _number(v), "unit": "" if r["unit"] is None else str(r["unit"]),
+        unit = "" if r["unit"] is None else str(r["unit"]).strip()
+        money = {shown: stored for stored, shown in MONEY_SHEET_UNITS.items()}
+        value = _number(v) * (CNY_PER_MCNY if unit in money else 1.0)
+        numeric.append({"kpi": r["kpi"], "value": value, "unit": money.get(unit, unit),
                         "description": "" if r["description"] is None else str(r["description"]),
                         "section": str(r["section"])})
     kpis = pd.DataFrame(numeric, columns=[*KPI_COLUMNS, "section"])
@@ -216,7 +257,7 @@ def _read_table(path: Path, wb, table: Table, notes: list[str]) -> pd.DataFrame 
     """A table sheet of the schema; None (and a note) when the sheet or a column compare needs is missing."""
     sheet = table.name
     required = REQUIRED_COLUMNS[sheet]
-    if sheet not in wb.sheetnames:
+    if _tab(wb, sheet) is None:
         notes.append(f"{path.name} has no '{sheet}' sheet: {sheet.lower()} changes are not compared")
         return None
     rows = _sheet_rows(wb, sheet)
@@ -225,21 +266,29 @@ def _read_table(path: Path, wb, table: Table, notes: list[str]) -> pd.DataFrame 
         notes.append(f"{path.name}: the '{sheet}' sheet lacks the columns {', '.join(required)}: "
                      f"{sheet.lower()} changes are not compared")
         return None
-    frame = _table(rows, h)
+    label_row = _has_label_row(rows, h, table)
+    frame = _table(rows, h, label_row)
     lacks = [c for c in table.column_names if c not in frame.columns]
     if lacks:
         notes.append(f"{path.name}: the '{sheet}' sheet lacks the columns {', '.join(lacks)} (older planner "
                      f"version?)")
-    units = _unit_row(rows, h)
+    units = _label_units(rows[h + 1], [str(v).strip() if v else "" for v in rows[h]]) if label_row else \
+        _unit_row(rows, h)
     for col in table.columns:
-        if col.name in units and units[col.name] not in ("", col.unit):
-            notes.append(f"{path.name}: {sheet}.{col.name} is in {units[col.name]}, this planner writes "
-                         f"{col.unit}")
-    return _convert(frame, table).reset_index(drop=True)
+        unit = col.sheet_unit if label_row else col.unit
+        if col.name in units and units[col.name] not in ("", *unit_texts(unit)) and not (
+                unit == "-" and col.dtype != "float"):
+            notes.append(f"{path.name}: {sheet}.{col.name} is in {units[col.name]}, this planner writes {unit}")
+    frame = _convert(frame, table)
+    if label_row:  # money shown in million CNY: back to CNY
+        for name, scale in table.sheet_scales.items():
+            if name in frame.columns:
+                frame[name] = frame[name] / scale
+    return frame.reset_index(drop=True)
 
 
 def _read_run(wb) -> dict[str, Any]:
-    if RUN.name not in wb.sheetnames:
+    if _tab(wb, RUN.name) is None:
         return {}
     rows = _sheet_rows(wb, RUN.name)
     h = _find_header(rows, REQUIRED_COLUMNS[RUN.name], max_scan=5)
@@ -274,7 +323,7 @@ def read_result_workbook(path: str | Path) -> ResultTables:
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise ResultWorkbookError(f"{path}: not an Excel .xlsx workbook ({exc})") from None
     try:
-        if SUMMARY_SHEET not in wb.sheetnames:
+        if _tab(wb, SUMMARY_SHEET) is None:
             have = ", ".join(wb.sheetnames) or "no sheets"
             hint = ""
             if INPUT_SHEETS & set(wb.sheetnames) >= {"Settings", "Sites", "Demand"}:

@@ -20,15 +20,22 @@ START_MARKER = "<!-- result-reference:start -->"
 END_MARKER = "<!-- result-reference:end -->"
 HEADING = "## Result workbook reference"  # put before the markers when README.md has none yet
 
-COLUMN_HEADERS = ("column", "unit", "description")
+COLUMN_HEADERS = ("column", "unit (as shown)", "description")
 KPI_HEADERS = ("kpi", "section", "unit", "description")
 ITEM_HEADERS = ("item", "unit", "description")
 
 LAYOUT = (
-    "Every table sheet holds the column names in row 1, the units in row 2 and the data from row 3; each column "
-    "header carries its description as a comment. Summary has a title and the solver status first and no units "
-    f"row (each row has its unit). Shares are stored as fractions (0-1) and shown as percentages: their unit "
-    f"reads '{PERCENT}'. '{SEE_UNIT}': the row's own unit column gives the unit. `planner compare` reads the "
+    "Every table is an Excel Table (banded rows, an autofilter on every column): a hidden row of column ids "
+    "(the `column` names below, what `planner compare` reads), then the header row of readable labels with their "
+    "units, e.g. 'IT capacity (MW)', then the data; each label carries its column's description as a comment. "
+    "Sheets print landscape, fit to the page width, with the header row repeated. Summary has a title and the "
+    "solver status first; each of its rows has its unit in the unit column. Money (CNY, CNY/yr) is stored as "
+    "CNY in the model and shown in million CNY: its unit reads 'M CNY' / 'M CNY/yr' on the sheets and in the "
+    f"console. Shares are stored as fractions (0-1) and shown as percentages: their unit reads '{PERCENT}'. "
+    f"'{SEE_UNIT}': the row's own unit column gives the unit. Labels, sheet names, KPI names and policy texts "
+    "come from one translation table, `planner/results/labels.csv`; `planner solve --lang zh` writes them in "
+    "Chinese (ids stay). Overnight capex is the model's `site_capex` (capex coefficients x built capacities, "
+    "before annualisation); `npv_cost_cny` is defined in the Summary rows below. `planner compare` reads the "
     "Summary, Sites, Assignments and Run sheets back."
 )
 
@@ -47,7 +54,7 @@ def md_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]
 
 def column_reference(col: Column) -> tuple[str, str, str]:
     """One row of a table's reference, in the order of COLUMN_HEADERS."""
-    return col.name, col.unit, col.description
+    return col.name, col.sheet_unit, col.description
 
 
 def kpi_reference(kpi: Kpi) -> tuple[str, str, str, str]:

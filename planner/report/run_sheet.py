@@ -80,14 +80,14 @@ def run_rows(result: Result, case: Case, *, input_path: str | Path | None, comma
 
 
 def write_run_sheet(wb: Workbook, result: Result, case: Case, *, input_path: str | Path | None,
-                    command_line: str | None, written_at: str) -> None:
+                    command_line: str | None, written_at: str, lang: str = "en") -> None:
     ws = wb.create_sheet("Run")
     rows = run_rows(result, case, input_path=input_path, command_line=command_line, written_at=written_at)
     frame = pd.DataFrame(rows, columns=list(RUN.column_names))
     frame["value"] = frame["value"].map(lambda v: "" if v is None else v)
-    styles.write_schema_table(ws, RUN, frame)
+    styles.write_schema_table(ws, RUN, frame, lang=lang)
     styles.freeze(ws, "B3")
-    styles.set_widths(ws, fixed={"A": 28, "B": 70, "C": 60})
+    styles.set_widths(ws, fixed={"A": 28, "B": 70, "C": 60}, wrap_from_row=2)
     styles.print_setup(ws, repeat_rows="1:2")
 
 

@@ -10,6 +10,7 @@ workbook's own tables take their units, formats and header comments from `planne
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -19,26 +20,32 @@ from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table as ExcelTable, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.results.schema import (FMT_CNY, FMT_FLOAT, FMT_GAP, FMT_GENERAL, FMT_INT, FMT_MS, FMT_MW, FMT_MWH,
                                     FMT_PUE, FMT_SECONDS, FMT_SHARE, FMT_TCO2, Table, check_names)
+from planner.results.labels import header
 
 # ---------------------------------------------------------------------------------------------------------
 # Styles
 # ---------------------------------------------------------------------------------------------------------
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+FONT = "Calibri"  # named on every styled cell: a font without a name prints in the viewer's default (serif)
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-UNIT_FONT = Font(italic=True, color="595959")
+UNIT_FONT = Font(name=FONT, italic=True, color="595959")
 UNIT_FILL = PatternFill("solid", fgColor="DDEBF7")
-TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
-SUBTITLE_FONT = Font(italic=True, color="595959")
-SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
+TITLE_FONT = Font(name=FONT, bold=True, size=14, color="1F4E78")
+SUBTITLE_FONT = Font(name=FONT, italic=True, color="595959")
+SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F4E78")
 SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
-WARN_FONT = Font(bold=True, color="C00000")
-OK_FONT = Font(bold=True, color="375623")
+WARN_FONT = Font(name=FONT, bold=True, color="C00000")
+OK_FONT = Font(name=FONT, bold=True, color="375623")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="1F4E78"))
 WRAP = Alignment(wrap_text=True, vertical="top")
+BOLD_FONT = Font(name=FONT, bold=True)
+ID_FONT = Font(name=FONT, size=8, color="808080")  # the hidden row of column ids above a table's labels
+HEADER_HEIGHT = 45  # points: a header row of labels wrapped on up to three lines
 
 # ---------------------------------------------------------------------------------------------------------
 # Units and number formats
@@ -256,22 +263,57 @@ def write_table(
 
 def write_schema_table(ws: Worksheet, table: Table, df: pd.DataFrame, *, start_row: int = 1, start_col: int = 1,
                        row_formats: Sequence[str | None] | None = None,
-                       row_fonts: Sequence[Font | None] | None = None) -> tuple[int, int]:
-    """Write ``df`` as the schema's ``table``: its columns (exactly the table's, written in schema order), units
-    row, number formats and header comments all come from the schema. ``row_formats`` (one per row) apply to the
+                       row_fonts: Sequence[Font | None] | None = None, lang: str = "en",
+                       excel_table: bool = True) -> tuple[int, int]:
+    """Write ``df`` as the schema's ``table``: a hidden row of the column ids (what `planner.report.read_result`
+    finds), a header row of labels with units in ``lang`` (`planner.results.labels`), the data. Number formats,
+    header comments and the money scale (CNY stored, million CNY shown) come from the schema; the header row and
+    data become an Excel Table with an autofilter (``excel_table``). ``row_formats`` (one per row) apply to the
     columns whose unit is the row's own ('see unit'). Raises ValueError naming missing or undeclared columns.
+    Returns (first data row, last row).
     """
     check_names(f"the {table.name} table", table.column_names, [str(c) for c in df.columns])
-    return write_table(ws, df[list(table.column_names)], start_row=start_row, start_col=start_col,
-                       units=table.units, formats=table.number_formats, descriptions=table.descriptions,
-                       unit_row=table.unit_row, row_formats=row_formats,
-                       row_format_columns=table.per_row_unit_columns if row_formats is not None else (),
-                       row_fonts=row_fonts)
+    df = df[list(table.column_names)].copy()
+    for name, scale in table.sheet_scales.items():
+        df[name] = pd.to_numeric(df[name], errors="coerce") * scale
+    ids = start_row
+    for j, c in enumerate(table.columns):
+        cell = put(ws, ids, start_col + j, c.name)
+        cell.font = ID_FONT
+    ws.row_dimensions[ids].hidden = True
+    labels = pd.DataFrame(df.to_numpy(dtype=object), columns=[header(table, c, lang) for c in table.columns])
+    descriptions = {header(table, c, lang): c.description for c in table.columns}
+    first, last = write_table(
+        ws, labels, start_row=ids + 1, start_col=start_col,
+        formats={header(table, c, lang): c.sheet_format for c in table.columns}, descriptions=descriptions,
+        unit_row=False, row_formats=row_formats,
+        row_format_columns=[header(table, table.column(c), lang) for c in table.per_row_unit_columns]
+        if row_formats is not None else (), row_fonts=row_fonts)
+    ws.row_dimensions[ids + 1].height = HEADER_HEIGHT
+    if excel_table:
+        add_excel_table(ws, table.name, ids + 1, start_col, start_col + len(table.columns) - 1, max(last, first))
+    return first, last
+
+
+def add_excel_table(ws: Worksheet, name: str, header_row: int, first_col: int, last_col: int,
+                    last_row: int) -> None:
+    """An Excel Table (banded rows, autofilter) over a header row and its data, named after ``name``."""
+    existing = {t for sheet in ws.parent.worksheets for t in sheet.tables}
+    base = re.sub(r"\W", "_", name, flags=re.ASCII).strip("_") or "Table"
+    display, n = base, 1
+    while display in existing:
+        n += 1
+        display = f"{base}_{n}"
+    ref = f"{get_column_letter(first_col)}{header_row}:{get_column_letter(last_col)}{last_row}"
+    xl = ExcelTable(displayName=display, ref=ref)
+    xl.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True, showColumnStripes=False)
+    ws.add_table(xl)
 
 
 def set_widths(ws: Worksheet, *, min_width: float = 8, max_width: float = 60, sample_rows: int = 400,
-               fixed: Mapping[str, float] | None = None) -> None:
-    """Column widths from the longest text in the first ``sample_rows`` rows (numbers as ~12 chars)."""
+               fixed: Mapping[str, float] | None = None, wrap_from_row: int | None = 1) -> None:
+    """Column widths from the longest text in the first ``sample_rows`` rows (numbers as ~12 chars); from
+    ``wrap_from_row`` on, text longer than its column wraps inside its cell (None: no wrapping)."""
     widths: dict[int, float] = {}
     for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, sample_rows)):
         for cell in row:
@@ -291,6 +333,22 @@ def set_widths(ws: Worksheet, *, min_width: float = 8, max_width: float = 60, sa
         ws.column_dimensions[get_column_letter(col)].width = max(min_width, min(max_width, width))
     for letter, width in (fixed or {}).items():
         ws.column_dimensions[letter].width = width
+    # text longer than its column wraps inside the cell instead of running over its neighbours, its row made
+    # tall enough (viewers do not grow the rows of a written file, so wrapped lines would overprint)
+    for row in ws.iter_rows(min_row=wrap_from_row or 1, max_row=min(ws.max_row, sample_rows) if wrap_from_row else 0):
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and not cell.alignment.wrap_text:
+                width = ws.column_dimensions[get_column_letter(cell.column)].width or min_width
+                if len(cell.value) + 1 > width:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                               horizontal=cell.alignment.horizontal)
+                    lines = max(lines, lines_needed(cell.value, width))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = max(ws.row_dimensions[row[0].row].height or 0, 15 * lines)
+            for cell in row:  # the row's other cells at the top too, level with the first line
+                if cell.value is not None and not cell.alignment.wrap_text:
+                    cell.alignment = Alignment(vertical="top", horizontal=cell.alignment.horizontal)
 
 
 def freeze(ws: Worksheet, cell: str) -> None:
@@ -319,15 +377,33 @@ def write_key_values(ws: Worksheet, rows: Iterable[Sequence[Any]], *, start_row:
     return r
 
 
+def lines_needed(text: str, width_chars: float) -> int:
+    """How many lines ``text`` takes wrapped in a cell ``width_chars`` characters wide (wide CJK characters
+    count twice)."""
+    total = 0
+    for line in str(text).splitlines() or [""]:
+        length = sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
+        total += max(1, math.ceil(length / max(width_chars, 1)))
+    return total
+
+
+def write_paragraph(ws: Worksheet, row: int, text: str, widths: Sequence[float]) -> None:
+    """A paragraph merged across ``widths`` columns, wrapped, its row tall enough for its lines."""
+    put(ws, row, 1, text).alignment = WRAP
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+    ws.row_dimensions[row].height = 15 * lines_needed(text, sum(widths))
+
+
 def print_setup(ws: Worksheet, *, landscape: bool = True, repeat_rows: str | None = None,
-                fit_width: bool = True, width_pages: int = 1) -> None:
-    """Printing / PDF export: landscape, fit all columns on one page width, repeat the header rows."""
+                fit_width: bool = True, width_pages: int = 1, one_page: bool = False) -> None:
+    """Printing / PDF export: landscape, fit all columns on one page width (``one_page``: the whole sheet on one
+    page), repeat the header rows."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    if fit_width:
+    if fit_width or one_page:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = width_pages
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = 1 if one_page else 0
     if repeat_rows:
         ws.print_title_rows = repeat_rows
     ws.page_margins.left = ws.page_margins.right = 0.4

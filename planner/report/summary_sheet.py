@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from planner import __version__
 from planner.input.case import Case
 from planner.report import styles
+from planner.results.labels import label
 from planner.results.result import Result, SolveInfo
 from planner.results.schema import KPIS, KPIS_BY_NAME, SOLVER_ROWS, SUMMARY, check_names
 
@@ -43,8 +44,9 @@ def solver_values(info: SolveInfo) -> dict[str, Any]:
     }
 
 
-def summary_frame(result: Result) -> pd.DataFrame:
-    """The Summary table (`SUMMARY` columns): one row per KPI, then the solver rows, in schema order.
+def summary_frame(result: Result, lang: str = "en") -> pd.DataFrame:
+    """The Summary table (`SUMMARY` columns): one row per KPI, then the solver rows, in schema order, as the sheet
+    shows them (money in million CNY; sections and descriptions in ``lang``, English: the full description).
 
     Raises ValueError if the result's KPIs are not exactly the declared ones.
     """
@@ -53,32 +55,37 @@ def summary_frame(result: Result) -> pd.DataFrame:
     solver = solver_values(result.solve)
     check_names("the solver rows", (k.name for k in SOLVER_ROWS), solver)
     values.update(solver)
-    rows = [{"section": k.section, "description": k.sheet_description, "value": values[k.name],
-             "unit": k.sheet_unit, "kpi": k.name} for k in KPIS + SOLVER_ROWS]
+    def shown(k, v):
+        return v * k.sheet_scale if k.sheet_scale != 1.0 and isinstance(v, (int, float)) and v is not None else v
+
+    rows = [{"section": label(f"section:{k.section}", lang),
+             "description": k.sheet_description if lang == "en" else label(f"kpi:{k.name}", lang).strip(),
+             "value": shown(k, values[k.name]), "unit": k.sheet_unit, "kpi": k.name} for k in KPIS + SOLVER_ROWS]
     return pd.DataFrame(rows, columns=list(SUMMARY.column_names))
 
 
-def write_summary_sheet(wb: Workbook, result: Result, case: Case, written_at: str) -> None:
+def write_summary_sheet(wb: Workbook, result: Result, case: Case, written_at: str, lang: str = "en") -> None:
     ws = wb.create_sheet("Summary")
     info = result.solve
     subtitle = f"{case.summary()}. Written {written_at} by planner {__version__}."
-    r = styles.write_title(ws, 1, f"planner result: {result.case_name}", subtitle)
-    status_cell = ws.cell(row=r, column=1, value=f"Solver status: {info.status_text()}")
+    r = styles.write_title(ws, 1, f"{label('text:result_title', lang)}: {result.case_name}", subtitle)
+    status_cell = ws.cell(row=r, column=1, value=f"{label('text:solver_status', lang)}: {info.status_text()}")
     status_cell.font = styles.OK_FONT if info.status == "optimal" else styles.WARN_FONT
     r += 2
-    df = summary_frame(result)
-    formats = [KPIS_BY_NAME[k].number_format for k in df["kpi"]]
+    df = summary_frame(result, lang)
+    formats = [KPIS_BY_NAME[k].sheet_format for k in df["kpi"]]
     # Show each section name once, on its first row
     shown = df.copy()
     shown["section"] = shown["section"].where(shown["section"] != shown["section"].shift())
-    fonts = [Font(bold=True) if k in BOLD_ROWS else None for k in df["kpi"]]
+    fonts = [styles.BOLD_FONT if k in BOLD_ROWS else None for k in df["kpi"]]
     header = r
-    styles.write_schema_table(ws, SUMMARY, shown, start_row=header, row_formats=formats, row_fonts=fonts)
+    first, _ = styles.write_schema_table(ws, SUMMARY, shown, start_row=header, row_formats=formats,
+                                         row_fonts=fonts, lang=lang)
     for i in range(len(df)):
-        ws.cell(row=header + 1 + i, column=1).font = Font(bold=True, color="1F4E78")
-    styles.freeze(ws, f"A{header + 1}")
-    styles.set_widths(ws, fixed={"A": 26, "B": 70, "C": 18, "D": 12, "E": 34})
-    styles.print_setup(ws, landscape=False, repeat_rows=f"{header}:{header}")
+        ws.cell(row=first + i, column=1).font = Font(name=styles.FONT, bold=True, color="1F4E78")
+    styles.freeze(ws, f"A{first}")
+    styles.set_widths(ws, fixed={"A": 26, "B": 70, "C": 18, "D": 12, "E": 34}, wrap_from_row=first)
+    styles.print_setup(ws, landscape=False, repeat_rows=f"{first - 1}:{first - 1}")
 
 
 __all__ = ["display_unit", "solver_values", "summary_frame", "write_summary_sheet"]

@@ -15,6 +15,7 @@ from planner.model.data import ModelData
 from planner.model.policies import Annual
 from planner.pyomo_fast.elements import elements, values
 from planner.pyomo_fast.evaluate import value_of
+from planner.results.investment import hub_table, investment_kpis, investment_table
 from planner.results.schema import kpi_rows
 from planner.results.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, POLICY_COLUMNS, SITE_COLUMNS,
                             Result, SolveInfo)
@@ -52,6 +53,8 @@ class _Solution:
         self.costs = {c: value_of(m.cost[c]) for c in COST_COMPONENTS}
         self.site_cost = {s: sum(value_of(m.site_cost[c, s]) for c in COST_COMPONENTS) for s in d.sites}
         self.site_emissions = {s: value_of(m.site_emissions_tco2[s]) for s in d.sites}
+        self.site_capex = {(c, s): value_of(m.site_capex[c, s]) for c in m.CA for s in d.sites}
+        self.site_capex_total = {s: sum(self.site_capex[c, s] for c in m.CA) for s in d.sites}
 
     def _hourly(self, var) -> dict[str, np.ndarray]:
         """{site: values by time step} of a variable indexed by (site, time step); 0 where there is no value."""
@@ -119,6 +122,7 @@ def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
             "green_share": _share(selfuse + site["grid_green_share"] * imp, consumption),
             "emissions_tco2": sol.site_emissions[s],
             "cost_cny": sol.site_cost[s],
+            "capex_cny": sol.site_capex_total[s],
         })
     return pd.DataFrame(rows, columns=list(SITE_COLUMNS))
 
@@ -221,7 +225,8 @@ def dispatch_table(sites: pd.DataFrame, sol: _Solution, d: ModelData) -> pd.Data
     return pd.concat(frames, ignore_index=True)[list(DISPATCH_COLUMNS)]
 
 
-def kpi_table(sites: pd.DataFrame, sol: _Solution, info: SolveInfo, green_import_mwh: float) -> pd.DataFrame:
+def kpi_table(sites: pd.DataFrame, sol: _Solution, info: SolveInfo, green_import_mwh: float,
+              d: ModelData) -> pd.DataFrame:
     """The KPI values; names, units and descriptions are declared in `planner.results.schema.KPIS`."""
     it_e, fac_e = sites["it_energy_mwh"].sum(), sites["facility_energy_mwh"].sum()
     gen, selfuse = sites["renewable_generation_mwh"].sum(), sites["selfuse_mwh"].sum()
@@ -229,6 +234,7 @@ def kpi_table(sites: pd.DataFrame, sol: _Solution, info: SolveInfo, green_import
     return kpi_rows({
         "total_cost_cny_per_yr": sum(sol.costs.values()),
         **{f"cost_{c}_cny_per_yr": v for c, v in sol.costs.items()},
+        **investment_kpis(sites, sol.site_capex, sum(sol.costs.values()), d),
         "emissions_tco2_per_yr": sol.emissions_tco2,
         "green_share": _share(selfuse + green_import_mwh, cons),
         "pue_energy_weighted": _share(fac_e, it_e),
@@ -263,7 +269,8 @@ def postprocess(m: pyo.ConcreteModel, d: ModelData, info: SolveInfo) -> Result:
     green_import = float((sites["grid_import_mwh"] * d.case.sites.loc[sites["site_id"], "grid_green_share"]
                           .to_numpy()).sum())
     assignments = assignment_table(sol, d)
-    kpis = kpi_table(sites, sol, info, green_import)
+    kpis = kpi_table(sites, sol, info, green_import, d)
     costs = pd.DataFrame({"component": list(sol.costs), "cost_cny_per_yr": list(sol.costs.values())})
     return Result(case_name=d.case.name, solve=info, kpis=kpis, costs=costs, sites=sites, assignments=assignments,
-                  policy=policy_table(sites, assignments, sol, d), dispatch=dispatch_table(sites, sol, d))
+                  policy=policy_table(sites, assignments, sol, d), dispatch=dispatch_table(sites, sol, d),
+                  hubs=hub_table(sites, d), investment=investment_table(sites, sol.site_capex))

@@ -21,7 +21,9 @@ from planner.results.schema import (  # re-exported: other modules import them f
     COST_COLUMNS,
     COST_COMPONENTS,
     DISPATCH_COLUMNS,
+    HUB_COLUMNS,
     INFEASIBILITY_COLUMNS,
+    INVESTMENT_COLUMNS,
     KPI_COLUMNS,
     POLICY_COLUMNS,
     SITE_COLUMNS,
@@ -82,6 +84,8 @@ class Result:
     dispatch: pd.DataFrame  # DISPATCH_COLUMNS
     infeasibility: pd.DataFrame | None = None  # when infeasible: INFEASIBILITY_COLUMNS
     messages: list[str] = field(default_factory=list)
+    hubs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(HUB_COLUMNS)))
+    investment: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(INVESTMENT_COLUMNS)))
 
     def kpi(self, name: str) -> float:
         row = self.kpis.loc[self.kpis["kpi"] == name]
@@ -90,5 +94,6 @@ class Result:
         return float(row["value"].iloc[0])
 
 
-__all__ = ["ASSIGNMENT_COLUMNS", "COST_COLUMNS", "COST_COMPONENTS", "DISPATCH_COLUMNS", "INFEASIBILITY_COLUMNS",
+__all__ = ["ASSIGNMENT_COLUMNS", "COST_COLUMNS", "COST_COMPONENTS", "DISPATCH_COLUMNS", "HUB_COLUMNS",
+           "INFEASIBILITY_COLUMNS", "INVESTMENT_COLUMNS",
            "KPI_COLUMNS", "POLICY_COLUMNS", "Result", "SITE_COLUMNS", "SolveInfo"]

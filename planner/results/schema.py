@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.model.cost_components import COST_COMPONENTS
+from planner.model.cost_components import CAPEX_COMPONENTS, COST_COMPONENTS
 from planner.model.policies import POLICIES as POLICY_RULES
 from planner.results.schema_types import (
     DType,
@@ -55,7 +55,7 @@ from planner.results.schema_types import (
 
 
 FORMAT = "planner-result"  # the Run sheet's `format` item: marks a workbook as a planner result
-FORMAT_VERSION = 1  # layout version of the result workbook (Run sheet `format_version`)
+FORMAT_VERSION = 2  # layout version of the result workbook (Run sheet `format_version`)
 
 # ---------------------------------------------------------------------------------------------------------
 # Cost components and policies: the values of Result.costs' `component` and the Policy sheet's `policy`
@@ -86,10 +86,23 @@ def cost_kpi(component: str) -> str:
     return f"cost_{component}_cny_per_yr"
 
 
+def capex_kpi(component: str) -> str:
+    """The KPI (and Investment column) name of a component's overnight capex: capex_<component>_cny."""
+    return f"capex_{component}_cny"
+
+
+# What the plan's net present value is (the Summary, the Investment sheet and README say it in these words)
+NPV_DEFINITION = ("Net present value of the plan's cost over the study lifetime: the total annualised cost, paid "
+                  "at the end of each year for site_lifetime_yr years (the study lifetime), discounted at "
+                  "discount_rate to the start of year 1: total_cost x (1 - (1 + r)^-L) / r (total_cost x L when "
+                  "r = 0). Shorter-lived assets (IT, cooling, PV, wind, batteries) are thereby renewed at their "
+                  "annualised cost; a cost, so positive")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Summary: the KPIs (Result.kpis, one row each, in this order) and the solver rows
 # ---------------------------------------------------------------------------------------------------------
-SECTIONS = ("Cost", "Emissions and green power", "Capacity", "Energy", "Solver")
+SECTIONS = ("Cost", "Investment", "Emissions and green power", "Capacity", "Energy", "Solver")
 
 
 def _kpi(name: str, unit: str, description: str, number_format: str, section: str, label: str, *,
@@ -110,6 +123,15 @@ KPIS: tuple[Kpi, ...] = (
     _kpi("total_cost_cny_per_yr", "CNY/yr", "Total annualised cost (capex annuities + O&M + energy + network + "
          "carbon - export revenue)", FMT_CNY, "Cost", "Total annualised cost"),
     *(_cost_kpi(c) for c in COST_COMPONENTS),
+    _kpi("capex_total_cny", "CNY", "Overnight capital cost of the plan: every site's opening, IT, cooling, PV, "
+         "wind and battery capex, before annualisation", FMT_CNY, "Investment", "Overnight capex"),
+    *(_kpi(capex_kpi(c), "CNY", f"Overnight capex: {COST_TEXT[c][0]}", FMT_CNY, "Investment",
+           f"  {COST_TEXT[c][0]}") for c in CAPEX_COMPONENTS),
+    _kpi("npv_cost_cny", "CNY", NPV_DEFINITION, FMT_CNY, "Investment", "NPV of cost (lifetime)"),
+    _kpi("unit_cost_cny_per_kw_it_yr", "CNY/kW-IT/yr", "Total annualised cost per kW of IT capacity",
+         "#,##0", "Investment", "Unit cost per kW IT"),
+    _kpi("unit_cost_cny_per_mwh_it", "CNY/MWh-IT", "Total annualised cost per MWh of IT energy", "#,##0.0",
+         "Investment", "Unit cost per MWh IT"),
     _kpi("emissions_tco2_per_yr", "tCO2/yr", "Grid-import emissions", FMT_TCO2, _GREEN, "Emissions"),
     _kpi("green_share", "-", "Green share of consumption (self-used renewables + green share of grid import)",
          FMT_SHARE, _GREEN, "Green-power share"),
@@ -228,8 +250,51 @@ SITES = Table(
         share_column("green_share", "(Self-use + green share of grid import) / consumption"),
         column("emissions_tco2", "float", "tCO2/yr", "Grid-import emissions per year", FMT_TCO2),
         column("cost_cny", "float", "CNY/yr", "The site's share of the annualised cost", FMT_CNY),
+        column("capex_cny", "float", "CNY", "The site's overnight capex (see the Investment sheet)", FMT_CNY),
     ),
     key=("site_id",),
+)
+
+INVESTMENT = Table(
+    "Investment",
+    "One row per open site: overnight capex by technology (before annualisation), the annualised cost and the "
+    "unit costs.",
+    (
+        column("site_id", "id", "-", "Open site"),
+        column("name", "str", "-", "The site's display name, from the input", in_result=False),
+        column("hub_id", "id", "-", "Hub the site belongs to"),
+        mw_column("it_mw", "Total IT capacity"),
+        *(column(capex_kpi(c), "float", "CNY", f"Overnight capex: {COST_TEXT[c][0]}", FMT_CNY)
+          for c in CAPEX_COMPONENTS),
+        column("capex_total_cny", "float", "CNY", "Overnight capex of the site", FMT_CNY),
+        column("cost_cny", "float", "CNY/yr", "The site's share of the annualised cost", FMT_CNY),
+        column("unit_cost_cny_per_kw_it_yr", "float", "CNY/kW-IT/yr", "Annualised cost per kW of IT capacity", "#,##0"),
+        column("unit_cost_cny_per_mwh_it", "float", "CNY/MWh-IT", "Annualised cost per MWh of IT energy", "#,##0.0"),
+    ),
+    key=("site_id",),
+)
+
+HUBS = Table(
+    "Hubs",
+    "One row per hub with an open site: the sums over its open sites; green share and PUE energy-weighted.",
+    (
+        column("hub_id", "id", "-", "Hub (Hubs.hub_id of the input)"),
+        column("name", "str", "-", "The hub's display name, from the input", in_result=False),
+        column("sites_opened", "int", "count", "Sites opened in the hub", FMT_INT),
+        mw_column("it_mw", "IT capacity"),
+        mw_column("pv_mw", "Direct-connected PV"),
+        mw_column("wind_mw", "Direct-connected wind"),
+        mw_column("battery_mw", "Battery power"),
+        column("capex_cny", "float", "CNY", "Overnight capex", FMT_CNY),
+        column("cost_cny", "float", "CNY/yr", "Annualised cost", FMT_CNY),
+        column("unit_cost_cny_per_kw_it_yr", "float", "CNY/kW-IT/yr", "Annualised cost per kW of IT capacity", "#,##0"),
+        mwh_yr_column("it_energy_mwh", "IT energy per year"),
+        mwh_yr_column("consumption_mwh", "Electricity consumed per year"),
+        share_column("green_share", "(Self-use + green share of grid import) / consumption"),
+        column("pue", "float", "-", "Facility energy / IT energy", FMT_PUE),
+        column("emissions_tco2", "float", "tCO2/yr", "Grid-import emissions per year", FMT_TCO2),
+    ),
+    key=("hub_id",),
 )
 
 ASSIGNMENTS = Table(
@@ -411,6 +476,8 @@ RESULT_SHEETS: tuple[Sheet, ...] = (
     Sheet("Summary", "Title, the solver status in words (NOT PROVEN OPTIMAL when stopped early), then the KPI "
           "table.", (SUMMARY,)),
     Sheet("Sites", SITES.description, (SITES,)),
+    Sheet("Hubs", HUBS.description, (HUBS,)),
+    Sheet("Investment", INVESTMENT.description, (INVESTMENT,)),
     Sheet("Assignments", ASSIGNMENTS.description, (ASSIGNMENTS,)),
     Sheet("Policy", POLICY.description, (POLICY,)),
     Sheet("Dispatch", DISPATCH.description, (DISPATCH,)),
@@ -438,6 +505,8 @@ SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in RESULT_SHEETS + INFEASIBI
 KPI_COLUMNS: tuple[str, ...] = KPI_TABLE.column_names
 COST_COLUMNS: tuple[str, ...] = COSTS.column_names
 SITE_COLUMNS: tuple[str, ...] = SITES.result_columns
+HUB_COLUMNS: tuple[str, ...] = HUBS.result_columns
+INVESTMENT_COLUMNS: tuple[str, ...] = INVESTMENT.result_columns
 ASSIGNMENT_COLUMNS: tuple[str, ...] = ASSIGNMENTS.result_columns
 POLICY_COLUMNS: tuple[str, ...] = POLICY.result_columns
 DISPATCH_COLUMNS: tuple[str, ...] = DISPATCH.result_columns
@@ -469,7 +538,8 @@ def kpi_rows(values: Mapping[str, Any], kpis: Iterable[Kpi] = KPIS) -> pd.DataFr
 __all__ = [
     "ASSIGNMENTS", "ASSIGNMENT_COLUMNS", "CHART_CAPACITY", "CHART_COSTS", "CHART_DAY", "COSTS", "COST_COLUMNS",
     "COST_COMPONENTS", "COST_TEXT", "Column", "DISPATCH", "DISPATCH_COLUMNS", "FORMAT", "FORMAT_VERSION",
-    "INFEASIBILITY", "INFEASIBILITY_COLUMNS", "INFEASIBILITY_SHEETS", "INPUT_SETTINGS", "KPIS", "KPIS_BY_NAME",
+    "HUBS", "HUB_COLUMNS", "INFEASIBILITY", "INFEASIBILITY_COLUMNS", "INVESTMENT", "INVESTMENT_COLUMNS",
+    "NPV_DEFINITION", "CAPEX_COMPONENTS", "capex_kpi", "INFEASIBILITY_SHEETS", "INPUT_SETTINGS", "KPIS", "KPIS_BY_NAME",
     "KPI_COLUMNS", "KPI_TABLE", "Kpi", "POLICIES", "POLICY", "POLICY_COLUMNS", "POLICY_DESCRIPTIONS",
     "RESULT_SHEETS", "RUN", "RUN_REPEATED", "SECTIONS", "SEE_UNIT", "SHEETS_BY_NAME", "SHEET_ORDER", "SITES",
     "SITE_COLUMNS", "SOLVER_ROWS", "SUMMARY", "SUMMARY_ROWS", "Sheet", "TEXT_ROWS", "Table", "check_names",

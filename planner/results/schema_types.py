@@ -29,6 +29,10 @@ FMT_KG_PER_KWH = "0.000"
 FMT_MCNY = "#,##0.0"
 FMT_REPORT = "#,##0.###"
 
+# money is stored in CNY and shown in million CNY on the sheets (the unit row / header says so)
+MONEY_SHEET_UNITS = {"CNY": "M CNY", "CNY/yr": "M CNY/yr"}
+CNY_PER_MCNY = 1e6
+
 SEE_UNIT = "see unit"  # the unit of a column whose unit changes from row to row (given by the row's unit column)
 PERCENT = "%"
 
@@ -55,6 +59,27 @@ class Column:
     def numeric(self) -> bool:
         return self.dtype in ("float", "int")
 
+    @property
+    def money(self) -> bool:
+        """A money amount (CNY or CNY/yr): stored in CNY, shown in million CNY on the sheets."""
+        return self.unit in MONEY_SHEET_UNITS
+
+    @property
+    def sheet_unit(self) -> str:
+        """The unit shown on the sheets: '%' for values formatted as percentages, M CNY for money."""
+        if self.number_format.endswith("%"):
+            return PERCENT
+        return MONEY_SHEET_UNITS.get(self.unit, self.unit)
+
+    @property
+    def sheet_scale(self) -> float:
+        """Sheet value = stored value x sheet_scale (1e-6 for money, shown in million CNY)."""
+        return 1.0 / CNY_PER_MCNY if self.money else 1.0
+
+    @property
+    def sheet_format(self) -> str:
+        return FMT_MCNY if self.money else self.number_format
+
 
 @dataclass(frozen=True)
 class Kpi(Column):
@@ -70,11 +95,6 @@ class Kpi(Column):
     label: str = ""
     headline: bool = False
     summary_text: str = ""  # the Summary sheet's description when it says more than `description`
-
-    @property
-    def sheet_unit(self) -> str:
-        """The unit shown on the Summary sheet: '%' for values formatted as percentages."""
-        return PERCENT if self.number_format.endswith("%") else self.unit
 
     @property
     def sheet_description(self) -> str:
@@ -128,6 +148,19 @@ class Table:
     @property
     def number_formats(self) -> dict[str, str]:
         return {c.name: c.number_format for c in self.columns}
+
+    @property
+    def sheet_units(self) -> dict[str, str]:
+        return {c.name: c.sheet_unit for c in self.columns}
+
+    @property
+    def sheet_formats(self) -> dict[str, str]:
+        return {c.name: c.sheet_format for c in self.columns}
+
+    @property
+    def sheet_scales(self) -> dict[str, float]:
+        """The columns shown at another scale than stored (money in million CNY): name -> factor."""
+        return {c.name: c.sheet_scale for c in self.columns if c.sheet_scale != 1.0}
 
     @property
     def descriptions(self) -> dict[str, str]:

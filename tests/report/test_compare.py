@@ -10,6 +10,7 @@ import pytest
 from planner.report.compare import compare_results, fmt_delta, fmt_pct, fmt_value, write_comparison_workbook
 from planner.report.read_result import ResultWorkbookError, read_result_workbook
 from planner.report.result_workbook import write_result_workbook
+from planner.results.schema import FORMAT_VERSION
 from report_cases import tiny_case, write_tiny_workbook
 
 
@@ -134,7 +135,7 @@ def test_anything_else_is_refused_naming_the_file(results, tmp_path):
 def test_reader_labels_and_provenance(results):
     _, a = results["base"]
     back = read_result_workbook(a)
-    assert back.label == "base" and back.format_version == 1 and back.planner_version
+    assert back.label == "base" and back.format_version == FORMAT_VERSION and back.planner_version
 
 
 def test_console_formatting():

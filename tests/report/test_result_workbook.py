@@ -16,6 +16,7 @@ from planner.report.read_result import ResultWorkbookError, read_result_workbook
 from planner.report.result_workbook import (SHEET_ORDER, NotSolved, write_infeasibility_workbook,
                                             write_result_workbook)
 from planner.results import schema
+from planner.results.labels import header
 from planner.results.result import SITE_COLUMNS
 from report_cases import quickstart_workbook, tiny_case
 
@@ -76,27 +77,35 @@ def test_every_sheet_is_there_and_formatted(book):
     for ws in book.worksheets:
         assert ws.freeze_panes, f"{ws.title} has no frozen panes"
         assert any((ws.column_dimensions[c].width or 0) > 8 for c in "ABC"), f"{ws.title} has default widths"
-    for name in ("Sites", "Assignments", "Policy", "Dispatch", "Run"):
+    for name in ("Sites", "Hubs", "Investment", "Assignments", "Policy", "Dispatch", "Run"):
         ws = book[name]
-        header = ws.cell(1, 1)
+        assert ws.row_dimensions[1].hidden, f"{name}: row 1 holds the column ids, hidden"
+        header = ws.cell(2, 1)
         assert header.font.b and header.fill.fgColor.rgb.endswith("1F4E78"), name
-        assert ws.cell(2, 1).font.i, f"{name}: row 2 holds the units"
+        # an Excel Table (with its autofilter) over the labels and the data; print setup repeats the header
+        (table,) = ws.tables.values()
+        last = ws.max_row - (2 if name == "Investment" else 0)  # the Investment sheet ends with the NPV note
+        assert table.ref.startswith("A2:") and table.ref.endswith(str(max(last, 3))), name
+        assert table.autoFilter is not None and table.autoFilter.ref == table.ref, name
+        assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert ws.print_title_rows == "$1:$2", name
 
 
 def test_units_row_and_number_formats_follow_the_units(book):
     ws = book["Sites"]
     headers = [c.value for c in ws[1]]
-    units = dict(zip(headers, [c.value for c in ws[2]]))
-    assert units["it_mw"] == "MW" and units["cost_cny"] == "CNY/yr" and units["emissions_tco2"] == "tCO2/yr"
-    assert units["green_share"] == "%" and units["battery_mwh"] == "MWh"
+    labels = dict(zip(headers, [c.value for c in ws[2]]))
+    assert labels["it_mw"] == "IT capacity (MW)" and labels["cost_cny"] == "Annualised cost (M CNY/yr)"
+    assert labels["emissions_tco2"] == "Emissions (tCO2/yr)" and labels["site_id"] == "Site id"
+    assert labels["green_share"] == "Green share (%)" and labels["battery_mwh"] == "Battery energy (MWh)"
     fmt = {h: ws.cell(3, i + 1).number_format for i, h in enumerate(headers)}
     assert fmt["it_mw"] == "#,##0.0"
-    assert fmt["cost_cny"] == "#,##0"
+    assert fmt["cost_cny"] == "#,##0.0"  # million CNY
     assert fmt["pue_annual"] in ("0.000", "General")  # General only where the site is closed (blank PUE)
     assert fmt["selfuse_share_of_consumption"] == "0.0%"
     latency = book["Assignments"]
     a_headers = [c.value for c in latency[1]]
-    assert latency.cell(2, a_headers.index("latency_ms") + 1).value == "ms"
+    assert latency.cell(2, a_headers.index("latency_ms") + 1).value == "Latency (ms)"
     assert latency.cell(3, a_headers.index("latency_ms") + 1).number_format == "0.0"
 
 
@@ -106,7 +115,7 @@ def test_summary_lists_kpis_with_units_descriptions_and_solver(book, solved):
     rows = list(ws.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r and "kpi" in r)
     cols = rows[header]
-    table = pd.DataFrame(rows[header + 1:], columns=cols)
+    table = pd.DataFrame(rows[header + 2:], columns=cols)
     by_kpi = table.set_index("kpi")
     for k in ("total_cost_cny_per_yr", "cost_site_opening_cny_per_yr", "cost_carbon_cny_per_yr",
               "emissions_tco2_per_yr", "green_share", "pue_energy_weighted", "cue_kgco2_per_kwh_it",
@@ -114,12 +123,13 @@ def test_summary_lists_kpis_with_units_descriptions_and_solver(book, solved):
               "it_capacity_mw", "solver_status", "mip_gap", "solve_time_s"):
         assert k in by_kpi.index, k
         assert by_kpi.at[k, "description"], k
-    assert by_kpi.at["total_cost_cny_per_yr", "unit"] == "CNY/yr"
+    assert by_kpi.at["total_cost_cny_per_yr", "unit"] == "M CNY/yr"
+    assert by_kpi.at["total_cost_cny_per_yr", "value"] == pytest.approx(result.kpi("total_cost_cny_per_yr") / 1e6)
     assert by_kpi.at["green_share", "unit"] == "%"
     assert by_kpi.at["solver_status", "value"] == result.solve.status
     value_col = cols.index("value") + 1
-    row_of = {r[cols.index("kpi")]: header + 2 + i for i, r in enumerate(rows[header + 1:])}
-    assert ws.cell(row_of["total_cost_cny_per_yr"], value_col).number_format == "#,##0"
+    row_of = {r[cols.index("kpi")]: header + 3 + i for i, r in enumerate(rows[header + 2:])}
+    assert ws.cell(row_of["total_cost_cny_per_yr"], value_col).number_format == "#,##0.0"
     assert ws.cell(row_of["green_share"], value_col).number_format == "0.0%"
     assert ws.cell(row_of["pue_energy_weighted"], value_col).number_format == "0.000"
     assert "optimal" in str(ws["A3"].value).lower() or "time limit" in str(ws["A3"].value).lower()
@@ -224,19 +234,19 @@ def test_time_limit_result_is_marked_not_proven_optimal(solved, tmp_path):
 # ---------------------------------------------------------------------------------------------------------
 # The sheets follow the result schema (planner.results.schema)
 # ---------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("table", [schema.SITES, schema.ASSIGNMENTS, schema.POLICY, schema.DISPATCH, schema.RUN],
-                         ids=lambda t: t.name)
+@pytest.mark.parametrize("table", [schema.SITES, schema.HUBS, schema.INVESTMENT, schema.ASSIGNMENTS, schema.POLICY,
+                                   schema.DISPATCH, schema.RUN], ids=lambda t: t.name)
 def test_table_sheets_have_the_schema_columns_units_formats_and_descriptions(book, table):
     ws = book[table.name]
     assert tuple(c.value for c in ws[1]) == table.column_names
-    assert tuple(c.value for c in ws[2]) == tuple(c.unit for c in table.columns)
+    assert tuple(c.value for c in ws[2]) == tuple(header(table, c) for c in table.columns)
     for j, col in enumerate(table.columns, start=1):
-        assert ws.cell(1, j).comment is not None and ws.cell(1, j).comment.text == col.description, col.name
+        assert ws.cell(2, j).comment is not None and ws.cell(2, j).comment.text == col.description, col.name
         if col.unit == schema.SEE_UNIT:
             continue  # formatted by the row's own unit
         formats = {ws.cell(r, j).number_format for r in range(3, min(ws.max_row, 200) + 1)
                    if isinstance(ws.cell(r, j).value, (int, float))}
-        assert formats <= {col.number_format}, f"{table.name}.{col.name}: {formats}"
+        assert formats <= {col.sheet_format}, f"{table.name}.{col.name}: {formats}"
 
 
 def test_summary_rows_are_the_schema_rows_with_their_formats(book):
@@ -244,14 +254,14 @@ def test_summary_rows_are_the_schema_rows_with_their_formats(book):
     rows = list(ws.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r and "kpi" in r)
     assert rows[header] == schema.SUMMARY.column_names
-    body = [r for r in rows[header + 1:] if r[-1]]
+    body = [r for r in rows[header + 2:] if r[-1]]
     assert [r[-1] for r in body] == [k.name for k in schema.SUMMARY_ROWS]
     cols = schema.SUMMARY.column_names
     for i, (r, k) in enumerate(zip(body, schema.SUMMARY_ROWS)):
         assert r[cols.index("unit")] == k.sheet_unit and r[cols.index("description")] == k.sheet_description
-        cell = ws.cell(header + 2 + i, cols.index("value") + 1)
+        cell = ws.cell(header + 3 + i, cols.index("value") + 1)
         if isinstance(cell.value, (int, float)):
-            assert cell.number_format == k.number_format, k.name
+            assert cell.number_format == k.sheet_format, k.name
 
 
 def test_run_items_are_the_schema_items(book):
@@ -274,7 +284,7 @@ def test_reader_notes_missing_columns_and_other_units(solved, tmp_path):
     wb = openpyxl.load_workbook(out)
     ws = wb["Sites"]
     headers = [c.value for c in ws[1]]
-    ws.cell(2, headers.index("it_mw") + 1).value = "GW"
+    ws.cell(2, headers.index("it_mw") + 1).value = "IT capacity (GW)"
     ws.delete_cols(headers.index("pue_annual") + 1)
     wb.save(tmp_path / "edited.xlsx")
     back = read_result_workbook(tmp_path / "edited.xlsx")

@@ -15,9 +15,11 @@ def test_reference_has_every_sheet_column_kpi_and_run_item():
         assert f"#### `{sheet.name}` sheet" in text
         for table in sheet.tables:
             for col in table.columns:
-                assert f"| `{col.name}` | {col.unit} | " in text, f"{sheet.name}.{col.name}"
+                assert f"| `{col.name}` | {col.sheet_unit} | " in text, f"{sheet.name}.{col.name}"
     for kpi in SUMMARY_ROWS:
         assert f"| `{kpi.name}` | {kpi.section} | {kpi.sheet_unit} | {kpi.sheet_description} |" in text
     for item in RUN.rows:
         assert f"| `{item.name}` | {item.unit} | " in text
     assert "| `green_share` | Emissions and green power | % | " in text  # shares read '%', as on the sheet
+    assert "| `cost_cny` | M CNY/yr | " in text  # money as the sheets show it
+    assert "| `npv_cost_cny` | Investment | M CNY | Net present value of the plan's cost over the study lifetime" in text

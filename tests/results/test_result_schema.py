@@ -156,7 +156,8 @@ def test_kpis_are_well_formed():
 
 
 def test_workbook_sheets():
-    assert schema.SHEET_ORDER == ("Summary", "Sites", "Assignments", "Policy", "Dispatch", "Charts", "Inputs", "Run")
+    assert schema.SHEET_ORDER == ("Summary", "Sites", "Hubs", "Investment", "Assignments", "Policy", "Dispatch",
+                                  "Charts", "Inputs", "Run")
     assert [s.name for s in schema.INFEASIBILITY_SHEETS] == ["Infeasibility", "Inputs", "Run"]
     for sheet in schema.RESULT_SHEETS + schema.INFEASIBILITY_SHEETS:
         assert sheet.description and sheet.tables, sheet.name
