@@ -1,6 +1,7 @@
 """The `planner` command line: the commands (`commands`) and their exit codes (`exit_codes`)."""
 
 from planner.cli.commands import app, main
+from planner.cli import study_commands  # noqa: F401 - registers sweep, pareto and sensitivity on the app
 from planner.cli.exit_codes import (
     EXIT_CODES,
     EXIT_ERROR,

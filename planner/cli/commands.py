@@ -277,8 +277,17 @@ def solve(
         help="How to solve. 'direct': the whole MILP to HiGHS. 'sites': site decomposition (a lower bound from "
         "candidate sites and a Lagrangian bound on the others, a rounded plan; HiGHS' branch and bound only if "
         "that plan is not yet within the gap). 'auto': 'sites' from 16 candidate sites on."),
+    overrides: list[str] | None = typer.Option(
+        None, "--set", metavar="OVERRIDE", show_default=False,
+        help="Change an input before validation (repeatable): a setting NAME=value, one cell "
+        "Sheet[id].column=value, a whole column Sheet.column=value; *=factor and +=delta change numbers. "
+        "Recorded in the Run sheet."),
 ) -> None:
     """Solve a case."""
+    if overrides:
+        from planner.input.overrides import parse_overrides
+
+        parse_overrides(overrides)  # a bad --set is invalid input before anything is read
     if time_limit is not None and not time_limit > 0:
         raise typer.BadParameter("must be a number of seconds > 0", param_hint="--time-limit")
     if gap is not None and not 0 <= gap <= 1:
@@ -302,13 +311,13 @@ def solve(
             raise CliError(f"{report} already exists (an infeasible solve writes its report there); use --force "
                            f"to overwrite it, or choose another OUTPUT with -o")
     code = run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                      strategy=strategy.value)
+                      strategy=strategy.value, overrides=overrides or [])
     if code:
         raise typer.Exit(code)
 
 
 def run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | None, force: bool,
-               solver_log: bool, strategy: str = "auto") -> int:
+               solver_log: bool, strategy: str = "auto", overrides: Sequence[str] = ()) -> int:
     from planner.report import console as rc
 
     # Pyomo captures stdout's file descriptor while HiGHS runs: print through a duplicate of it (also after a
@@ -319,7 +328,7 @@ def run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | N
             con.file = pipe_safe(con.file)
         try:
             return solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                                 strategy=strategy, writes=writes)
+                                 strategy=strategy, writes=writes, overrides=overrides)
         except KeyboardInterrupt:
             written = written_file(writes)
             if written is None:
@@ -363,7 +372,8 @@ def written_file(writes: dict) -> Path | None:
 
 
 def solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | None, gap: float | None,
-                  force: bool, solver_log: bool, strategy: str = "auto", writes: dict | None = None) -> int:
+                  force: bool, solver_log: bool, strategy: str = "auto", writes: dict | None = None,
+                  overrides: Sequence[str] = ()) -> int:
     from planner.input.reader import read_workbook
     from planner.report import console as rc
     from planner.report.result_workbook import write_infeasibility_workbook, write_result_workbook
@@ -378,7 +388,9 @@ def solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | Non
         raw = read_workbook(path)
         progress.done("read", f"{path} ({len(raw.tables)} sheets)", progress.elapsed())
         progress.start("validating")
-        case = validate_raw(raw)
+        from planner.input.overrides import case_with_overrides, parse_overrides
+
+        case = case_with_overrides(raw, parse_overrides(overrides)) if overrides else validate_raw(raw)
         warned = f"; {len(case.warnings)} warning(s) below" if case.warnings else ""
         progress.done("validated", f"{case.summary()}{warned}", progress.elapsed())
         if case.warnings:
