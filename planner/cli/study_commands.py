@@ -46,6 +46,8 @@ def _options():
 
 
 OPT = _options()
+SET = typer.Option(None, "--set", metavar="OVERRIDE", show_default=False,
+                   help="Change an input of every solve before validation (repeatable; as in planner solve --set).")
 STRATEGY = typer.Option(cli.Strategy.auto, "--strategy", case_sensitive=False, help="How to solve (see solve --help).")
 
 
@@ -62,13 +64,25 @@ def _check(path: Path, time_limit: float | None, gap: float | None, workers: int
     cli.existing_file(path, input_fix(path))
 
 
-def _base_case(path: Path):
+def _base_case(path: Path, overrides: list[str] | None = None):
+    """The workbook's raw tables, after checking that it (with the --set overrides) is valid: an invalid workbook is
+    reported once, before any scenario."""
+    from planner.input.overrides import case_with_overrides, parse_overrides
     from planner.input.reader import read_workbook
-    from planner.input.validate import validate
 
     raw = read_workbook(path)
-    validate(raw)  # an invalid workbook is reported once, before any scenario
+    case_with_overrides(raw, parse_overrides(overrides or []))
     return raw
+
+
+def _with_sets(scenarios, overrides: list[str] | None):
+    """The scenarios with the --set overrides applied first."""
+    from planner.input.overrides import parse_overrides
+
+    sets = parse_overrides(overrides or [])
+    for scenario in scenarios:
+        scenario.overrides = [*sets, *scenario.overrides]
+    return scenarios
 
 
 def _summary(study) -> Table:
@@ -111,14 +125,14 @@ def sweep(
     folder: Path | None = typer.Option(None, "--output", "-o", metavar="FOLDER", show_default=False,
                                        help=FOLDER_HELP.format(what="study")),
     time_limit: float | None = OPT["time_limit"], gap: float | None = OPT["gap"],
-    strategy: cli.Strategy = STRATEGY,
+    strategy: cli.Strategy = STRATEGY, overrides: list[str] | None = SET,
 ) -> None:
     """Solve every scenario."""
     _check(path, time_limit, gap, workers, scheduler)
     from planner.input.overrides import read_scenarios
     from planner.study.sweep import default_folder, write_study
 
-    scenarios = read_scenarios(_base_case(path))
+    scenarios = _with_sets(read_scenarios(_base_case(path, overrides)), overrides)
     folder = folder or default_folder(path, "study")
     study = _run(path, scenarios, folder, workers=workers, scheduler=scheduler, time_limit=time_limit, gap=gap,
                     strategy=strategy.value, what="scenarios")
@@ -136,19 +150,20 @@ def pareto(
     folder: Path | None = typer.Option(None, "--output", "-o", metavar="FOLDER", show_default=False,
                                        help=FOLDER_HELP.format(what="pareto")),
     time_limit: float | None = OPT["time_limit"], gap: float | None = OPT["gap"],
-    strategy: cli.Strategy = STRATEGY,
+    strategy: cli.Strategy = STRATEGY, overrides: list[str] | None = SET,
 ) -> None:
     """The cost-carbon frontier."""
     if points < 2:
         raise typer.BadParameter("must be 2 or more", param_hint="--points")
     _check(path, time_limit, gap)
-    from planner.input.validate import validate
     from planner.study.pareto import FrontierError, frontier, frontier_table
     from planner.study.progress import StudyProgress
     from planner.study.store import StudyFolder
     from planner.study.sweep import Study, default_folder, write_study
 
-    case = validate(_base_case(path))
+    from planner.input.overrides import case_with_overrides, parse_overrides
+
+    case = case_with_overrides(_base_case(path), parse_overrides(overrides or []))
     folder = folder or default_folder(path, "pareto")
     store = StudyFolder(folder)
     study = Study(path, folder, [])
@@ -199,7 +214,7 @@ def sensitivity(
     folder: Path | None = typer.Option(None, "--output", "-o", metavar="FOLDER", show_default=False,
                                        help=FOLDER_HELP.format(what="sensitivity")),
     time_limit: float | None = OPT["time_limit"], gap: float | None = OPT["gap"],
-    strategy: cli.Strategy = STRATEGY,
+    strategy: cli.Strategy = STRATEGY, overrides: list[str] | None = SET,
 ) -> None:
     """One-at-a-time sensitivity."""
     if not 0 < by < 1:
@@ -212,7 +227,8 @@ def sensitivity(
 
     scenarios = sens.scenarios(vary, by)  # a bad target is invalid input (CaseInvalid: exit 2)
     _check(path, time_limit, gap, workers, scheduler)
-    _base_case(path)
+    scenarios = _with_sets(scenarios, overrides)
+    _base_case(path, overrides)
     folder = folder or default_folder(path, "sensitivity")
     study = _run(path, scenarios, folder, workers=workers, scheduler=scheduler, time_limit=time_limit, gap=gap,
                     strategy=strategy.value, what="variations")

@@ -14,6 +14,9 @@ from planner.input.overrides import BASE, Scenario, parse_override
 from planner.study.workbook import COST, EMISSIONS
 
 
+VARY = "--vary"
+
+
 def _factor(x: float) -> str:
     return f"{x:.6g}"
 
@@ -25,7 +28,7 @@ def scenarios(targets: Sequence[str], by: float) -> list[Scenario]:
         for sign, factor in (("-", 1 - by), ("+", 1 + by)):
             text = f"{target.strip()}*={_factor(factor)}"
             out.append(Scenario(f"{target.strip()} {sign}{by:.0%}", f"{target} x {_factor(factor)}",
-                                [parse_override(text)]))
+                                [parse_override(text, VARY)]))
     return out
 
 

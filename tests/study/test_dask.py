@@ -71,11 +71,11 @@ def cluster(tmp_path_factory):
 def test_sweep_on_the_cluster_equals_the_serial_sweep(cluster, tmp_path):
     address, _ = cluster
     path = write_study_case(tmp_path)
-    scenarios = read_scenarios(read_workbook(path))
+    scenarios = [s for s in read_scenarios(read_workbook(path)) if s.name in ("base", "cheap-pv")]
     serial = run_study(path, scenarios, tmp_path / "serial", console=QUIET)
     dask = run_study(path, scenarios, tmp_path / "dask", console=QUIET, scheduler=address)
     assert sorted(dask.solved_now) == sorted(s.name for s in scenarios)
-    assert len({r.worker for r in dask.ordered}) == 2  # both workers solved
+    assert not any(r.worker.endswith(f":{os.getpid()}") for r in dask.ordered)  # solved on the workers
     for name in (s.name for s in scenarios):
         a, b = serial.records[name], dask.records[name]
         assert a.status == b.status == "optimal"
