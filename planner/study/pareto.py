@@ -71,7 +71,7 @@ def frontier(case: Case, points: int, *, mip_gap: float | None = None, time_limi
         result = model.solve(objective=objective, **solve)
         point = Point(index, label, cap, _outcome(label, result, case, cap, time.perf_counter() - start))
         if not point.outcome.solved:
-            what = {0: "least-cost", points - 1: "least-emissions"}.get(index, f"capped ({cap:,.0f} tCO2/yr)")
+            what = f"capped ({cap:,.0f} tCO2/yr)" if cap is not None else label.split("-", 2)[-1]
             raise FrontierError(f"the {what} plan has no solution ({point.outcome.status}"
                                 f"{': ' + point.outcome.reason if point.outcome.reason else ''})")
         if on_point:
