@@ -17,6 +17,7 @@ SCENARIOS = [
     ("cheap-pv", "Technologies[pv].capex_cny_per_kwh=0", "", "carbon-200"),
     ("cheap-pv", "Technologies[pv].capex_cny_per_kw*=0.5", "Carbon 200 and PV at half price", None),
     ("more-demand", "Demand.it_load_mw*=1.2", "+20 % demand", None),
+    ("more-demand", "Profiles.pv*=0.9", "", None),
 ]
 BAD = ("pue-too-low", "Hubs[h1].pue_cap=0.5", "An impossible PUE cap", None)
 

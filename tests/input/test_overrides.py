@@ -94,11 +94,11 @@ def test_scenarios_sheet_groups_rows_and_follows_based_on(raw):
                                        "Technologies[pv].capex_cny_per_kw*=0.5"]
     assert found["cheap-pv"].description == "Carbon 200 and PV at half price"
     bad = found["pue-too-low"].overrides[0]
-    assert (bad.origin, bad.cell) == ("Scenarios", "B7")
+    assert (bad.origin, bad.cell) == ("Scenarios", "B8")
     with pytest.raises(CaseInvalid) as invalid:
         case_with_overrides(raw, found["pue-too-low"].overrides)
     (problem,) = invalid.value.errors
-    assert (problem.sheet, problem.cell) == ("Scenarios", "B7") and "must be >= 1" in problem.message
+    assert (problem.sheet, problem.cell) == ("Scenarios", "B8") and "must be >= 1" in problem.message
 
 
 @pytest.mark.parametrize("rows, cell, phrase", [

@@ -42,7 +42,7 @@ def test_failed_scenario_is_reported_and_the_others_go_on(swept):
     _, _, _, again = swept
     assert [r.scenario for r in again.failed] == ["pue-too-low"]
     bad = again.records["pue-too-low"]
-    assert bad.status == "invalid" and "Scenarios!B7" in bad.reason and "must be >= 1" in bad.reason
+    assert bad.status == "invalid" and "Scenarios!B8" in bad.reason and "must be >= 1" in bad.reason
     assert all((again.folder / r.workbook).is_file() for r in again.ordered if r.solved)
 
 
@@ -65,7 +65,23 @@ def test_study_workbook_and_run_sheet(swept):
     header = next(wb["KPIs"].iter_rows(min_row=3, max_row=3, values_only=True))
     assert header[:6] == ("kpi", "unit", "base", "carbon-200", "cheap-pv", "more-demand")
     changes = list(wb["Design changes"].iter_rows(min_row=4, values_only=True))
-    assert ("more-demand", "it_mw") in {(r[0], r[2]) for r in changes}
+    assert {"carbon-200", "more-demand"} <= {r[0] for r in changes} and ("carbon-200", "it_mw") in {(r[0], r[2]) for r in changes}
     run = load_workbook(again.folder / again.records["cheap-pv"].workbook, read_only=True)["Run"]
     overrides = [r[1] for r in run.iter_rows(values_only=True) if r[0] == "override"]
     assert overrides == again.records["cheap-pv"].overrides
+
+
+def test_compare_lists_the_inputs_that_differ(swept):
+    """planner compare's Input differences sheet, on the sweep's result workbooks (planner.report.input_diff)."""
+    from planner.report.input_diff import input_differences
+
+    _, _, _, again = swept
+    paths = [again.folder / again.records[n].workbook for n in ("base", "cheap-pv", "more-demand")]
+    diff = input_differences(paths, ["base", "cheap-pv", "more-demand"])
+    rows = {(r.sheet, r.id, r.column): (r.base, r["cheap-pv"], r["more-demand"]) for _, r in diff.iterrows()}
+    assert rows.pop(("Settings", "carbon_price_cny_per_tco2", "value")) == (0, 200, 0)
+    assert rows.pop(("Technologies", "pv", "capex_cny_per_kw")) == (3000, 1500, 3000)
+    assert rows.pop(("Demand", "d1", "it_load_mw")) == (20, 20, 24)
+    base, same, changed = rows.pop(("Profiles", "(all time steps)", "pv"))
+    assert (base, same) == ("(base)", "same") and changed.startswith("12 steps differ")
+    assert rows == {}  # capex_cny_per_kwh=0 on pv is its default: no difference
