@@ -45,6 +45,7 @@ class Record:
     workbook: str = ""
     seconds: float = 0.0
     worker: str = ""
+    peak_rss_mb: float = 0.0
     resumed: bool = False
 
     @property
@@ -98,7 +99,8 @@ class StudyFolder:
         """Write the scenario's workbook (result, or infeasibility report) and then its record, both atomically."""
         self.folder.mkdir(parents=True, exist_ok=True)
         record = Record(outcome.scenario, key, outcome.status, outcome.reason, list(overrides), description,
-                        dict(outcome.kpis), seconds=outcome.seconds, worker=outcome.worker)
+                        dict(outcome.kpis), seconds=outcome.seconds, worker=outcome.worker,
+                        peak_rss_mb=outcome.peak_rss_mb)
         if outcome.result is not None:
             infeasible = outcome.status == "infeasible"
             target = self.workbook(outcome.scenario, infeasible)

@@ -57,6 +57,7 @@ class Outcome:
     seconds: float = 0.0
     worker: str = ""
     kpis: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: float = 0.0  # the solving process' peak resident memory so far
 
     @property
     def solved(self) -> bool:
@@ -100,7 +101,18 @@ def solve_scenario(task: Task) -> Outcome:
     status = result.solve.status
     reason = "; ".join(result.messages[:2]) if status == "infeasible" else ""
     kpis = _kpis(result) if status != "infeasible" else {}
-    return Outcome(task.scenario, status, reason, result, case, time.perf_counter() - start, where, kpis)
+    return Outcome(task.scenario, status, reason, result, case, time.perf_counter() - start, where, kpis,
+                   peak_rss_mb())
+
+
+def peak_rss_mb() -> float:
+    """This process' peak resident set size in MB (0 where the platform cannot tell)."""
+    try:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
+    except (ImportError, OSError):  # pragma: no cover - Windows
+        return 0.0
 
 
 def input_sha256(path: str | Path) -> str:

@@ -20,9 +20,9 @@ SAME_TOLERANCE = 1e-6  # relative: capacities that differ less are the same
 def scenarios_frame(study) -> pd.DataFrame:
     rows = [{"scenario": r.scenario, "description": r.description, "overrides": "\n".join(r.overrides),
              "status": r.status, "reason": r.reason, "workbook": r.workbook, "solve_s": r.seconds,
-             "worker": r.worker, "resumed": r.resumed} for r in study.ordered]
+             "worker": r.worker, "peak_memory_mb": r.peak_rss_mb, "resumed": r.resumed} for r in study.ordered]
     return pd.DataFrame(rows, columns=["scenario", "description", "overrides", "status", "reason", "workbook",
-                                       "solve_s", "worker", "resumed"])
+                                       "solve_s", "worker", "peak_memory_mb", "resumed"])
 
 
 def kpi_frame(study) -> pd.DataFrame:
