@@ -97,7 +97,7 @@ def write_study(study: Study, path: Path | None = None, **extra) -> Path:
     """The study workbook, atomically (default <folder>/<input-stem>-study.xlsx)."""
     from planner.study.workbook import build_study_workbook
 
-    path = Path(path) if path else study.folder / f"{study.input_path.stem}-{study.folder.name.rsplit('-', 1)[-1]}.xlsx"
+    path = Path(path) if path else study.folder / f"{study.input_path.stem}-study.xlsx"
     wb = build_study_workbook(study, **extra)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
