@@ -93,6 +93,8 @@ CASES = [
     ("example", 2, ["nope"], ["invalid: unknown example 'nope'", "quickstart"]),
     ("example", 2, ["quickstart", "x.csv"], [USAGE, "must end in .xlsx"]),
     ("example", 4, ["quickstart", "exists.xlsx"], ["error: exists.xlsx already exists; use --force"]),
+    ("solve", 2, ["case.xlsx", "--set", "Sites[s1].max_it_mw=-20"], ["invalid: --set",
+     "override 'Sites[s1].max_it_mw=-20' makes Sites!F3 invalid: max_it_mw is -20, must be > 0 MW", "change the override"]),
     ("sweep", 2, ["nope.xlsx"], ["invalid: nope.xlsx does not exist"]),
     ("sweep", 2, ["bad.xlsx"], ["max_it_mw is -20, must be > 0 MW", "1 error"]),
     ("sweep", 2, ["case.xlsx", "--workers", "0"], [USAGE, "--workers"]),

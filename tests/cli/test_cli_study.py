@@ -1,5 +1,4 @@
-"""The study commands as real subprocesses on the small study case: solve --set (recorded in the Run sheet, a bad
-one exits 2 naming the argument), sweep (a failed scenario exits 3 and the others are written; a rerun keeps what is
+"""The study commands as real subprocesses on the small study case: solve --set (recorded in the Run sheet), sweep (a failed scenario exits 3 and the others are written; a rerun keeps what is
 solved), pareto and sensitivity (their sheets), and the exit codes they declare that need a solve."""
 
 from __future__ import annotations
@@ -40,18 +39,14 @@ def _sheet(path: Path, name: str) -> list[tuple]:
     return list(load_workbook(path, read_only=True)[name].iter_rows(values_only=True))
 
 
-def test_solve_set_is_recorded_and_a_bad_one_exits_2(folder):
+def test_solve_set_is_recorded_in_the_run_sheet(folder):
     done = planner("solve", "case.xlsx", "-o", "r.xlsx", "--set", "carbon_price_cny_per_tco2=200", "--set",
                    "Demand.it_load_mw*=1.1", cwd=folder)
     assert done.returncode == EXIT_OK, done.stdout
     run = _sheet(folder / "r.xlsx", "Run")
     assert [r[1] for r in run if r[0] == "override"] == ["carbon_price_cny_per_tco2=200", "Demand.it_load_mw*=1.1"]
     assert [r[1] for r in run if r[0] == "carbon_price_cny_per_tco2"] == [200]
-    bad = planner("solve", "case.xlsx", "-o", "bad.xlsx", "--set", "Hubs[h1].pue_cap=0.5", cwd=folder)
-    assert bad.returncode == EXIT_INVALID and "Traceback" not in bad.stdout
-    text = words(bad.stdout)
-    assert "--set" in text and "makes Hubs!D3 invalid: pue_cap is 0.5, must be >= 1" in text
-    assert "change the override" in text and not (folder / "bad.xlsx").exists()
+    # a bad --set: tests/cli/test_cli_exit_codes.py
 
 
 def test_sweep_reports_a_failed_scenario_and_a_rerun_keeps_the_solved(folder):
@@ -85,8 +80,6 @@ def test_pareto_and_sensitivity_write_their_sheets_or_exit_3(folder):
                    "--by", "0.5", cwd=folder)
     assert sens.returncode == EXIT_INFEASIBLE, sens.stdout  # pue_cap 1 is below the only cooling's PUE
     rows = _sheet(folder / "outputs" / "case-sensitivity" / "case-sensitivity.xlsx", "Sensitivity")
-    price, pue = rows[4:]
+    price, pue = rows[4:]  # largest swing first
     assert price[0] == "Sites.grid_price_cny_per_mwh" and price[2] < 0 < price[3]  # cheaper power, lower cost
-    assert pue[0] == "Hubs.pue_cap" and pue[2] is None and pue[-1] == "infeasible, optimal"
-    bad = planner("sensitivity", "case.xlsx", "--vary", "Sites.grid_prize", cwd=folder)
-    assert bad.returncode == EXIT_INVALID and "invalid: --vary" in bad.stdout and "grid_prize" in bad.stdout
+    assert pue[0] == "Hubs.pue_cap" and pue[2] is None and pue[3] == 0 and pue[-1] == "infeasible, optimal"
