@@ -98,7 +98,7 @@ CASES = [
     ("sweep", 2, ["nope.xlsx"], ["invalid: nope.xlsx does not exist"]),
     ("sweep", 2, ["bad.xlsx"], ["max_it_mw is -20, must be > 0 MW", "1 error"]),
     ("sweep", 2, ["case.xlsx", "--workers", "0"], [USAGE, "--workers"]),
-    ("sweep", 2, ["case.xlsx", "--set", "Hubs[zz].pue_cap=1"], ["invalid: --set", "Hubs has no row zz"]),
+    ("sweep", 2, ["case.xlsx", "--set", "Hubs[zz].pue_cap=1"], ["invalid: case.xlsx", "│ --set │", "no row zz"]),
     ("pareto", 2, ["case.xlsx", "--points", "1"], [USAGE, "--points"]),
     ("pareto", 2, ["broken.xlsx"], ["invalid: broken.xlsx is not an .xlsx workbook"]),
     ("sensitivity", 2, ["case.xlsx", "--vary", "Sites.max_it_mw", "--by", "0"], [USAGE, "--by"]),
