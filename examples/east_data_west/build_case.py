@@ -349,6 +349,27 @@ def notes_frame(seed: int, ps: common.ProfileSet, fit: common.LatencyFit) -> pd.
     return pd.DataFrame(rows, columns=["item", "value", "note"])
 
 
+def scenarios_frame(demand: pd.DataFrame) -> pd.DataFrame:
+    """The study's scenarios (planner sweep): one override per row; rows with the same name form one scenario."""
+    east = [h for h, region in zip(HUBS["hub_id"], HUBS["region"]) if region == "east"]
+    inference = [d for d in demand["demand_id"] if d.endswith("-inference")]
+    rows = [
+        ("carbon-300", "carbon_price_cny_per_tco2=300", "Carbon price 300 CNY/tCO2 (upper end of the ETS outlook)", None),
+        ("rules-2030", "green_min_selfuse_share_of_consumption=0.35", "2030 green-connection rules: self-use >= 35 % "
+         "of consumption", None),
+        ("rules-2030-carbon-300", "", "2030 rules and carbon 300 CNY/tCO2", "rules-2030"),
+        ("rules-2030-carbon-300", "carbon_price_cny_per_tco2=300", "", None),
+        ("no-export", "green_export_allowed=no", "Direct-connected renewables may not export (no spot market)", None),
+        *[("east-pue-1.2", f"Hubs[{h}].pue_cap=1.2", "Eastern hubs' PUE cap tightened to 1.2", None) for h in east],
+        *[("inference+50%", f"Demand[{d}].it_load_mw*=1.5", "+50 % inference demand in every city", None)
+          for d in inference],
+        ("cheap-batteries", "Technologies[battery].capex_cny_per_kwh*=0.6", "Batteries 40 % cheaper (energy and "
+         "power)", None),
+        ("cheap-batteries", "Technologies[battery].capex_cny_per_kw*=0.6", "", None),
+    ]
+    return pd.DataFrame(rows, columns=["scenario", "override", "description", "based_on"])
+
+
 def build(seed: int = common.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built:
     sites = common.sites_frame(SITES)
     demand = demand_frame()
@@ -367,6 +388,7 @@ def build(seed: int = common.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built
         "Demand": demand,
         "Technologies": common.technologies(),
         "Profiles": ps.rep.profiles,
+        "Scenarios": scenarios_frame(demand),
     }
     units = common.profile_units(ps.full_year.columns)
     extra = {"Sources": sources_frame(fit, demand, ps.rep.method), "Notes": notes_frame(seed, ps, fit)}

@@ -285,8 +285,17 @@ def solve(
     lang: Lang = typer.Option(Lang.en, "--lang", case_sensitive=False,
                               help="Language of the result workbook's sheet names, headers, KPI names and policy "
                               "texts: en or zh (Chinese); ids stay as they are."),
+    overrides: list[str] | None = typer.Option(
+        None, "--set", metavar="OVERRIDE", show_default=False,
+        help="Change an input before validation (repeatable): a setting NAME=value, one cell "
+        "Sheet[id].column=value, a whole column Sheet.column=value; *=factor and +=delta change numbers. "
+        "Recorded in the Run sheet."),
 ) -> None:
     """Solve a case."""
+    if overrides:
+        from planner.input.overrides import parse_overrides
+
+        parse_overrides(overrides)  # a bad --set is invalid input before anything is read
     if time_limit is not None and not time_limit > 0:
         raise typer.BadParameter("must be a number of seconds > 0", param_hint="--time-limit")
     if gap is not None and not 0 <= gap <= 1:
@@ -310,13 +319,15 @@ def solve(
             raise CliError(f"{report} already exists (an infeasible solve writes its report there); use --force "
                            f"to overwrite it, or choose another OUTPUT with -o")
     code = run_solve(path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                      strategy=strategy.value, lang=lang.value)
+                      strategy=strategy.value, lang=lang.value,
+                      overrides=overrides or [])
     if code:
         raise typer.Exit(code)
 
 
 def run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | None, force: bool,
-               solver_log: bool, strategy: str = "auto", lang: str = "en") -> int:
+               solver_log: bool, strategy: str = "auto", lang: str = "en",
+               overrides: Sequence[str] = ()) -> int:
     from planner.report import console as rc
 
     # Pyomo captures stdout's file descriptor while HiGHS runs: print through a duplicate of it (also after a
@@ -327,7 +338,8 @@ def run_solve(path: Path, out: Path, *, time_limit: float | None, gap: float | N
             con.file = pipe_safe(con.file)
         try:
             return solve_stages(con, path, out, time_limit=time_limit, gap=gap, force=force, solver_log=solver_log,
-                                 strategy=strategy, writes=writes, lang=lang)
+                                 strategy=strategy, writes=writes, lang=lang,
+                                 overrides=overrides)
         except KeyboardInterrupt:
             written = written_file(writes)
             if written is None:
@@ -372,7 +384,7 @@ def written_file(writes: dict) -> Path | None:
 
 def solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | None, gap: float | None,
                   force: bool, solver_log: bool, strategy: str = "auto", writes: dict | None = None,
-                  lang: str = "en") -> int:
+                  lang: str = "en", overrides: Sequence[str] = ()) -> int:
     from planner.input.reader import read_workbook
     from planner.report import console as rc
     from planner.report.result_workbook import write_infeasibility_workbook, write_result_workbook
@@ -387,7 +399,9 @@ def solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | Non
         raw = read_workbook(path)
         progress.done("read", f"{path} ({len(raw.tables)} sheets)", progress.elapsed())
         progress.start("validating")
-        case = validate_raw(raw)
+        from planner.input.overrides import case_with_overrides, parse_overrides
+
+        case = case_with_overrides(raw, parse_overrides(overrides)) if overrides else validate_raw(raw)
         warned = f"; {len(case.warnings)} warning(s) below" if case.warnings else ""
         progress.done("validated", f"{case.summary()}{warned}", progress.elapsed())
         if case.warnings:

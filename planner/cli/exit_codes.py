@@ -84,6 +84,34 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
                      f"a file or not writable), or {UNEXPECTED}"),
         (EXIT_INTERRUPTED, INTERRUPTED),
     ),
+    "sweep": (
+        (EXIT_OK, "every scenario solved: its result workbook and the study workbook written (scenarios already "
+                  "solved with the same input and overrides are kept, not solved again)"),
+        (EXIT_INVALID, "invalid input: the workbook, its Scenarios sheet or an override (every problem listed with "
+                       "its sheet and cell, nothing solved); or PATH does not exist or is not a readable .xlsx "
+                       "workbook; or " + usage_error("`--workers 0` or both `--workers` and `--scheduler`")),
+        (EXIT_INFEASIBLE, "at least one scenario has no plan (an invalid override, infeasible, or no plan in time): "
+                          "each listed with its reason in the table and the study workbook; the others are written"),
+        (EXIT_ERROR, f"the Dask scheduler cannot be reached, a file cannot be written, or {UNEXPECTED}"),
+        (EXIT_INTERRUPTED, INTERRUPTED + ": the scenarios finished so far are written; a rerun solves the others"),
+    ),
+    "pareto": (
+        (EXIT_OK, "the frontier solved: each point's result workbook and the Pareto workbook written"),
+        (EXIT_INVALID, "invalid input (every problem listed with its sheet and cell), PATH does not exist or is not "
+                       "a readable .xlsx workbook, or " + usage_error("`--points 1`")),
+        (EXIT_INFEASIBLE, "an end of the frontier has no plan: the case is infeasible or no plan was found in time"),
+        (EXIT_ERROR, f"a file cannot be written, or {UNEXPECTED}"),
+        (EXIT_INTERRUPTED, INTERRUPTED + ": the points finished so far are written"),
+    ),
+    "sensitivity": (
+        (EXIT_OK, "every variation solved: the tornado and the study workbook written"),
+        (EXIT_INVALID, "invalid input: the workbook, or a `--vary` input that names no setting, sheet, column or "
+                       "row (listed with the fix); PATH does not exist or is not a readable .xlsx workbook; or "
+                       + usage_error("`--by 0` or `--by 1.5`")),
+        (EXIT_INFEASIBLE, "at least one variation has no plan (listed with its reason); the others are written"),
+        (EXIT_ERROR, f"the Dask scheduler cannot be reached, a file cannot be written, or {UNEXPECTED}"),
+        (EXIT_INTERRUPTED, INTERRUPTED + ": the variations finished so far are written; a rerun solves the others"),
+    ),
 }
 
 EXIT_CODES_NOTE = (

@@ -99,6 +99,8 @@ class Case:
     # where each table's records are in the workbook: sheet -> (tab, column positions, Excel rows); for checks on
     # the assembled case to name real cells (empty for tables that came from no workbook)
     cell_positions: dict = field(default_factory=dict, repr=False, compare=False)
+    # the overrides applied to the workbook's tables before validation, as written (`planner.input.overrides`)
+    overrides: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def name(self) -> str:

@@ -358,6 +358,26 @@ PROFILES = Sheet(
     ),
 )
 
+SCENARIOS = Sheet(
+    name="Scenarios",
+    required=False,
+    description="Optional scenario variants for planner sweep: one override per row (rows with the same scenario "
+    "name form one scenario). An override is a setting name, a cell Sheet[id].column or a whole column "
+    "Sheet.column, then =value, *=factor or +=delta.",
+    more_examples=({"scenario": "carbon-300-cheap-battery", "override": "Technologies[battery].capex_cny_per_kwh*=0.7",
+                    "description": "Carbon 300 CNY/t and 30 % cheaper batteries", "based_on": "carbon-300"},),
+    columns=(
+        _c("scenario", "id", "-", "Scenario name; rows with the same name form one scenario.", example="carbon-300"),
+        _c("override", "str", "-", "One override, e.g. carbon_price_cny_per_tco2=300, Hubs[yrd].pue_cap=1.2 or "
+           "Demand.it_load_mw*=1.5; blank = none (the scenario is its base).", required=False,
+           example="carbon_price_cny_per_tco2=300"),
+        _c("description", "str", "-", "What the scenario stands for (shown in the study workbook).", required=False,
+           example="Carbon price 300 CNY/tCO2"),
+        _c("based_on", "id", "-", "Another scenario whose overrides apply first; blank = the workbook as it is.",
+           required=False, example=None),
+    ),
+)
+
 @dataclass(frozen=True)
 class ProfileUnit:
     """A unit a profile column may have (its Profiles unit-row entry) and the values it allows."""
@@ -384,6 +404,7 @@ PROFILE_UNIT_HINT = (
 
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS, HUBS, SITES, COOLING, SITE_COOLING, DEMAND, NETWORK, LINKS, TECHNOLOGIES, PROFILES,
+    SCENARIOS,
 )
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 

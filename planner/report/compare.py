@@ -386,6 +386,9 @@ def build_comparison_workbook(c: Comparison) -> Workbook:
     _write_changes(wb, "Assignment changes", c.assignment_changes, "No demand-site assignment changed.",
                    units={"base_it_mw": "MW", "it_mw": "MW", "delta_mw": "MW"})
     _write_chart(wb, c)
+    from planner.report.input_diff import write_input_differences
+
+    write_input_differences(wb, [r.path for r in c.results], c.labels)
     _write_files(wb, c)
     wb.properties.title = f"planner comparison: {' vs '.join(c.labels)}"
     wb.properties.creator = f"planner {__version__}"

@@ -69,7 +69,8 @@ def run_rows(result: Result, case: Case, *, input_path: str | Path | None, comma
         "carbon_price_cny_per_tco2": st.carbon_price_cny_per_tco2, "carbon_cap_tco2_per_yr": st.carbon_cap_tco2_per_yr,
         "case_summary": case.summary(),
     }
-    repeated = {"input_warning": [str(w) for w in case.warnings], "message": list(result.messages)}
+    repeated = {"input_warning": [str(w) for w in case.warnings], "message": list(result.messages),
+                "override": list(case.overrides)}
     check_names("the Run items", RUN.row_names, [*values, *repeated])
     notes = {"solver_status": info.status_text()}  # the status in words, for this plan
     rows: list[tuple[str, Any, str]] = []

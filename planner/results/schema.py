@@ -404,7 +404,7 @@ def _item(name: str, description: str, unit: str = "-", dtype: DType = "str") ->
     return column(name, dtype, unit, description)
 
 
-RUN_REPEATED = ("input_warning", "message")  # items that may appear on several rows
+RUN_REPEATED = ("input_warning", "message", "override")  # items that may appear on several rows
 
 RUN = Table(
     "Run",
@@ -437,6 +437,7 @@ RUN = Table(
         _item("case_summary", "Size of the case: sites, hubs, demands, cooling technologies, time steps"),
         _item("input_warning", "Validation warning (one row each)"),
         _item("message", "Solver / post-processing message (one row each)"),
+        _item("override", "Override applied to the input workbook (--set or a scenario; one row each)"),
     ),
 )
 

@@ -97,9 +97,20 @@ CASES = [
     ("report", 2, ["case.xlsx"], ["invalid: case.xlsx", "Summary", "planner solve case.xlsx"]),
     ("report", 2, ["case.xlsx", "-o", "out.pdf"], [USAGE, "must end in .html"]),
     ("report", 4, ["case.xlsx", "-o", "exists.html"], ["error: exists.html already exists; use --force"]),
+    ("solve", 2, ["case.xlsx", "--set", "Sites[s1].max_it_mw=-20"], ["invalid: case.xlsx", "│ --set │",
+                                                                    "Sites!F3 invalid", "change the override"]),
+    ("sweep", 2, ["nope.xlsx"], ["invalid: nope.xlsx does not exist"]),
+    ("sweep", 2, ["bad.xlsx"], ["max_it_mw is -20, must be > 0 MW", "1 error"]),
+    ("sweep", 2, ["case.xlsx", "--workers", "0"], [USAGE, "--workers"]),
+    ("sweep", 2, ["case.xlsx", "--set", "Hubs[zz].pue_cap=1"], ["invalid: case.xlsx", "│ --set │", "no row zz"]),
+    ("pareto", 2, ["case.xlsx", "--points", "1"], [USAGE, "--points"]),
+    ("pareto", 2, ["broken.xlsx"], ["invalid: broken.xlsx is not an .xlsx workbook"]),
+    ("sensitivity", 2, ["case.xlsx", "--vary", "Sites.max_it_mw", "--by", "0"], [USAGE, "--by"]),
+    ("sensitivity", 2, ["case.xlsx", "--vary", "Sitez.max_it_mw"], ["invalid: --vary", "is not an input sheet"]),
 ]
 IN_PROCESS = {(command, cli.EXIT_ERROR) for command in cli.EXIT_CODES}  # unexpected errors: see below
-SLOW = {("solve", cli.EXIT_TIME_LIMIT), ("solve", cli.EXIT_INFEASIBLE)} | {
+SLOW = {("solve", cli.EXIT_TIME_LIMIT), ("solve", cli.EXIT_INFEASIBLE), ("sweep", cli.EXIT_INFEASIBLE),
+        ("pareto", cli.EXIT_INFEASIBLE), ("sensitivity", cli.EXIT_INFEASIBLE)} | {  # ... and test_cli_study.py
     (command, cli.EXIT_INTERRUPTED) for command in cli.EXIT_CODES}  # test_cli_solve.py: solves, Ctrl-C
 
 
@@ -153,9 +164,11 @@ def test_exit_code(case, folder):
 # ----------------------------------------------------------------------------------------------------------
 COMMAND_ARGS = {"template": ["t.xlsx"], "validate": ["case.xlsx"], "solve": ["case.xlsx", "-o", "r.xlsx"],
                 "compare": ["case.xlsx", "case.xlsx", "-o", "c.xlsx"], "example": ["quickstart", "e.xlsx"],
-                "report": ["case.xlsx"]}
+                "report": ["case.xlsx"], "sweep": ["case.xlsx"], "pareto": ["case.xlsx"],
+                "sensitivity": ["case.xlsx", "--vary", "Sites.max_it_mw"]}
 FAILING = {"template": "writable_target", "validate": "read_case", "solve": "existing_file",
-           "compare": "comparison_target", "example": "example_workbook", "report": "existing_file"}
+           "compare": "comparison_target", "example": "example_workbook", "report": "existing_file",
+           "sweep": "existing_file", "pareto": "existing_file", "sensitivity": "existing_file"}
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])

@@ -85,7 +85,7 @@ def test_comparison_workbook(results, tmp_path):
     (_, a), (_, b) = results["base"], results["carbon"]
     out = write_comparison_workbook(compare_results([a, b]), tmp_path / "cmp" / "comparison.xlsx")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["KPIs", "Site changes", "Assignment changes", "Chart", "Files"]
+    assert wb.sheetnames == ["KPIs", "Site changes", "Assignment changes", "Chart", "Input differences", "Files"]
     ws = wb["KPIs"]
     rows = list(ws.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r and "kpi" in r)

@@ -1,0 +1,122 @@
+"""Sweeps on a real Dask cluster started here (`dask scheduler` and `dask worker` processes on 127.0.0.1, random
+free ports): the same KPIs as a serial sweep, and a worker killed (SIGKILL) while it solves loses no scenario."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from study_cases import write_study_case
+from planner.examples import example_path
+from planner.input.overrides import Scenario, parse_override, read_scenarios
+from planner.input.reader import read_workbook
+from planner.study.sweep import run_study
+
+QUIET = Console(quiet=True)
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+       "PYTHONUNBUFFERED": "1"}
+START_S = 60.0
+TIMING_KPIS = {"solve_time_s", "build_time_s"}
+
+
+def _worker(file: Path, name: str, log: Path) -> subprocess.Popen:
+    return subprocess.Popen([BIN / "dask", "worker", "--scheduler-file", str(file), "--host", "127.0.0.1",
+                             "--nthreads", "1", "--no-nanny", "--no-dashboard", "--name", name],
+                            stdout=log.open("w"), stderr=subprocess.STDOUT, env=ENV)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """(scheduler address, start_worker(name) -> Popen) of a scheduler with two workers; everything is killed at
+    the end whatever happens."""
+    folder = tmp_path_factory.mktemp("dask")
+    file = folder / "scheduler.json"
+    procs = [subprocess.Popen([BIN / "dask", "scheduler", "--scheduler-file", str(file), "--host", "127.0.0.1",
+                               "--port", "0", "--no-dashboard"], stdout=(folder / "scheduler.log").open("w"),
+                              stderr=subprocess.STDOUT, env=ENV)]
+
+    def start(name: str) -> subprocess.Popen:
+        procs.append(_worker(file, name, folder / f"{name}.log"))
+        return procs[-1]
+
+    try:
+        deadline = time.monotonic() + START_S
+        while not file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert file.exists(), (folder / "scheduler.log").read_text()
+        address = json.loads(file.read_text())["address"]
+        from distributed import Client
+
+        start("w1"), start("w2")
+        with Client(address, timeout=START_S) as client:
+            client.wait_for_workers(2, timeout=START_S)
+        yield address, start
+    finally:
+        for proc in reversed(procs):
+            proc.kill()
+        for proc in procs:
+            proc.wait(timeout=30)
+
+
+def test_sweep_on_the_cluster_equals_the_serial_sweep(cluster, tmp_path):
+    address, _ = cluster
+    path = write_study_case(tmp_path)
+    scenarios = [s for s in read_scenarios(read_workbook(path)) if s.name in ("base", "cheap-pv")]
+    serial = run_study(path, scenarios, tmp_path / "serial", console=QUIET)
+    dask = run_study(path, scenarios, tmp_path / "dask", console=QUIET, scheduler=address)
+    assert sorted(dask.solved_now) == sorted(s.name for s in scenarios)
+    assert not any(r.worker.endswith(f":{os.getpid()}") for r in dask.ordered)  # solved on the workers
+    for name in (s.name for s in scenarios):
+        a, b = serial.records[name], dask.records[name]
+        assert a.status == b.status == "optimal"
+        assert {k: v for k, v in a.kpis.items() if k not in TIMING_KPIS} == \
+               {k: v for k, v in b.kpis.items() if k not in TIMING_KPIS}
+        assert a.design == b.design
+        assert (tmp_path / "dask" / b.workbook).is_file()
+
+
+def test_worker_killed_while_solving_loses_no_scenario(cluster, tmp_path):
+    """The study case over 12 days, so each solve runs for a second or more; a third worker is killed (SIGKILL)
+    while it has a scenario in hand."""
+    address, start = cluster
+    victim = start("victim")
+    from distributed import Client
+
+    path = write_study_case(tmp_path, days=12, scenarios=[])
+    names = [f"carbon-{price}" for price in (0, 100, 200)]
+    scenarios = [Scenario(n, overrides=[parse_override(f"carbon_price_cny_per_tco2={n.split('-')[1]}")])
+                 for n in names]
+    killed = threading.Event()
+
+    def kill_when_busy(client) -> None:
+        deadline = time.monotonic() + START_S
+        while time.monotonic() < deadline:
+            by_name = {w["name"]: a for a, w in client.scheduler_info(n_workers=-1)["workers"].items()}
+            if client.processing().get(by_name.get("victim"), ()):
+                time.sleep(0.5)  # past reading the workbook: building or solving
+                victim.send_signal(signal.SIGKILL)
+                killed.set()
+                return
+            time.sleep(0.02)
+
+    with Client(address, timeout=START_S) as client:
+        client.wait_for_workers(3, timeout=START_S)
+        killer = threading.Thread(target=kill_when_busy, args=(client,), daemon=True)
+        killer.start()
+        study = run_study(path, scenarios, tmp_path / "study", console=QUIET, scheduler=address)
+        killer.join(timeout=START_S)
+    assert killed.is_set() and victim.wait(timeout=10) == -signal.SIGKILL
+    assert sorted(study.solved_now) == sorted(names)  # each exactly once
+    assert [r.scenario for r in study.ordered] == names and not study.failed, study.failed
+    assert not any(r.worker.endswith(f":{victim.pid}") for r in study.ordered)
+    assert len(list((tmp_path / "study" / ".records").iterdir())) == 3
