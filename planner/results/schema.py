@@ -341,6 +341,14 @@ CHART_DAY = Table(
      mw_column("curtailment", "Curtailment")),
 )
 
+CHART_FLEX = Table(
+    "Flexible load on a typical day",
+    "Data of the flexible-load chart (only when load was moved): 24 hours of the site that moved the most IT "
+    "energy, on the same kind of day as the dispatch chart; IT load before and after the moves.",
+    (column("hour", "int", "h", "Hour of the day", FMT_INT), mw_column("IT load before", "IT load of the demands "
+     "assigned to the site, before moves"), mw_column("IT load after", "IT load served after flexible moves")),
+)
+
 # ---------------------------------------------------------------------------------------------------------
 # Inputs, Run, Infeasibility
 # ---------------------------------------------------------------------------------------------------------
@@ -433,8 +441,9 @@ RESULT_SHEETS: tuple[Sheet, ...] = (
     Sheet("Policy", POLICY.description, (POLICY,)),
     Sheet("Dispatch", DISPATCH.description, (DISPATCH,)),
     Sheet("Charts", "Native Excel charts on the left (cost breakdown, capacity by site, a typical-day dispatch) "
-          "and a map picture of sites, demands and assignments; each chart's data block on the right.",
-          (CHART_COSTS, CHART_CAPACITY, CHART_DAY)),
+          "and a map picture of sites, demands and assignments; with flexible load moved, a typical day's IT "
+          "load before and after the moves; each chart's data block on the right.",
+          (CHART_COSTS, CHART_CAPACITY, CHART_DAY, CHART_FLEX)),
     INPUTS_SHEET,
     RUN_SHEET,
 )
@@ -484,7 +493,7 @@ def kpi_rows(values: Mapping[str, Any], kpis: Iterable[Kpi] = KPIS) -> pd.DataFr
 
 
 __all__ = [
-    "ASSIGNMENTS", "ASSIGNMENT_COLUMNS", "CHART_CAPACITY", "CHART_COSTS", "CHART_DAY", "COSTS", "COST_COLUMNS",
+    "ASSIGNMENTS", "ASSIGNMENT_COLUMNS", "CHART_CAPACITY", "CHART_COSTS", "CHART_DAY", "CHART_FLEX", "COSTS", "COST_COLUMNS",
     "COST_COMPONENTS", "COST_TEXT", "Column", "DISPATCH", "DISPATCH_COLUMNS", "FORMAT", "FORMAT_VERSION",
     "INFEASIBILITY", "INFEASIBILITY_COLUMNS", "INFEASIBILITY_SHEETS", "INPUT_SETTINGS", "KPIS", "KPIS_BY_NAME",
     "KPI_COLUMNS", "KPI_TABLE", "Kpi", "POLICIES", "POLICY", "POLICY_COLUMNS", "POLICY_DESCRIPTIONS",
