@@ -98,7 +98,7 @@ class _Solution:
 
     def moved_mwh(self, s: str) -> float:
         """IT energy moved into other hours at site s per year."""
-        return float(self.d.weights(s) @ self.moved_in[s]) if s in self.moved_in else 0.0
+        return max(float(self.d.weights(s) @ self.moved_in[s]), 0.0) if s in self.moved_in else 0.0
 
     def chosen_cooling(self, s: str) -> str | None:
         best = max(((v, k) for (s2, k), v in self.cool.items() if s2 == s), default=(0.0, None))
