@@ -139,25 +139,28 @@ def test_location_and_market_accounting_and_contracts_under_a_cap():
 
 
 def test_embodied_carbon_reported_and_under_a_cap():
-    """PV at 0.5 cf 12 h a day; embodied 1000 tCO2/MW over 25 yr = 40 tCO2/MW-yr, against 0.5 tCO2/MWh grid."""
-    tech = [dict(LOSSLESS[0], embodied_tco2_per_mw=1000.0), LOSSLESS[1], LOSSLESS[2]]
+    """PV at 0.5 cf 12 h a day (2,190 MWh/MW-yr) saves 0.5 x 2190 = 1095 tCO2/MW-yr of grid emissions and is
+    cheaper than the 1000 CNY/MWh grid. Embodied: IT 30 MW x 500 / 10 yr + cooling 30 MW x 300 / 10 yr = 2400
+    t/yr, PV 1000 t/MW over 25 yr = 40 t/MW-yr (or 40,000 t/MW = 1600 t/MW-yr: more than it saves)."""
     sun = np.r_[np.zeros(6), np.full(12, 0.5), np.zeros(6)]
 
-    def case(**settings):
+    def case(pv_embodied, **settings):
+        tech = [dict(LOSSLESS[0], embodied_tco2_per_mw=pv_embodied), LOSSLESS[1], LOSSLESS[2]]
         return make_case(sites=[site("s1", max_pv_mw=5.0, pv_profile="pv", grid_price_cny_per_mwh=1000.0)],
                          coolings=[cooling("c", 1.0, embodied_tco2_per_mw_it=300.0, lifetime_yr=10.0)],
                          technologies=tech, settings={"green_min_selfuse_share_of_consumption": 0.0,
                                                       "it_embodied_tco2_per_mw": 500.0, **settings},
                          profile_table=profiles(pv=sun))
 
-    plain = solve_case(case())
-    assert _site(plain)["pv_mw"] == pytest.approx(5.0)  # PV at 3000 CNY/kW is cheaper than the grid here
-    # IT 30 MW x 500 / 10 yr + cooling 30 MW x 300 / 10 yr + PV 5 MW x 1000 / 25 yr
-    assert plain.kpi("embodied_emissions_tco2_per_yr") == pytest.approx(1500 + 900 + 200, rel=REL)
     grid_only = 0.5 * 25.0 * 8760
-    pv_mwh = 5.0 * 0.5 * 12 * DAYS
-    assert plain.kpi("emissions_tco2_per_yr") == pytest.approx(grid_only - 0.5 * pv_mwh, rel=REL)
-    # priced and under a cap: each PV MW saves 0.5 x 0.5 x 12 x 365 = 1095 t of grid emissions for 40 t embodied,
-    # so the cap is met with all the PV; counted, embodied carbon adds 2600 t to the total
-    capped = solve_case(case(embodied_carbon_priced=True, carbon_cap_tco2_per_yr=grid_only - 0.5 * pv_mwh + 2600))
-    assert capped.kpi("emissions_tco2_per_yr") == pytest.approx(grid_only - 0.5 * pv_mwh + 2600, rel=REL)
+    plain = solve_case(case(1000.0))
+    assert _site(plain)["pv_mw"] == pytest.approx(5.0)
+    assert plain.kpi("embodied_emissions_tco2_per_yr") == pytest.approx(1500 + 900 + 200, rel=REL)
+    assert _site(plain)["embodied_tco2"] == pytest.approx(2600, rel=REL)
+    assert plain.kpi("emissions_tco2_per_yr") == pytest.approx(grid_only - 1095 * 5, rel=REL)  # not priced
+    # priced, with PV dirtier to build than the grid energy it saves (1600 > 1095 t/MW-yr) and a cap of the
+    # grid-only plan's emissions + 2400 + 2 x 505: the cap allows exactly 2 MW of PV, cheap as it is
+    cap = grid_only + 2400 + 2 * (1600 - 1095)
+    capped = solve_case(case(40000.0, embodied_carbon_priced=True, carbon_cap_tco2_per_yr=cap))
+    assert _site(capped)["pv_mw"] == pytest.approx(2.0, rel=REL)
+    assert capped.kpi("emissions_tco2_per_yr") == pytest.approx(cap, rel=REL)
