@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -174,6 +175,83 @@ def demand_frame() -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Compute-power coordination (算电协同): time-of-use prices, flexible training load, green certificates and
+# contracts, embodied carbon
+# ---------------------------------------------------------------------------------------------------------
+# peak / valley hours of the day per schedule (the other 8 hours are flat). East: the common provincial
+# schedule, valley at night; west: solar-rich provinces moved the valley to midday (assumption on the hours)
+TOU_HOURS = {"east": ((8, 9, 10, 17, 18, 19, 20, 21), (23, 0, 1, 2, 3, 4, 5, 6)),
+             "west": ((6, 7, 17, 18, 19, 20, 21, 22), (9, 10, 11, 12, 13, 14, 15, 16))}
+TOU_WEST_PROVINCES = ("Gansu", "Ningxia", "Qinghai", "Inner Mongolia")
+TOU_PEAK_VALLEY_RATIO = {"east": 4.0, "west": 3.0}  # 发改价格〔2021〕1093号: >= 4:1 (peak-valley gap > 40 %), else >= 3:1
+TOU_PEAK = 1.5  # peak price / flat price (assumption within the notice's ratios)
+FLEXIBLE_SHARE = {"training": 0.5}  # training / batch may move within the day; real-time and inference cannot
+CERTIFICATE_CNY_PER_MWH = 5.0  # green certificate (GEC) price, assumption (2024 traded prices a few CNY)
+CONTRACT_PREMIUM_CNY_PER_MWH = 30.0  # green-power contract premium over the grid price, assumption
+EMBODIED_TECH = {"pv": (1500.0, None), "wind": (500.0, None), "battery": (0.0, 80.0)}  # tCO2 per MW, per MWh
+EMBODIED_COOLING = {"air": 100.0, "evaporative": 80.0, "cold_plate": 120.0, "immersion": 150.0}  # tCO2 per MW IT
+SETTINGS_EXTRA = {"it_embodied_tco2_per_mw": 1000.0}  # building and power chain per MW IT, assumption
+
+
+def time_of_use(schedule: str) -> np.ndarray:
+    """24 hourly price multipliers of a schedule, scaled to a mean of 1 (the site's price stays its average)."""
+    peak, valley = TOU_HOURS[schedule]
+    m = np.ones(24)
+    m[list(peak)], m[list(valley)] = TOU_PEAK, TOU_PEAK / TOU_PEAK_VALLEY_RATIO[schedule]
+    return m / m.mean()
+
+
+def add_coordination(tables: dict, full_year: pd.DataFrame, units: dict) -> pd.DataFrame:
+    """Time-of-use price profiles per (schedule, price), flexible shares, certificate and contract prices,
+    embodied carbon; returns the full-year Profiles sheet with the price profiles."""
+    sites, rep = tables["Sites"], tables["Profiles"]
+    full_year = full_year.copy()
+    for i, r in sites.iterrows():
+        schedule = "west" if r["province"] in TOU_WEST_PROVINCES else "east"
+        pid = f"price_{schedule}_{r['grid_price_cny_per_mwh']:.0f}"
+        if pid not in rep:
+            day = time_of_use(schedule) * float(r["grid_price_cny_per_mwh"])
+            rep[pid] = day[rep["hour"].to_numpy()].round(2)
+            full_year[pid] = day[full_year["hour"].to_numpy()].round(2)
+            units[pid] = "CNY/MWh"
+        sites.at[i, "grid_price_profile"] = pid
+    demand = tables["Demand"]
+    demand["flexible_share"] = [FLEXIBLE_SHARE.get(d.rsplit("-", 1)[1], 0.0) for d in demand["demand_id"]]
+    tables["Hubs"]["certificate_price_cny_per_mwh"] = CERTIFICATE_CNY_PER_MWH
+    tables["Hubs"]["contract_premium_cny_per_mwh"] = CONTRACT_PREMIUM_CNY_PER_MWH
+    tech = tables["Technologies"]
+    tech["embodied_tco2_per_mw"] = tech["tech_id"].map(lambda t: EMBODIED_TECH[t][0])
+    tech["embodied_tco2_per_mwh"] = tech["tech_id"].map(lambda t: EMBODIED_TECH[t][1])
+    tables["Cooling"]["embodied_tco2_per_mw_it"] = tables["Cooling"]["cooling_id"].map(EMBODIED_COOLING)
+    return full_year
+
+
+COORDINATION_SOURCES = [
+    ("Time-of-use peak/valley ratio", "4:1 east, 3:1 west", "-", "NDRC 发改价格〔2021〕1093号 (notice on improving "
+     "time-of-use pricing): peak-valley ratio >= 4:1 where the system peak-valley gap exceeds 40 %, >= 3:1 elsewhere; "
+     "which provinces exceed 40 % is an assumption", "sourced"),
+    ("Time-of-use periods", "east: peak 8-11, 17-22, valley 23-7; west (Gansu, Ningxia, Qinghai, Inner Mongolia): "
+     "peak 6-8, 17-23, valley 9-17", "h", "typical provincial schedules; solar-rich western provinces put the "
+     "valley at midday; exact provincial hours not looked up", "assumption"),
+    ("Time-of-use levels", f"peak {TOU_PEAK} x flat, valley = peak / ratio, scaled to the site's average price",
+     "-", "the site's grid price (sourced or assumed above) stays its daily average", "assumption"),
+    ("Flexible share of training / batch demand", FLEXIBLE_SHARE["training"], "-", "training and batch jobs can "
+     "move within the day (Qingyang operators run training in low-price hours); real-time and interactive "
+     "inference cannot (0)", "assumption"),
+    ("Green certificate price", CERTIFICATE_CNY_PER_MWH, "CNY/MWh", "GEC (绿证) traded prices in 2024 were a few "
+     "CNY per certificate (1 MWh); no price series looked up", "assumption"),
+    ("Green-power contract premium", CONTRACT_PREMIUM_CNY_PER_MWH, "CNY/MWh", "green-power trading (绿电交易) "
+     "premium of about 0.03 CNY/kWh over the grid price, as in the eastern price assumption above", "assumption"),
+    ("Embodied carbon PV / wind", "1500 / 500", "tCO2/MW", "order of magnitude of published life-cycle figures "
+     "(PV ~40, wind ~12 gCO2/kWh over the lifetime); reported, not priced", "assumption"),
+    ("Embodied carbon battery", 80, "tCO2/MWh", "LFP cells and pack ~60-100 kgCO2/kWh (order of magnitude)",
+     "assumption"),
+    ("Embodied carbon IT building and power chain / cooling", "1000 / 80-150", "tCO2/MW IT", "order of magnitude "
+     "(Meta Carbon Explorer-style accounting); cooling: evaporative lowest, immersion highest", "assumption"),
+]
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Sources
 # ---------------------------------------------------------------------------------------------------------
 def sources_frame(fit: common.LatencyFit, demand: pd.DataFrame, rep_method: str) -> pd.DataFrame:
@@ -308,6 +386,7 @@ def sources_frame(fit: common.LatencyFit, demand: pd.DataFrame, rep_method: str)
          "Gui'an 15, Shaoguan 20.5)", "assumption"),
         ("Representative days", N_REP_DAYS, "days", rep_method, "calibrated"),
         ("Random seed", "see Notes", "-", "numpy default_rng per (seed, location, variable)", "calibrated"),
+        *COORDINATION_SOURCES,
     ]
     return pd.DataFrame(rows, columns=common.SOURCES_COLUMNS)
 
@@ -380,7 +459,7 @@ def build(seed: int = common.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built
     climates = list(dict.fromkeys(s.climate for s in SITES))
     ps = common.build_profiles(climates, seed, n_days)
     tables = {
-        "Settings": common.settings_frame(CASE_NAME, fit.route_factor),
+        "Settings": common.settings_frame(CASE_NAME, fit.route_factor, **SETTINGS_EXTRA),
         "Hubs": HUBS.copy(),
         "Sites": sites,
         "Cooling": common.COOLING.copy(),
@@ -391,8 +470,9 @@ def build(seed: int = common.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built
         "Scenarios": scenarios_frame(demand),
     }
     units = common.profile_units(ps.full_year.columns)
+    full_year = add_coordination(tables, common.P.full_year_profiles_sheet(ps.full_year), units)
     extra = {"Sources": sources_frame(fit, demand, ps.rep.method), "Notes": notes_frame(seed, ps, fit)}
-    return Built(tables, common.P.full_year_profiles_sheet(ps.full_year), units, extra, ps, fit)
+    return Built(tables, full_year, units, extra, ps, fit)
 
 
 def write(built: Built, out_dir: Path, *, full_year: bool = True) -> list[Path]:
@@ -401,7 +481,7 @@ def write(built: Built, out_dir: Path, *, full_year: bool = True) -> list[Path]:
     if full_year:
         tables = dict(built.tables)
         tables["Profiles"] = built.full_year_profiles
-        tables["Settings"] = common.settings_frame(CASE_NAME + "-8760", built.fit.route_factor)
+        tables["Settings"] = common.settings_frame(CASE_NAME + "-8760", built.fit.route_factor, **SETTINGS_EXTRA)
         paths.append(common.write_workbook(out_dir / "profiles_8760.xlsx", tables, built.units, built.extra))
     return paths
 

@@ -58,6 +58,11 @@ class Settings:
     green_max_export_share_of_generation: float
     green_export_allowed: bool
     green_min_storage_power_share: float | None
+    emission_accounting: str
+    certificates_zero_emission: bool
+    it_embodied_tco2_per_mw: float
+    flexible_move_cost_cny_per_mwh: float
+    embodied_carbon_priced: bool
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> "Settings":

@@ -147,6 +147,20 @@ SETTINGS = Sheet(
            example="yes"),
         _c("green_min_storage_power_share", "float", "MW/MW", "Optional: battery power >= this share of the site's "
            "PV + wind MW; blank = no minimum.", min=0.0, max=10.0, required=False, example=None),
+        # compute-power coordination (issue 23): emission accounting, embodied carbon
+        _c("emission_accounting", "str", "-", "How emissions are counted for the carbon price, cap and emissions "
+           "objective: 'location' (grid factor on every imported MWh) or 'market' (contracted green power carries "
+           "zero emissions).", choices=("location", "market"), default="location", required=False, example="location"),
+        _c("certificates_zero_emission", "bool", "yes/no", "Market accounting only: green certificates also make "
+           "their MWh zero-emission.", choices=YES_NO, default=False, required=False, example="no"),
+        _c("it_embodied_tco2_per_mw", "float", "tCO2/MW", "Embodied emissions of building 1 MW of new IT capacity "
+           "(spread over it_lifetime_yr).", min=0.0, default=0.0, required=False, example=0.0),
+        _c("flexible_move_cost_cny_per_mwh", "float", "CNY/MWh", "Cost of moving 1 MWh of flexible IT load to "
+           "another hour (scheduling overhead; small by default, so that a plan moves only load whose move pays).",
+           min=0.0, default=0.1, required=False, example=0.1),
+        _c("embodied_carbon_priced", "bool", "yes/no", "yes = embodied emissions count under the carbon price, the "
+           "carbon cap and the emissions objective (they are always reported).", choices=YES_NO, default=False,
+           required=False, example="no"),
     ),
 )
 
@@ -163,6 +177,14 @@ HUBS = Sheet(
            plausible=(1.0, 3.0), example=1.2),
         _c("min_green_share", "float", "-", "Minimum green share of the hub's consumption (self-used renewables + "
            "grid green share); blank = none.", min=0.0, max=1.0, required=False, example=0.8),
+        _c("certificate_price_cny_per_mwh", "float", "CNY/MWh", "Price of a green certificate (绿证, 1 MWh) for the "
+           "hub's sites; blank = Sites value, or none bought.", min=0.0, required=False, example=None),
+        _c("contract_premium_cny_per_mwh", "float", "CNY/MWh", "Green-power contract (绿电交易) premium over the grid "
+           "price; blank = Sites value, or no contracts.", min=0.0, required=False, example=None),
+        _c("max_certificate_mwh_per_yr", "float", "MWh/yr", "Optional cap on certificates bought by the hub's sites; "
+           "blank = no cap.", min=0.0, required=False, example=None),
+        _c("max_contract_mwh_per_yr", "float", "MWh/yr", "Optional cap on green-power contracts of the hub's sites; "
+           "blank = no cap.", min=0.0, required=False, example=None),
     ),
 )
 
@@ -217,6 +239,10 @@ SITES = Sheet(
            "annual PUE every hour.", ref="Profiles", profile_unit="degC", required=False, example="temp_qingyang"),
         _c("export_price_cny_per_mwh", "float", "CNY/MWh", "Price earned for renewable energy exported to the "
            "grid.", min=0.0, default=0.0, required=False, example=0.0),
+        _c("certificate_price_cny_per_mwh", "float", "CNY/MWh", "Green certificate price where the hub row gives "
+           "none; blank = none bought.", min=0.0, required=False, example=None),
+        _c("contract_premium_cny_per_mwh", "float", "CNY/MWh", "Green-power contract premium where the hub row "
+           "gives none; blank = no contracts.", min=0.0, required=False, example=None),
     ),
 )
 
@@ -244,6 +270,8 @@ COOLING = Sheet(
         _c("pue_floor", "float", "-", "Lowest hourly PUE.", min=1.0, limit=MAX_PUE, default=1.0, required=False, example=1.03),
         _c("pue_ref_temp_c", "float", "degC", "Outdoor temperature at which the hourly PUE equals the annual "
            "PUE.", limit=100.0, default=15.0, required=False, example=15.0),
+        _c("embodied_tco2_per_mw_it", "float", "tCO2/MW", "Embodied emissions of the cooling plant per MW of IT "
+           "(spread over lifetime_yr).", min=0.0, default=0.0, required=False, example=None),
     ),
 )
 
@@ -283,6 +311,12 @@ DEMAND = Sheet(
            example=None),
         _c("load_profile", "id", "-", "Profile id of hourly utilisation (0-1) of it_load_mw; blank = flat 1.",
            ref="Profiles", profile_unit="share", required=False, example=None),
+        _c("flexible_share", "float", "-", "Share of the demand's IT energy that may move in time within its "
+           "window (batch training, offline inference); 0 = none.", min=0.0, max=1.0, default=0.0, required=False,
+           example=None),
+        _c("flexible_window", "str", "-", "Window within which moved energy must still be served: 'day' (the "
+           "representative day, or each calendar day of a full year).", choices=("day",), default="day",
+           required=False, example=None),
     ),
 )
 
@@ -341,6 +375,10 @@ TECHNOLOGIES = Sheet(
            required=False, example=None),
         _c("max_hours", "float", "h", "Battery only: maximum energy/power ratio.", min=0.0, min_exclusive=True, limit=8760.0,
            default=8.0, required=False, example=None),
+        _c("embodied_tco2_per_mw", "float", "tCO2/MW", "Embodied emissions per MW of power capacity (spread over "
+           "lifetime_yr).", min=0.0, default=0.0, required=False, example=None),
+        _c("embodied_tco2_per_mwh", "float", "tCO2/MWh", "Battery only: embodied emissions per MWh of energy "
+           "capacity.", min=0.0, default=0.0, required=False, example=None),
     ),
 )
 

@@ -19,6 +19,8 @@ from planner.model import roles
 from planner.model.costs import define_costs, define_site_emissions, flat_sum
 from planner.input.case import HOURS_PER_YEAR
 from planner.model.data import ModelData
+from planner.model import flexible_load, green_trade
+from planner.model.embodied_carbon import define_embodied_carbon
 from planner.model.policies import required
 from planner.pyomo_fast.elements import elements
 from planner.pyomo_fast.rows import add_rows, weighted_sum
@@ -270,6 +272,8 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
         if s in ex:
             flows.append(exp[s, t])
         capacities, loads = balance_vars[s]
+        if s in moved:  # flexible load moved into t, at the hour's PUE (`flexible_load`)
+            return balance_coefs[s][t] + moved[s][0][t], capacities + flows + loads + moved[s][1][t]
         return balance_coefs[s][t], capacities + flows + loads
 
     # renewable power used (charged, curtailed, exported) <= generation
@@ -280,6 +284,7 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
         used = [chg[s, t], cur[s, t]] + ([exp[s, t]] if s in ex else [])
         return use_coefs[s][t], used + [var for _, var in gen.get(s, ())]
 
+    moved = flexible_load.balance_terms(m, d)
     add_rows(m, "energy_balance", (m.S, m.T), balance, equality=True)
     add_rows(m, "renewable_use_within_generation", (m.SR, m.T), renewable_use, equality=False)
 
@@ -302,7 +307,8 @@ def define_annual_energy(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.annual_it_energy = pyo.Constraint(m.S, rule=lambda m, s: m.it_mwh[s] == sum(
         d.it_energy_coef(p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, [])))
     m.annual_facility_energy = pyo.Constraint(m.S, rule=lambda m, s: m.facility_mwh[s] == sum(
-        d.facility_energy_coef(s, k, p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, [])))
+        d.facility_energy_coef(s, k, p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, []))
+        + flexible_load.facility_energy(m, d, s))
     n_t = d.n_t
     imp, cur, exp = elements(m.grid_import_mw), elements(m.curtail_mw), elements(m.export_mw)
     import_mwh, selfuse_mwh, export_mwh = elements(m.import_mwh), elements(m.selfuse_mwh), elements(m.export_mwh)
@@ -366,6 +372,7 @@ def define_hub_policies(m: pyo.ConcreteModel, d: ModelData) -> None:
         # (selfuse + g x import) >= target x (selfuse + import)
         lhs = sum((1.0 - target) * (m.selfuse_mwh[s] if s in re else 0.0)
                   + (green_share[s] - target) * m.import_mwh[s] for s in sites_of_hub[h])
+        lhs += green_trade.purchased_mwh(m, sites_of_hub[h])  # certificates and contracts (`green_trade`)
         return lhs + _relax(m, "hub_green_share", h) >= 0.0
 
     m.hub_green_share = pyo.Constraint(m.H, rule=green)
@@ -456,12 +463,15 @@ def _build(d: ModelData, elastic: bool) -> pyo.ConcreteModel:
     define_assignment(m, d)
     define_renewables_and_grid(m, d)
     define_storage(m, d)
+    flexible_load.define_flexible_load(m, d)
     if d.peak_hours is not None:
         define_grid_peaks(m, d)
     define_energy_balance(m, d)
     define_annual_energy(m, d)
     define_green_connection(m, d)
+    green_trade.define_green_trade(m, d)
     define_hub_policies(m, d)
+    define_embodied_carbon(m, d)
     define_emissions(m, d)
     define_objective(m, d)
     if elastic:

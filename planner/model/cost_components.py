@@ -2,7 +2,8 @@
 module holds only the names, so that the result schema and `planner compare` need not import Pyomo."""
 
 COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "grid_connection", "energy",
-                   "service", "carbon", "export_revenue")
+                   "service", "carbon", "export_revenue",
+                   "certificates", "green_contracts", "flexible_moves")
 # components the objective prices through a global column rather than as the sum of the site parts
 PRICED_GLOBALLY = ("carbon",)
 # the components with a capital cost (overnight capex: `planner.model.capex`), in COST_COMPONENTS order

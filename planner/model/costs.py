@@ -16,6 +16,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 from planner.model.cost_components import CAPEX_COMPONENTS, COST_COMPONENTS, PRICED_GLOBALLY
 from planner.model.capex import capex_terms, define_capex
 from planner.model.data import ModelData
+from planner.model import embodied_carbon, flexible_load, green_trade
 from planner.pyomo_fast.elements import elements
 
 
@@ -33,9 +34,17 @@ def hourly_sum(x: pyo.Var, s: str, d: ModelData, c) -> LinearExpression:
 
 
 def define_site_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """site_emissions_tco2[s]: the site's annual grid import x (hourly) emission factor."""
-    m.site_emissions_tco2 = pyo.Expression(m.S, initialize=lambda m, s: hourly_sum(m.grid_import_mw, s, d, d.ef),
-                                           doc="annual emissions of a site (tCO2/yr)")
+    """site_emissions_tco2[s]: the site's annual grid import x (hourly) emission factor, less what `market`
+    accounting takes off for green purchases (`green_trade`), plus embodied emissions where they are priced."""
+    embodied = embodied_carbon.priced(d)
+
+    def site(m, s):
+        grid = hourly_sum(m.grid_import_mw, s, d, d.ef)
+        extra = [e for e in (green_trade.market_credit_tco2(m, d, s), m.site_embodied_tco2[s].expr if embodied
+                             else 0.0) if not (type(e) is float and e == 0.0)]
+        return grid + sum(extra) if extra else grid
+
+    m.site_emissions_tco2 = pyo.Expression(m.S, initialize=site, doc="annual emissions of a site (tCO2/yr)")
 
 
 def _site_parts(m: pyo.ConcreteModel, d: ModelData) -> dict[str, dict[str, object]]:
@@ -63,6 +72,7 @@ def _site_parts(m: pyo.ConcreteModel, d: ModelData) -> dict[str, dict[str, objec
         "energy": {s: hourly_sum(m.grid_import_mw, s, d, d.price) for s in d.sites},
         "service": {s: sum(terms) for s, terms in service.items()},
         "carbon": {s: m.carbon_price * m.site_emissions_tco2[s] for s in d.sites},
+        **green_trade.cost_parts(m, d), **flexible_load.cost_parts(m, d),
         "export_revenue": {s: -LinearExpression([term(c, exp[s, t]) for t, c in enumerate(
             (d.weights(s) * export_price[s]).tolist())]) for s in d.export_sites if export_price[s] != 0},
     }

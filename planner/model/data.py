@@ -82,6 +82,10 @@ class ModelData:
     site_weight_h: dict[str, np.ndarray] | None = None
     # aggregated days of a full year only: hours of the year each site's grid connection must cover
     peak_hours: dict[str, PeakHours] | None = None
+    # flexible compute load (`planner.model.flexible_load`): share of each flexible load group's IT energy that may
+    # move within its day, and (aggregated days only) u_p(t) averaged over each site's own groups of days
+    flex_share: dict[str, float] = dataclasses.field(default_factory=dict)
+    flex_utilisation: dict[tuple[str, str], np.ndarray] | None = None
 
     @property
     def n_t(self) -> int:
@@ -110,6 +114,14 @@ class ModelData:
         """The first time step of each day (of each block that storage is cyclic over)."""
         t = np.arange(self.n_t)
         return t[self.prev_t != t - 1]
+
+
+FLEX_MARK = "~flexible:"  # load group of demands with a flexible share: "<profile>~flexible:<share>"
+
+
+def flexible_group(profile_group: str, share: float) -> str:
+    """The load group of a demand: its profile's group, apart per flexible share (one share per group)."""
+    return profile_group if not share > 0 else f"{profile_group}{FLEX_MARK}{share:g}"
 
 
 def _previous_time_step(case: Case) -> np.ndarray:
@@ -152,10 +164,13 @@ def prepare(case: Case) -> ModelData:
     sites = list(sites_df.index)
     pairs = allowed_pairs(case).reset_index()
 
-    demand_group = {d: (p if isinstance(p, str) and p else FLAT_PROFILE)
-                    for d, p in case.demand["load_profile"].items()}
+    demand_group = {d: flexible_group(p if isinstance(p, str) and p else FLAT_PROFILE, float(f))
+                    for d, p, f in zip(case.demand.index, case.demand["load_profile"], case.demand["flexible_share"])}
     load_groups = sorted(set(demand_group.values()))
-    utilisation = {p: _profile_or_flat(case, None if p == FLAT_PROFILE else p, 1.0) for p in load_groups}
+    profile_of = {p: p.split(FLEX_MARK)[0] for p in load_groups}
+    utilisation = {p: _profile_or_flat(case, None if profile_of[p] == FLAT_PROFILE else profile_of[p], 1.0)
+                   for p in load_groups}
+    flex_share = {p: float(p.split(FLEX_MARK)[1]) for p in load_groups if FLEX_MARK in p}
     pairs["group"] = pairs["demand_id"].map(demand_group)
     share = case.demand["max_share_per_site"].fillna(1.0).astype(float)
     pairs["assign_ub_mw"] = np.minimum(
@@ -199,7 +214,7 @@ def prepare(case: Case) -> ModelData:
         wind_cf={s: case.profiles[sites_df.at[s, "wind_profile"]].to_numpy(dtype=float) for s in wind_sites},
         price=series("grid_price_cny_per_mwh", "grid_price_profile"),
         ef=series("grid_ef_tco2_per_mwh", "grid_ef_profile"),
-        crf=crf, eta_charge=float(np.sqrt(rte)), eta_discharge=float(np.sqrt(rte)),
+        crf=crf, eta_charge=float(np.sqrt(rte)), eta_discharge=float(np.sqrt(rte)), flex_share=flex_share,
     )
 
 
@@ -295,6 +310,8 @@ def aggregated_days(d: ModelData, n_days: int) -> ModelData:
         load_coef_override={(s, k, p): mean(d.load_coef(s, k, p), of_site[s]) for s, k in d.site_tech
                             for p in d.site_groups.get(s, [])},
         soc_day_shift=d.case.is_full_year,
+        flex_utilisation={(s, p): mean(d.utilisation[p], of_site[s]) for s in d.sites
+                          for p in d.site_groups.get(s, [])} if d.flex_share else None,
         peak_hours={s: peak_hours_of(d, s) for s in d.sites} if d.case.is_full_year else None)
 
 
@@ -307,7 +324,8 @@ def peak_hours_of(d: ModelData, s: str) -> PeakHours:
     wind sizes: hour t is kept if it maximises a facility load coefficient less r_pv cf^pv_t + r_w cf^w_t for
     some r_pv, r_w in PEAK_RATIOS. Any set of hours gives valid rows; these are the ones likely to bind."""
     combos = [(k, p) for site, k in d.site_tech if site == s for p in d.site_groups.get(s, [])]
-    load = {kp: d.load_coef(s, *kp) for kp in combos}
+    # the part of a flexible group's load that cannot move away from an hour (a lower bound on its load there)
+    load = {kp: d.load_coef(s, *kp) * (1.0 - d.flex_share.get(kp[1], 0.0)) for kp in combos}
     pv, wind = d.pv_cf.get(s), d.wind_cf.get(s)
     (pv_ratios, pv_cf), (wind_ratios, wind_cf) = ((PEAK_RATIOS, cf) if cf is not None else ((0.0,), 0.0)
                                                   for cf in (pv, wind))
@@ -336,4 +354,5 @@ def restricted_to_sites(d: ModelData, keep) -> ModelData:
         pv_cf=only(d.pv_cf), wind_cf=only(d.wind_cf), price=only(d.price), ef=only(d.ef),
         load_coef_override=None if d.load_coef_override is None else only(d.load_coef_override),
         site_weight_h=None if d.site_weight_h is None else only(d.site_weight_h),
+        flex_utilisation=None if d.flex_utilisation is None else only(d.flex_utilisation),
         peak_hours=None if d.peak_hours is None else only(d.peak_hours))

@@ -32,9 +32,10 @@ POLICIES = {p.name: p for p in (
     Policy("hub_pue_cap", "hub", "<=", "-", "Energy-weighted annual PUE of the hub's sites <= the hub's PUE cap",
            "hub {scope}: energy-weighted PUE {reachable:.3f} reachable, {required:.3f} required (no allowed cooling "
            "technology is efficient enough at its sites, or load must be placed there)"),
-    Policy("hub_green_share", "hub", ">=", "-", "Green share of the hub's consumption >= the hub's minimum",
+    Policy("hub_green_share", "hub", ">=", "-", "Green share of the hub's consumption (self-use + grid green share "
+           "+ certificates + contracts) >= the hub's minimum",
            "hub {scope}: green share {reachable:.2f} reachable, {required:.2f} required (not enough PV/wind "
-           "potential, storage or grid green share at its sites)"),
+           "potential, storage, grid green share, or green certificates/contracts within the hub's caps at its sites)"),
     Policy("green_selfuse_of_generation", "site", ">=", "-",
            "Green direct connection: self-used renewables >= share of available generation",
            "site {scope}: self-use {reachable:.2f} of renewable generation reachable, {required:.2f} required"),
@@ -75,6 +76,7 @@ class Annual:
     pv_mw: float = 0.0
     wind_mw: float = 0.0
     battery_mw: float = 0.0
+    purchased_green_mwh: float = 0.0  # green certificates + green-power contracts (`planner.model.green_trade`)
 
     def __add__(self, other: Annual) -> Annual:
         return Annual(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
@@ -94,7 +96,7 @@ def achieved(name: str, a: Annual) -> float:
     if name == "hub_pue_cap":
         return ratio(a.facility_mwh, a.it_mwh)
     if name == "hub_green_share":
-        return ratio(a.selfuse_mwh + a.green_import_mwh, a.consumption_mwh)
+        return ratio(a.selfuse_mwh + a.green_import_mwh + a.purchased_green_mwh, a.consumption_mwh)
     if name == "green_selfuse_of_generation":
         return ratio(a.selfuse_mwh, a.generation_mwh)
     if name in ("green_export_limit", "green_no_export"):
@@ -143,6 +145,15 @@ def applies(name: str, case: Case, scope: str) -> bool:
     return not (isinstance(value, float) and np.isnan(value))
 
 
-def explanation(name: str, scope: str, required_value: float, reachable: float) -> str:
-    """The diagnosis' sentence for a rule that cannot be met."""
-    return POLICIES[name].shortfall.format(scope=scope, required=required_value, reachable=reachable)
+def explanation(name: str, scope: str, required_value: float, reachable: float, case: Case | None = None) -> str:
+    """The diagnosis' sentence for a rule that cannot be met (with `case`: a hub's caps on green purchases)."""
+    text = POLICIES[name].shortfall.format(scope=scope, required=required_value, reachable=reachable)
+    return text + (purchase_caps(case, scope) if case is not None and name == "hub_green_share" else "")
+
+
+def purchase_caps(case: Case, hub: str) -> str:
+    """'; green certificates capped at X MWh/yr (Hubs.max_certificate_mwh_per_yr)...' for the caps the hub sets."""
+    caps = [(f"green {what} capped at {float(case.hubs.at[hub, col]):,.0f} MWh/yr (Hubs.{col})")
+            for what, col in (("certificates", "max_certificate_mwh_per_yr"), ("contracts", "max_contract_mwh_per_yr"))
+            if col in case.hubs and not np.isnan(float(case.hubs.at[hub, col]))]
+    return "; " + ", ".join(caps) if caps else ""

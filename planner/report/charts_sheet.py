@@ -16,6 +16,7 @@ from planner.report.figures import waterfall_steps
 from planner.report.map_png import map_data, site_map_png
 from planner.results.result import Result
 from planner.results.schema import CHART_CAPACITY, CHART_COSTS, CHART_DAY
+from planner.report.flex_chart import write_flexible_chart
 
 CHART_DATA_COL = 16  # column P: chart data blocks sit to the right of the charts
 CHART_ROWS = 22  # rows between two chart anchors
@@ -109,6 +110,7 @@ def write_charts_sheet(wb: Workbook, result: Result, case: Case) -> None:
                                   line_cols=[c0 + 5, c0 + 6, c0 + 7, c0 + 8], anchor=f"B{chart_row}")
             row = last + 2
             chart_row += CHART_ROWS + 2
+    row, chart_row = write_flexible_chart(ws, result, row, chart_row, typical_day, c0)  # if load moved
 
     # 4. map picture
     if not result.sites.empty:

@@ -30,7 +30,8 @@ def _annual(m: pyo.ConcreteModel, d: ModelData) -> dict[str, Annual]:
     return {s: Annual(it_mwh=v(m.it_mwh, s), facility_mwh=v(m.facility_mwh, s), import_mwh=v(m.import_mwh, s),
                       green_import_mwh=green[s] * v(m.import_mwh, s), generation_mwh=v(m.generation_mwh, s),
                       selfuse_mwh=v(m.selfuse_mwh, s), export_mwh=v(m.export_mwh, s), pv_mw=v(m.pv_mw, s),
-                      wind_mw=v(m.wind_mw, s), battery_mw=v(m.battery_mw, s)) for s in d.sites}
+                      wind_mw=v(m.wind_mw, s), battery_mw=v(m.battery_mw, s),
+                      purchased_green_mwh=v(m.certificate_mwh, s) + v(m.contract_mwh, s)) for s in d.sites}
 
 
 def _describe(annual: dict[str, Annual], d: ModelData, family: str, scope: str, amount: float) -> dict:
@@ -47,7 +48,7 @@ def _describe(annual: dict[str, Annual], d: ModelData, family: str, scope: str, 
             (annual[s] for s in d.sites if d.site_hub[s] == scope), Annual())
         need, reach = policies.required(family, case, scope, a), policies.achieved(family, a)
     return dict(required=need, reachable=reach, unit=policies.POLICIES[family].unit,
-                explanation=policies.explanation(family, scope, need, reach))
+                explanation=policies.explanation(family, scope, need, reach, case))
 
 
 def explain_infeasibility(d: ModelData, *, time_limit_s: float | None = None) -> tuple[pd.DataFrame, list[str]]:

@@ -43,7 +43,7 @@ class _Solution:
             if roles.role(var.local_name).scope != "site":
                 continue
             sets = list(var.index_set().subsets())
-            if len(sets) == 2 and sets[1] is m.T:
+            if len(sets) == 2 and sets[1] is m.T and sets[0].dimen != 2:
                 self.hourly[var.local_name] = self._hourly(var)
             else:
                 setattr(self, var.local_name, _values(var))
@@ -55,6 +55,16 @@ class _Solution:
         self.site_emissions = {s: value_of(m.site_emissions_tco2[s]) for s in d.sites}
         self.site_capex = {(c, s): value_of(m.site_capex[c, s]) for c in m.CA for s in d.sites}
         self.site_capex_total = {s: sum(self.site_capex[c, s] for c in m.CA) for s in d.sites}
+        # compute-power coordination (issue 23): embodied carbon, flexible load's moves and saving
+        self.embodied = {s: value_of(m.site_embodied_tco2[s]) for s in d.sites}
+        self.flex_saving = value_of(m.flexible_saving_cny)
+        self.moved: dict[str, np.ndarray] = {}  # IT load moved in less moved out, per site and time step
+        self.moved_in: dict[str, np.ndarray] = {}
+        for (s, k, t), v in self.flex_in_mw.items():
+            self.moved.setdefault(s, np.zeros(d.n_t))[t] += v
+            self.moved_in.setdefault(s, np.zeros(d.n_t))[t] += v
+        for (s, k, t), v in self.flex_out_mw.items():
+            self.moved[s][t] -= v
 
     def _hourly(self, var) -> dict[str, np.ndarray]:
         """{site: values by time step} of a variable indexed by (site, time step); 0 where there is no value."""
@@ -75,14 +85,23 @@ class _Solution:
         wind = d.wind_cf[s] * self.wind_mw.get(s, 0.0) if s in d.wind_cf else np.zeros(d.n_t)
         return pv, wind
 
-    def it_and_facility_load(self, s: str) -> tuple[np.ndarray, np.ndarray]:
+    def it_and_facility_load(self, s: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Original IT load, served IT load (after flexible moves) and facility load of site s per time step."""
         d = self.d
         it, fac = np.zeros(d.n_t), np.zeros(d.n_t)
         for (s2, k, p), v in self.it_load_mw.items():
             if s2 == s and v > TOL:
                 it += v * d.utilisation[p]
                 fac += v * d.utilisation[p] * d.pue[s, k]
-        return it, fac
+        for sign, moves in ((1.0, self.flex_in_mw), (-1.0, self.flex_out_mw)):
+            for (s2, k, t), v in moves.items():
+                if s2 == s:
+                    fac[t] += sign * v * d.pue[s, k][t]
+        return it, it + self.moved.get(s, 0.0), fac
+
+    def moved_mwh(self, s: str) -> float:
+        """IT energy moved into other hours at site s per year."""
+        return max(float(self.d.weights(s) @ self.moved_in[s]), 0.0) if s in self.moved_in else 0.0
 
     def chosen_cooling(self, s: str) -> str | None:
         best = max(((v, k) for (s2, k), v in self.cool.items() if s2 == s), default=(0.0, None))
@@ -119,8 +138,11 @@ def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
             "consumption_mwh": consumption, "selfuse_share_of_generation": _share(selfuse, gen),
             "selfuse_share_of_consumption": _share(selfuse, consumption),
             "export_share_of_generation": _share(export, gen),
-            "green_share": _share(selfuse + site["grid_green_share"] * imp, consumption),
+            "green_share": _share(selfuse + site["grid_green_share"] * imp + sol.certificate_mwh.get(s, 0.0)
+                                  + sol.contract_mwh.get(s, 0.0), consumption),
             "emissions_tco2": sol.site_emissions[s],
+            "certificate_mwh": sol.certificate_mwh.get(s, 0.0), "contract_mwh": sol.contract_mwh.get(s, 0.0),
+            "embodied_tco2": sol.embodied[s], "flexible_moved_mwh": sol.moved_mwh(s),
             "cost_cny": sol.site_cost[s],
             "capex_cny": sol.site_capex_total[s],
         })
@@ -158,7 +180,8 @@ def site_annuals(sites: pd.DataFrame, d: ModelData) -> dict[str, Annual]:
         it_mwh=r["it_energy_mwh"], facility_mwh=r["facility_energy_mwh"], import_mwh=r["grid_import_mwh"],
         green_import_mwh=r["grid_import_mwh"] * green[r["site_id"]], generation_mwh=r["renewable_generation_mwh"],
         selfuse_mwh=r["selfuse_mwh"], export_mwh=r["export_mwh"], pv_mw=r["pv_mw"], wind_mw=r["wind_mw"],
-        battery_mw=r["battery_mw"]) for r in sites.to_dict("records")}
+        battery_mw=r["battery_mw"], purchased_green_mwh=r["certificate_mwh"] + r["contract_mwh"])
+        for r in sites.to_dict("records")}
 
 
 def policy_table(sites: pd.DataFrame, assignments: pd.DataFrame, sol: _Solution, d: ModelData) -> pd.DataFrame:
@@ -211,11 +234,12 @@ def dispatch_table(sites: pd.DataFrame, sol: _Solution, d: ModelData) -> pd.Data
     ts = d.case.timesteps
     frames = []
     for s in sites.loc[sites["opened"], "site_id"]:
-        it, fac = sol.it_and_facility_load(s)
+        it, served, fac = sol.it_and_facility_load(s)
         pv, wind = sol.generation(s)
         frames.append(pd.DataFrame({
             "site_id": s, "t": d.times, "day": ts["day"].to_numpy(), "hour": ts["hour"].to_numpy(),
-            "weight_days": ts["weight_days"].to_numpy(), "it_load_mw": it, "facility_load_mw": fac,
+            "weight_days": ts["weight_days"].to_numpy(), "it_load_mw": it, "served_it_load_mw": served,
+            "facility_load_mw": fac,
             "pv_mw": pv, "wind_mw": wind, "grid_import_mw": sol.series("grid_import_mw", s),
             "battery_charge_mw": sol.series("charge_mw", s), "battery_discharge_mw": sol.series("discharge_mw", s),
             "battery_soc_mwh": sol.series("soc_mwh", s), "export_mw": sol.series("export_mw", s),
@@ -225,9 +249,15 @@ def dispatch_table(sites: pd.DataFrame, sol: _Solution, d: ModelData) -> pd.Data
     return pd.concat(frames, ignore_index=True)[list(DISPATCH_COLUMNS)]
 
 
+def _peak_reduction(sol: _Solution) -> float:
+    """Sum over the sites with flexible load of peak original IT load less peak served IT load (MW)."""
+    return float(sum(it.max() - served.max() for it, served, _ in map(sol.it_and_facility_load, sol.moved)))
+
+
 def kpi_table(sites: pd.DataFrame, sol: _Solution, info: SolveInfo, green_import_mwh: float,
               d: ModelData) -> pd.DataFrame:
     """The KPI values; names, units and descriptions are declared in `planner.results.schema.KPIS`."""
+    purchased = sites["certificate_mwh"].sum() + sites["contract_mwh"].sum()
     it_e, fac_e = sites["it_energy_mwh"].sum(), sites["facility_energy_mwh"].sum()
     gen, selfuse = sites["renewable_generation_mwh"].sum(), sites["selfuse_mwh"].sum()
     cons, curtailed = sites["consumption_mwh"].sum(), sites["curtailment_mwh"].sum()
@@ -236,13 +266,15 @@ def kpi_table(sites: pd.DataFrame, sol: _Solution, info: SolveInfo, green_import
         **{f"cost_{c}_cny_per_yr": v for c, v in sol.costs.items()},
         **investment_kpis(sites, sol.site_capex, sum(sol.costs.values()), d),
         "emissions_tco2_per_yr": sol.emissions_tco2,
-        "green_share": _share(selfuse + green_import_mwh, cons),
+        "green_share": _share(selfuse + green_import_mwh + purchased, cons),
         "pue_energy_weighted": _share(fac_e, it_e),
         "cue_kgco2_per_kwh_it": _share(sol.emissions_tco2, it_e),
         "renewable_selfuse_share": _share(selfuse, gen),
         "renewable_export_share": _share(sites["export_mwh"].sum(), gen),
         "curtailment_mwh_per_yr": curtailed,
         "curtailment_share": _share(curtailed, gen),
+        "certificate_mwh_per_yr": sites["certificate_mwh"].sum(), "contract_mwh_per_yr": sites["contract_mwh"].sum(),
+        "embodied_emissions_tco2_per_yr": sites["embodied_tco2"].sum(),
         "sites_opened": int(sites["opened"].sum()),
         "it_capacity_mw": sites["it_mw"].sum(),
         "pv_capacity_mw": sites["pv_mw"].sum(),
@@ -255,6 +287,8 @@ def kpi_table(sites: pd.DataFrame, sol: _Solution, info: SolveInfo, green_import
         "consumption_mwh_per_yr": cons,
         "grid_import_mwh_per_yr": sites["grid_import_mwh"].sum(),
         "renewable_generation_mwh_per_yr": gen,
+        "flexible_moved_mwh_per_yr": sites["flexible_moved_mwh"].sum(),
+        "flexible_peak_reduction_mw": _peak_reduction(sol), "flexible_saving_cny_per_yr": sol.flex_saving,
         "mip_gap": info.gap if info.gap is not None else float("nan"),
         "solve_time_s": info.solve_s,
         "build_time_s": info.build_s,

@@ -74,6 +74,9 @@ COST_TEXT: dict[str, tuple[str, str]] = {
     "service": ("service / network", "Network / service cost of serving the demand"),
     "carbon": ("carbon", "Carbon price on grid emissions"),
     "export_revenue": ("export revenue", "Revenue from exported renewable energy (negative = income)"),
+    "certificates": ("green certificates", "Green certificates bought (绿证)"),
+    "green_contracts": ("green-power contracts", "Premium of green-power contracts over the grid price (绿电交易)"),
+    "flexible_moves": ("flexible load moves", "Cost of moving flexible compute load in time"),
 }
 
 # policy -> what it says (the rules are declared in planner.model.policies)
@@ -132,7 +135,8 @@ KPIS: tuple[Kpi, ...] = (
          "#,##0", "Investment", "Unit cost per kW IT"),
     _kpi("unit_cost_cny_per_mwh_it", "CNY/MWh-IT", "Total annualised cost per MWh of IT energy", "#,##0.0",
          "Investment", "Unit cost per MWh IT"),
-    _kpi("emissions_tco2_per_yr", "tCO2/yr", "Grid-import emissions", FMT_TCO2, _GREEN, "Emissions"),
+    _kpi("emissions_tco2_per_yr", "tCO2/yr", "Grid-import emissions (Settings.emission_accounting; plus embodied where priced)",
+         FMT_TCO2, _GREEN, "Emissions"),
     _kpi("green_share", "-", "Green share of consumption (self-used renewables + green share of grid import)",
          FMT_SHARE, _GREEN, "Green-power share"),
     _kpi("pue_energy_weighted", "-", "Facility energy / IT energy over all sites", FMT_PUE, _GREEN,
@@ -146,6 +150,14 @@ KPIS: tuple[Kpi, ...] = (
     _kpi("curtailment_mwh_per_yr", "MWh/yr", "Curtailed renewable energy", FMT_MWH, _GREEN, "Curtailment"),
     _kpi("curtailment_share", "-", "Curtailed share of renewables", FMT_SHARE, _GREEN, "Curtailment share",
          headline=False),
+    # compute-power coordination (issue 23): green purchases, embodied carbon
+    _kpi("certificate_mwh_per_yr", "MWh/yr", "Green certificates bought", FMT_MWH, _GREEN, "Green certificates",
+         headline=False),
+    _kpi("contract_mwh_per_yr", "MWh/yr", "Green-power contracts", FMT_MWH, _GREEN, "Green-power contracts",
+         headline=False),
+    _kpi("embodied_emissions_tco2_per_yr", "tCO2/yr", "Embodied emissions of the capacity built, spread over its "
+         "lifetime (under the carbon price and cap only with Settings.embodied_carbon_priced)", FMT_TCO2, _GREEN,
+         "Embodied emissions", headline=False),
     _kpi("sites_opened", "count", "Sites opened", FMT_INT, "Capacity", "Sites opened", dtype="int"),
     _kpi("it_capacity_mw", "MW", "Total IT capacity", FMT_MW, "Capacity", "IT capacity"),
     _kpi("pv_capacity_mw", "MW", "Direct-connected PV", FMT_MW, "Capacity", "PV capacity"),
@@ -161,6 +173,12 @@ KPIS: tuple[Kpi, ...] = (
     _kpi("grid_import_mwh_per_yr", "MWh/yr", "Grid import", FMT_MWH, "Energy", "Grid import", headline=False),
     _kpi("renewable_generation_mwh_per_yr", "MWh/yr", "Available direct-connected renewable energy", FMT_MWH,
          "Energy", "Renewable generation", headline=False),
+    _kpi("flexible_moved_mwh_per_yr", "MWh/yr", "Flexible IT energy moved to other hours of its day", FMT_MWH,
+         "Energy", "Flexible load moved", headline=False),
+    _kpi("flexible_peak_reduction_mw", "MW", "Sum over sites of peak original IT load less peak served IT load",
+         FMT_MW, "Energy", "Peak IT load reduction", headline=False),
+    _kpi("flexible_saving_cny_per_yr", "CNY/yr", "Grid energy cost saved by moving load: the moved facility "
+         "energy valued at each hour's grid price", FMT_CNY, "Energy", "Saving from moving load", headline=False),
     _kpi("mip_gap", "-", "Relative MIP gap at the end", FMT_GAP, "Solver", "MIP gap", headline=False),
     _kpi("solve_time_s", "s", "Solver wall time (hand-off + HiGHS)", FMT_SECONDS, "Solver", "Solve time",
          headline=False),
@@ -249,6 +267,10 @@ SITES = Table(
         share_column("export_share_of_generation", "Export / available renewable generation"),
         share_column("green_share", "(Self-use + green share of grid import) / consumption"),
         column("emissions_tco2", "float", "tCO2/yr", "Grid-import emissions per year", FMT_TCO2),
+        mwh_yr_column("certificate_mwh", "Green certificates bought per year"),
+        mwh_yr_column("contract_mwh", "Green-power contracts per year"),
+        column("embodied_tco2", "float", "tCO2/yr", "Embodied emissions of the site's capacity per year", FMT_TCO2),
+        mwh_yr_column("flexible_moved_mwh", "Flexible IT energy moved within its day per year"),
         column("cost_cny", "float", "CNY/yr", "The site's share of the annualised cost", FMT_CNY),
         column("capex_cny", "float", "CNY", "The site's overnight capex (see the Investment sheet)", FMT_CNY),
     ),
@@ -342,8 +364,9 @@ DISPATCH = Table(
         column("day", "int", "-", "Day (period) number of the Profiles sheet", FMT_INT),
         column("hour", "int", "h", "Hour of the day, 0-23", FMT_INT),
         column("weight_days", "float", "days", "Days of the year this day stands for", FMT_DAYS),
-        mw_column("it_load_mw", "IT load served at the site"),
-        mw_column("facility_load_mw", "Facility load (IT load x hourly PUE)"),
+        mw_column("it_load_mw", "IT load of the demands assigned to the site (before flexible load moves)"),
+        mw_column("served_it_load_mw", "IT load served at the site (after flexible load moves)"),
+        mw_column("facility_load_mw", "Facility load (served IT load x hourly PUE)"),
         mw_column("pv_mw", "Available PV generation"),
         mw_column("wind_mw", "Available wind generation"),
         mw_column("grid_import_mw", "Power imported from the grid"),
@@ -386,6 +409,14 @@ CHART_DAY = Table(
      mw_column("battery discharge", "Battery discharging"), mw_column("facility load", "Facility load"),
      mw_column("battery charge", "Battery charging"), mw_column("export", "Export to the grid"),
      mw_column("curtailment", "Curtailment")),
+)
+
+CHART_FLEX = Table(
+    "Flexible load on a typical day",
+    "Data of the flexible-load chart (only when load was moved): 24 hours of the site that moved the most IT "
+    "energy, on the same kind of day as the dispatch chart; IT load before and after the moves.",
+    (column("hour", "int", "h", "Hour of the day", FMT_INT), mw_column("IT load before", "IT load of the demands "
+     "assigned to the site, before moves"), mw_column("IT load after", "IT load served after flexible moves")),
 )
 
 # ---------------------------------------------------------------------------------------------------------
@@ -483,9 +514,9 @@ RESULT_SHEETS: tuple[Sheet, ...] = (
     Sheet("Policy", POLICY.description, (POLICY,)),
     Sheet("Dispatch", DISPATCH.description, (DISPATCH,)),
     Sheet("Charts", "Native Excel charts on the left (cost waterfall, capacity by site, a typical-day dispatch per "
-          "open site) "
-          "and a map picture of sites, demands and assignments; each chart's data block on the right.",
-          (CHART_COSTS, CHART_CAPACITY, CHART_DAY)),
+          "open site) and a map picture of sites, demands and assignments; with flexible load moved, a typical "
+          "day's IT load before and after the moves; each chart's data block on the right.",
+          (CHART_COSTS, CHART_CAPACITY, CHART_DAY, CHART_FLEX)),
     INPUTS_SHEET,
     RUN_SHEET,
 )
@@ -537,7 +568,7 @@ def kpi_rows(values: Mapping[str, Any], kpis: Iterable[Kpi] = KPIS) -> pd.DataFr
 
 
 __all__ = [
-    "ASSIGNMENTS", "ASSIGNMENT_COLUMNS", "CHART_CAPACITY", "CHART_COSTS", "CHART_DAY", "COSTS", "COST_COLUMNS",
+    "ASSIGNMENTS", "ASSIGNMENT_COLUMNS", "CHART_CAPACITY", "CHART_COSTS", "CHART_DAY", "CHART_FLEX", "COSTS", "COST_COLUMNS",
     "COST_COMPONENTS", "COST_TEXT", "Column", "DISPATCH", "DISPATCH_COLUMNS", "FORMAT", "FORMAT_VERSION",
     "HUBS", "HUB_COLUMNS", "INFEASIBILITY", "INFEASIBILITY_COLUMNS", "INVESTMENT", "INVESTMENT_COLUMNS",
     "NPV_DEFINITION", "CAPEX_COMPONENTS", "capex_kpi", "INFEASIBILITY_SHEETS", "INPUT_SETTINGS", "KPIS", "KPIS_BY_NAME",
