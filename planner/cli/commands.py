@@ -43,12 +43,15 @@ from planner.cli.exit_codes import (
 from planner.cli.paths import (
     comparison_target,
     existing_file,
+    one_of,
+    output_folder,
     infeasibility_target,
     input_fix,
     same_file,
     writable_target,
     xlsx_target,
 )
+from planner.cli.help_format import PlannerGroup
 from planner.cli.pipes import pipe_safe
 from planner.input.schema import WORKFLOW, Problem
 
@@ -71,6 +74,7 @@ class Strategy(str, Enum):
 
 
 WORKFLOW_HELP = "\n\n".join(WORKFLOW)
+DEFAULT_EXAMPLE = "east-data-west"
 
 app = typer.Typer(
     name="planner",
@@ -78,16 +82,19 @@ app = typer.Typer(
         "Plan green data-centre sites and capacity (East Data, West Computing) with a MILP.\n\n"
         "Inputs are one Excel workbook: row 1 column names, row 2 units, data from row 3 (see its README "
         "sheet). Costs in CNY, power in MW, energy in MWh, latency in ms, emissions in tCO2.\n\n"
-        f"Workflow:\n\n{WORKFLOW_HELP}"
+        f"Start with a built-in example: planner example {DEFAULT_EXAMPLE} (copies it to "
+        f"inputs/{DEFAULT_EXAMPLE}.xlsx), then planner solve inputs/{DEFAULT_EXAMPLE}.xlsx (writes "
+        f"inputs/outputs/{DEFAULT_EXAMPLE}-result.xlsx: results go to an outputs/ folder next to the input, or "
+        f"--out-dir).\n\nWorkflow:\n\n{WORKFLOW_HELP}"
     ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlannerGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 WORKBOOK_ARG = typer.Argument(..., metavar="PATH", help="Input workbook (.xlsx).", show_default=False)
-DEFAULT_EXAMPLE = "east-data-west"
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -207,7 +214,8 @@ SOLVE_HELP = (
     "Shows each stage: read, validate, build (model size), solve (elapsed time, incumbent, bound and gap as HiGHS "
     "reports them), write; then a table of the headline KPIs. With no INPUT it solves the built-in "
     f"{DEFAULT_EXAMPLE} example.\n\n"
-    "The result workbook (default outputs/<input-stem>-result.xlsx) has the sheets Summary (KPIs with units), "
+    "The result workbook <input-stem>-result.xlsx goes to an outputs/ folder next to INPUT (./outputs/ for the "
+    "built-in example; --out-dir DIR or -o OUTPUT to change it). It has the sheets Summary (KPIs with units), "
     "Sites, Assignments, Policy (every policy constraint: required, achieved, slack, binding), Dispatch, Charts, "
     "Inputs and Run (provenance). It is written atomically (an interrupted run leaves no broken file), never over "
     "the input, and an existing OUTPUT is only replaced with --force; so is the infeasibility report "
@@ -264,13 +272,18 @@ def solve(
                                        help=f"Input workbook (.xlsx). Omit it to solve the built-in "
                                        f"{DEFAULT_EXAMPLE} example."),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="OUTPUT", show_default=False,
-                                       help="Result workbook to write. Default: outputs/<input-stem>-result.xlsx."),
-    time_limit: float | None = typer.Option(None, "--time-limit", metavar="S", show_default=False,
+                                       help="Result workbook to write. Default: <input-stem>-result.xlsx in "
+                                       "--out-dir."),
+    time_limit: float | None = typer.Option(None, "--time-limit", metavar="SECONDS", show_default=False,
                                             help="Solver time limit in seconds. Default: Settings time_limit_s."),
-    gap: float | None = typer.Option(None, "--gap", metavar="G", show_default=False,
+    gap: float | None = typer.Option(None, "--gap", metavar="GAP", show_default=False,
                                      help="Relative MIP gap at which HiGHS may stop, e.g. 0.01 = 1 %. Default: "
                                      "Settings mip_gap."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
+    out_dir: Path | None = typer.Option(None, "--out-dir", metavar="DIR", show_default=False,
+                                        help="Folder of the result workbook (named <input-stem>-result.xlsx). "
+                                        "Default: an outputs/ folder next to INPUT; ./outputs/ for the built-in "
+                                        "example."),
     solver_log: bool = typer.Option(False, "--solver-log", help="Print HiGHS' own log lines while solving."),
     strategy: Strategy = typer.Option(
         Strategy.auto, "--strategy", case_sensitive=False,
@@ -283,13 +296,15 @@ def solve(
         raise typer.BadParameter("must be a number of seconds > 0", param_hint="--time-limit")
     if gap is not None and not 0 <= gap <= 1:
         raise typer.BadParameter("must be between 0 and 1 (0.01 = 1 %)", param_hint="--gap")
+    one_of(output, out_dir)
     if output is not None:
         xlsx_target(output, "--output")
-    if path is None:
+    stem, beside = (path.stem, path) if path is not None else (DEFAULT_EXAMPLE, None)
+    if path is None:  # its result is named as the copied example's: east-data-west-result.xlsx
         path = example_workbook(DEFAULT_EXAMPLE)
         say(f"no INPUT given: solving the built-in {DEFAULT_EXAMPLE} example ({path})")
     existing_file(path, input_fix(path))
-    out = output if output is not None else Path("outputs") / f"{path.stem}-result.xlsx"
+    out = output if output is not None else output_folder(out_dir, beside) / f"{stem}-result.xlsx"
     if same_file(out, path):
         raise CliError(f"{out} is the input workbook: choose another OUTPUT with -o")
     writable_target(out, force, "--output")
@@ -435,9 +450,16 @@ def compare(
     results: list[Path] = typer.Argument(..., metavar="A.xlsx B.xlsx [C.xlsx ...]", show_default=False,
                                          help="Result workbooks written by planner solve; the first is the base."),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="OUTPUT", show_default=False,
-                                       help="Comparison workbook to write. Default: "
-                                       "outputs/compare-<A>-vs-<B>.xlsx."),
+                                       help="Comparison workbook to write. Default: compare-<A>-vs-<B>.xlsx in "
+                                       "--out-dir."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
+    out_dir: Path | None = typer.Option(None, "--out-dir", metavar="DIR", show_default=False,
+                                        help="Folder of the comparison workbook (named compare-<A>-vs-<B>.xlsx). "
+                                        "Default: the folder of A."),
+    threshold: float | None = typer.Option(None, "--threshold", metavar="FRACTION", show_default=False,
+                                           help="Capacity changes smaller than this share of the larger value are "
+                                           "not listed, e.g. 0.01 = 1 %. Default: 0.5 % or the largest MIP gap "
+                                           "setting of the results, whichever is larger."),
 ) -> None:
     """Compare result workbooks."""
     from planner.report import console as rc
@@ -446,10 +468,13 @@ def compare(
 
     if len(results) < 2:
         raise typer.BadParameter("give at least two result workbooks", param_hint="A.xlsx B.xlsx")
+    one_of(output, out_dir)
+    if threshold is not None and not 0 <= threshold < 1:
+        raise typer.BadParameter("must be between 0 and 1 (0.01 = 1 %)", param_hint="--threshold")
     if output is not None:  # refuse a bad OUTPUT before reading the workbooks
         comparison_target(output, results, force)
     try:
-        comparison = compare_results(results)
+        comparison = compare_results(results, threshold=threshold)
     except ResultWorkbookError as exc:
         say(str(exc), markup="[red]invalid:[/] ")
         raise typer.Exit(EXIT_INVALID) from None
@@ -457,8 +482,8 @@ def compare(
     if output is None:
         more = f"-and-{len(labels) - 2}-more" if len(labels) > 2 else ""
         safe = [l.replace(" ", "").replace("(", "").replace(")", "") for l in labels[:2]]
-        output = comparison_target(Path("outputs") / f"compare-{safe[0]}-vs-{safe[1]}{more}.xlsx", results,
-                                    force)
+        folder = out_dir if out_dir is not None else results[0].parent
+        output = comparison_target(folder / f"compare-{safe[0]}-vs-{safe[1]}{more}.xlsx", results, force)
     console.print(rc.comparison_table(comparison))
     for table in (rc.site_changes_table(comparison), rc.assignment_changes_table(comparison)):
         if table is not None:

@@ -37,7 +37,8 @@ def leftovers(folder: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """A working folder with inputs/case.xlsx (the quickstart), solved once: outputs/case-result.xlsx."""
+    """A working folder with inputs/case.xlsx (the quickstart), solved once: inputs/outputs/case-result.xlsx
+    (the default: an outputs/ folder next to the input)."""
     root = tmp_path_factory.mktemp("project")
     (root / "inputs").mkdir()
     shutil.copy(quickstart_workbook(tmp_path_factory.mktemp("qs")), root / "inputs" / "case.xlsx")
@@ -52,15 +53,15 @@ def test_solve_shows_stages_and_kpis_and_writes_the_default_output(project):
     for stage in ("read", "validated", "built", "solved", "wrote"):
         assert f"✓ {stage}" in out, out
     assert "variables" in out and "constraints" in out
-    assert "outputs/case-result.xlsx" in out
+    assert "inputs/outputs/case-result.xlsx" in out
     assert "Total annualised cost" in out and "Green-power share" in out and "Solver status" in out
     assert "Traceback" not in out
-    assert (project / "outputs" / "case-result.xlsx").is_file()
-    assert leftovers(project / "outputs") == []
+    assert (project / "inputs" / "outputs" / "case-result.xlsx").is_file()
+    assert leftovers(project / "inputs" / "outputs") == []
 
 
 def test_solve_refuses_to_overwrite_without_force(project):
-    target = project / "outputs" / "case-result.xlsx"
+    target = project / "inputs" / "outputs" / "case-result.xlsx"
     before = target.stat().st_mtime_ns
     result = planner("solve", "inputs/case.xlsx", cwd=project)
     assert result.returncode == 4 and "--force" in result.stdout and "Traceback" not in result.stdout
@@ -76,12 +77,12 @@ def test_solve_never_writes_over_its_input(project):
 
 
 def test_compare_with_itself_is_all_zero_deltas(project):
-    result = planner("compare", "outputs/case-result.xlsx", "outputs/case-result.xlsx", "-o", "outputs/self.xlsx",
-                     cwd=project)
+    result = planner("compare", "inputs/outputs/case-result.xlsx", "inputs/outputs/case-result.xlsx", "-o",
+                     "inputs/outputs/self.xlsx", cwd=project)
     assert result.returncode == 0, result.stdout
     assert "Total annualised cost" in result.stdout and "case (2)" in result.stdout
     assert "no site decision or assignment changed" in result.stdout
-    assert (project / "outputs" / "self.xlsx").is_file()
+    assert (project / "inputs" / "outputs" / "self.xlsx").is_file()
 
 
 def test_compare_two_different_solves(project):
@@ -96,25 +97,27 @@ def test_compare_two_different_solves(project):
     wb.save(project / "inputs" / "high-carbon.xlsx")
     solved = planner("solve", "inputs/high-carbon.xlsx", cwd=project)
     assert solved.returncode == 0, solved.stdout
-    result = planner("compare", "outputs/case-result.xlsx", "outputs/high-carbon-result.xlsx", cwd=project)
+    result = planner("compare", "inputs/outputs/case-result.xlsx", "inputs/outputs/high-carbon-result.xlsx",
+                     cwd=project)
     assert result.returncode == 0, result.stdout
     assert "high-carbon" in result.stdout and "Δ" in result.stdout
-    assert (project / "outputs" / "compare-case-vs-high-carbon.xlsx").is_file()
+    assert (project / "inputs" / "outputs" / "compare-case-vs-high-carbon.xlsx").is_file()
     from planner.report.compare import compare_results
 
-    c = compare_results([project / "outputs" / "case-result.xlsx", project / "outputs" / "high-carbon-result.xlsx"])
+    outputs = project / "inputs" / "outputs"
+    c = compare_results([outputs / "case-result.xlsx", outputs / "high-carbon-result.xlsx"])
     assert c.delta("cost_carbon_cny_per_yr", "high-carbon") > 0
 
 
 def test_compare_refuses_a_non_result_workbook(project):
-    result = planner("compare", "outputs/case-result.xlsx", "inputs/case.xlsx", cwd=project)
+    result = planner("compare", "inputs/outputs/case-result.xlsx", "inputs/case.xlsx", cwd=project)
     assert result.returncode == 2, result.stdout
     assert "inputs/case.xlsx" in result.stdout and "Summary" in result.stdout
     assert "Traceback" not in result.stdout
 
 
 def test_compare_needs_two_files(project):
-    result = planner("compare", "outputs/case-result.xlsx", cwd=project)
+    result = planner("compare", "inputs/outputs/case-result.xlsx", cwd=project)
     assert result.returncode == 2 and "Traceback" not in result.stdout
 
 
@@ -125,8 +128,8 @@ def test_infeasible_case_exits_3_explained_without_result(project, tmp_path):
     assert result.returncode == 3, result.stdout
     assert "infeasible" in result.stdout and "hub_pue_cap" in result.stdout
     assert "Traceback" not in result.stdout
-    assert not (tmp_path / "outputs" / "strict-result.xlsx").exists()
-    assert leftovers(tmp_path / "outputs") == []
+    assert not (tmp_path / "inputs" / "outputs" / "strict-result.xlsx").exists()
+    assert leftovers(tmp_path / "inputs" / "outputs") == []
 
 
 def test_invalid_input_exits_2_with_problem_table_and_no_file(project, tmp_path):
