@@ -388,7 +388,8 @@ def solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | Non
     command = _quoted_command()
     writes = {} if writes is None else writes
     log = (lambda line: con.print(Text(line, style="dim"), soft_wrap=True)) if solver_log else None
-    with rc.SolveProgress(con, quiet_spinner=solver_log or not con.is_terminal) as progress:
+    with rc.SolveProgress(con, quiet_spinner=solver_log or not con.is_terminal,
+                          plain_lines=not solver_log and not con.is_terminal) as progress:
         progress.start(f"reading {path}")
         raw = read_workbook(path)
         progress.done("read", f"{path} ({len(raw.tables)} sheets)", progress.elapsed())
@@ -485,11 +486,13 @@ def compare(
         folder = out_dir if out_dir is not None else results[0].parent
         output = comparison_target(folder / f"compare-{safe[0]}-vs-{safe[1]}{more}.xlsx", results, force)
     console.print(rc.comparison_table(comparison))
-    for table in (rc.site_changes_table(comparison), rc.assignment_changes_table(comparison)):
+    for table in (*[rc.waterfall_table(comparison, label) for label in comparison.others],
+                  rc.site_changes_table(comparison), rc.assignment_changes_table(comparison),
+                  rc.solver_table(comparison)):
         if table is not None:
             console.print(table)
     if comparison.site_changes.empty and comparison.assignment_changes.empty:
-        say("no site decision or assignment changed")
+        say(f"no site decision or assignment changed by more than {comparison.threshold:.1%} (--threshold)")
     for note in comparison.notes:
         say(note, markup="[yellow]note:[/] ")
     write_comparison_workbook(comparison, output)

@@ -37,7 +37,8 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
         (EXIT_INTERRUPTED, INTERRUPTED),
     ),
     "solve": (
-        (EXIT_OK, "solved: optimal, or within the MIP gap; the result workbook is written"),
+        (EXIT_OK, "solved: proven optimal (status `optimal`), or proven within the MIP gap setting (status "
+                  "`within_gap`, shown as \"within gap (x %)\", not called optimal); the result workbook is written"),
         (EXIT_TIME_LIMIT, "a feasible plan not proven optimal: stopped at the time limit (written, marked \"not "
                           "proven optimal\" with its gap), or a full-year plan from the site decomposition whose "
                           "bound (from average days) does not prove it within the gap (marked \"not proven "
@@ -48,8 +49,8 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
                        + usage_error("`--gap 2`, `--time-limit 0`, `--strategy fast` or an OUTPUT not ending in "
                                      ".xlsx")),
         (EXIT_INFEASIBLE, "infeasible: explained in input terms (which policy could not be met, reachable vs "
-                          "required); no result workbook, an `outputs/<input-stem>-infeasibility.xlsx` report "
-                          "instead"),
+                          "required); no result workbook, an `<input-stem>-infeasibility.xlsx` report "
+                          "where it would have gone instead"),
         (EXIT_ERROR, "other error, in one line (`--debug` adds the traceback): OUTPUT, or the infeasibility report "
                      "`<stem>-infeasibility.xlsx` next to it, exists without `--force`; OUTPUT is the input, is a "
                      "folder, or its folder is a file, cannot be created or is not writable (all checked before "

@@ -38,7 +38,7 @@ class NotSolved(ValueError):
 
 
 def has_plan(result: Result) -> bool:
-    return result.solve.status in ("optimal", "time_limit", "feasible") and not result.kpis.empty
+    return result.solve.status in ("optimal", "within_gap", "time_limit", "feasible") and not result.kpis.empty
 
 
 def status_text(result: Result) -> str:
