@@ -58,6 +58,14 @@ def test_solve_shows_stages_and_kpis_and_writes_the_default_output(project):
     assert "Traceback" not in out
     assert (project / "inputs" / "outputs" / "case-result.xlsx").is_file()
     assert leftovers(project / "inputs" / "outputs") == []
+    from planner.report.read_result import read_result_workbook
+
+    back = read_result_workbook(project / "inputs" / "outputs" / "case-result.xlsx")
+    assert back.status["termination"].startswith("HiGHS branch and bound")  # the method that proved the plan
+    status, gap = back.status["solver_status"], back.kpi("mip_gap")
+    assert status == ("optimal" if gap <= 1e-6 else "within_gap"), (status, gap)
+    if status == "within_gap":  # never called optimal: "within gap (x %)"
+        assert "within gap (" in out and "optimal (" not in out
 
 
 def test_solve_refuses_to_overwrite_without_force(project):
@@ -191,7 +199,8 @@ def test_ctrl_c_stops_cleanly_without_a_file(project, tmp_path, strategy):
     out = "".join(lines) + rest
     assert proc.returncode == 130, out
     assert "interrupted" in out and "Traceback" not in out and "WARNING" not in out
-    assert len([line for line in rest.splitlines() if line.strip()]) == 1, rest
+    # one line says so (besides the progress lines a pipe gets while solving)
+    assert len([line for line in rest.splitlines() if line.strip() and not line.startswith("  solving")]) == 1, rest
     assert not (tmp_path / "int.xlsx").exists() and leftovers(tmp_path) == []
 
 
@@ -256,8 +265,13 @@ def test_full_year_plan_by_sites_exits_1_and_is_marked_feasible(tmp_path):
     assert result.returncode == 1, result.stdout
     text = " ".join(result.stdout.split())
     assert "12 representative days" in text and "Traceback" not in text
+    stages = [line for line in result.stdout.splitlines() if line.startswith("  solving")]  # no terminal: plain
+    for stage in ("design days", "year dispatch and sizing", "cuts: bound from average days"):
+        assert any(stage in line and " s left" in line for line in stages), (stage, result.stdout)
+    assert any("best plan" in line and "bound" in line and "gap" in line for line in stages), result.stdout
     back = read_result_workbook(tmp_path / "year-result.xlsx")
     assert back.status["solver_status"] == "feasible" and back.status["proven_optimal"] is False
+    assert back.status["termination"].startswith("site decomposition: full-year plan")
     gap = float(back.kpis.set_index("kpi").at["mip_gap", "value"])
     assert gap > 0.005
     assert f"a lower bound from average days of the year and each site's year dispatch puts it within {gap:.2%}" in text
