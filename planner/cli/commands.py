@@ -227,10 +227,13 @@ SOLVE_HELP = (
 
 COMPARE_HELP = (
     "Compare result workbooks: KPIs side by side, with absolute and % deltas against the first.\n\n"
-    "Prints the KPI table and the site decisions (opened/closed, IT, cooling, PV, wind, battery, grid) and "
-    "assignments that changed, and writes a comparison workbook (KPIs, Site changes, Assignment changes, a chart "
-    "of KPI deltas, Files). A result from an older planner version is compared on the KPIs both have; the "
-    "missing ones are listed.\n\n"
+    "Prints the KPI table (shares: deltas in percentage points), what each cost component adds to the cost "
+    "difference, the site decisions (opened/closed, IT, cooling, PV, wind, battery, grid) and assignments that "
+    "changed by more than the materiality threshold (--threshold), and, apart, how each result was solved (status, "
+    "method, MIP gap, solve time: not compared). Writes a comparison workbook (KPIs, Site changes, Assignment "
+    "changes, Cost waterfall, a chart of KPI changes, Files) into the folder of A unless --out-dir or -o says "
+    "otherwise. A result from an older planner version is compared on the KPIs both have; the missing ones are "
+    "listed.\n\n"
     + exit_codes_help("compare")
 )
 
@@ -485,16 +488,7 @@ def compare(
         safe = [l.replace(" ", "").replace("(", "").replace(")", "") for l in labels[:2]]
         folder = out_dir if out_dir is not None else results[0].parent
         output = comparison_target(folder / f"compare-{safe[0]}-vs-{safe[1]}{more}.xlsx", results, force)
-    console.print(rc.comparison_table(comparison))
-    for table in (*[rc.waterfall_table(comparison, label) for label in comparison.others],
-                  rc.site_changes_table(comparison), rc.assignment_changes_table(comparison),
-                  rc.solver_table(comparison)):
-        if table is not None:
-            console.print(table)
-    if comparison.site_changes.empty and comparison.assignment_changes.empty:
-        say(f"no site decision or assignment changed by more than {comparison.threshold:.1%} (--threshold)")
-    for note in comparison.notes:
-        say(note, markup="[yellow]note:[/] ")
+    rc.print_comparison(console, comparison)
     write_comparison_workbook(comparison, output)
     say(f"wrote {output}", markup="[green]✓[/] ")
 

@@ -46,8 +46,8 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
         (EXIT_INVALID, "invalid input: every problem listed with its sheet and cell, nothing written; or INPUT does "
                        "not exist, is a folder or is not a readable .xlsx workbook (damaged, encrypted or "
                        "another format: one line naming the file, the damaged sheet if any, and the fix); or "
-                       + usage_error("`--gap 2`, `--time-limit 0`, `--strategy fast` or an OUTPUT not ending in "
-                                     ".xlsx")),
+                       + usage_error("`--gap 2`, `--time-limit 0`, `--strategy fast`, an OUTPUT not ending in "
+                                     ".xlsx, or both `-o` and `--out-dir`")),
         (EXIT_INFEASIBLE, "infeasible: explained in input terms (which policy could not be met, reachable vs "
                           "required); no result workbook, an `<input-stem>-infeasibility.xlsx` report "
                           "where it would have gone instead"),
@@ -63,7 +63,8 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     "compare": (
         (EXIT_OK, "compared: the tables printed and the comparison workbook written"),
         (EXIT_INVALID, "a file does not exist or is not a planner result workbook (one line naming the file and "
-                       "what is missing); or " + usage_error("a single file or an OUTPUT not ending in .xlsx")),
+                       "what is missing); or " + usage_error("a single file, an OUTPUT not ending in .xlsx, "
+                                                             "`--threshold 2` or both `-o` and `--out-dir`")),
         (EXIT_ERROR, f"OUTPUT exists and `--force` was not given, OUTPUT is one of the compared workbooks, OUTPUT "
                      f"cannot be written (a folder, or its folder is a file or not writable), or {UNEXPECTED}"),
         (EXIT_INTERRUPTED, INTERRUPTED),

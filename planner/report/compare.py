@@ -228,7 +228,8 @@ def _site_changes(results: list[ResultTables], labels: list[str], notes: list[st
             if sid not in o.index or sid not in b.index:
                 where = label if sid in o.index else labels[0]
                 rows.append({"site_id": sid, "name": name, "scenario": label, "change": f"only in {where}",
-                             "item": "candidate", "what": "candidate site", "unit": "-", "base": "yes" if sid in b.index else "no",
+                             "item": "candidate", "what": "candidate site", "unit": "-",
+                             "base": "yes" if sid in b.index else "no",
                              "value": "yes" if sid in o.index else "no", "delta": np.nan})
                 continue
             was, now = bool(b.at[sid, "opened"]), bool(o.at[sid, "opened"])
@@ -248,7 +249,8 @@ def _site_changes(results: list[ResultTables], labels: list[str], notes: list[st
                     continue
                 delta = (float(0 if is_missing(y) else y) - float(0 if is_missing(x) else x)) if numeric else np.nan
                 rows.append({"site_id": sid, "name": name, "scenario": label, "change": change, "item": item,
-                             "what": SITE_ITEM_LABELS.get(item, item), "unit": unit, "base": x, "value": y, "delta": delta})
+                             "what": SITE_ITEM_LABELS.get(item, item), "unit": unit, "base": x, "value": y,
+                             "delta": delta})
     return pd.DataFrame(rows, columns=list(SITE_CHANGE_COLUMNS))
 
 

@@ -374,9 +374,24 @@ def assignment_changes_table(c: Comparison, limit: int = 30) -> Table | None:
     return table
 
 
+def print_comparison(con: Console, c: Comparison) -> None:
+    """`planner compare`'s console output: the KPIs, the cost difference by component, what changed (above the
+    materiality threshold), how each result was solved, and the notes."""
+    con.print(comparison_table(c))
+    for table in (*[waterfall_table(c, label) for label in c.others], site_changes_table(c),
+                  assignment_changes_table(c), solver_table(c)):
+        if table is not None:
+            con.print(table)
+    if c.site_changes.empty and c.assignment_changes.empty:
+        con.print(f"no site decision or assignment changed by more than {c.threshold:.1%} (--threshold)",
+                  soft_wrap=True, markup=False)
+    for note in c.notes:
+        con.print("[yellow]note:[/] " + escape(note), soft_wrap=True)
+
+
 LogPrinter = Callable[[str], None]
 
 
 __all__ = ["SolveProgress", "kpi_table", "infeasibility_table", "comparison_table", "site_changes_table",
            "assignment_changes_table", "model_size_text", "solved_text", "HEADLINE_KPIS", "figures_text",
-           "solver_table", "status_label", "waterfall_table"]
+           "print_comparison", "solver_table", "status_label", "waterfall_table"]

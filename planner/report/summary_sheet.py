@@ -63,7 +63,7 @@ def write_summary_sheet(wb: Workbook, result: Result, case: Case, written_at: st
     info = result.solve
     subtitle = f"{case.summary()}. Written {written_at} by planner {__version__}."
     r = styles.write_title(ws, 1, f"planner result: {result.case_name}", subtitle)
-    status_cell = ws.cell(row=r, column=1, value=f"Solver status: {info.status_text()}")
+    status_cell = ws.cell(row=r, column=1, value=f"Solver status: {info.status_text()}. Method: {info.termination}")
     status_cell.font = styles.OK_FONT if info.status in ("optimal", "within_gap") else styles.WARN_FONT
     r += 2
     df = summary_frame(result)
