@@ -71,7 +71,7 @@ def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_l
         extra["objective_target"] = target_for(dec.bound, mip_gap)
     moves.stage(stage.BRANCH, dec)
     outcome = mat.solve(mip_gap=mip_gap, time_limit_s=max(budget.left(), FINAL_MIP_MIN_S), log=log,
-                        progress=_in_phase(progress, stage.BRANCH, time_limit_s), options=extra)
+                        progress=_in_phase(progress, stage.BRANCH, time_limit_s, dec.bound), options=extra)
     outcome.termination = f"site decomposition's plan and bound, then {outcome.termination}"
     if outcome.has_solution:
         mat.load(m, mat.solution())
@@ -93,8 +93,15 @@ def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_l
     return outcome
 
 
-def _in_phase(progress, phase: str, time_limit_s: float):
-    """HiGHS' progress events (from its log lines) tagged with the decomposition's stage and the time limit."""
+def _in_phase(progress, phase: str, time_limit_s: float, bound: float):
+    """HiGHS' progress events (from its log lines) tagged with the decomposition's stage and the time limit, their
+    bound never below the decomposition's `bound` (HiGHS' own starts from its LP relaxation)."""
     if progress is None:
         return None
-    return lambda info: progress({**info, "phase": phase, "time_limit_s": time_limit_s})
+
+    def report(info: dict) -> None:
+        best = max(info.get("bound") or -math.inf, bound)
+        gap = relative_gap(info.get("incumbent"), best) if math.isfinite(best) else info.get("gap")
+        progress({**info, "phase": phase, "time_limit_s": time_limit_s,
+                  "bound": best if math.isfinite(best) else None, "gap": gap})
+    return report
