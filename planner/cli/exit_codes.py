@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-EXIT_OK = 0
-EXIT_TIME_LIMIT = 1  # a feasible plan not proven optimal
+EXIT_OK = 0  # done; for solve: proven optimal, or proven within the gap setting (status within_gap)
+EXIT_TIME_LIMIT = 1  # a feasible plan not proven within the gap setting (time_limit, feasible)
 EXIT_INVALID = 2  # unusable input: invalid workbook, missing/unreadable input file, usage error
 EXIT_INFEASIBLE = 3
 EXIT_ERROR = 4  # anything else: refused to overwrite, no plan found, unexpected error
