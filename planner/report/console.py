@@ -87,7 +87,7 @@ class SolveProgress:
     While solving, the live line shows the solver's stage (the site decomposition's design days, year dispatch,
     cuts...; HiGHS' branch and bound), the best plan's cost, the bound and the gap as they move, and the time left
     against the limit. `plain_lines` (output that is not a terminal): no spinner, but a plain line at each new
-    solver stage and at most every PLAIN_EVERY_S seconds. Use as a context manager; `progress` is the callback for
+    solver stage and its first plan, and at most every PLAIN_EVERY_S seconds. Use as a context manager; `progress` is the callback for
     `solve_case(progress=...)`.
     """
 
@@ -150,13 +150,15 @@ class SolveProgress:
         phase = info.get("phase")
         if phase is not None and phase != self._phase:  # a new stage: its figures are of its own problem
             self._phase, self._solve = phase, {}
+        first_plan = "incumbent" not in self._solve and info.get("incumbent") is not None
         self._solve.update({k: info[k] for k in ("incumbent", "bound", "gap") if info.get(k) is not None})
         if self._plain:
-            self._plain_line()
+            self._plain_line(first_plan)
 
-    def _plain_line(self) -> None:
+    def _plain_line(self, first_plan: bool = False) -> None:
+        """A line at a new stage, at a stage's first plan, and at most every PLAIN_EVERY_S seconds otherwise."""
         now, (phase, at) = time.perf_counter(), self._printed
-        if self._phase and (self._phase != phase or now - at >= PLAIN_EVERY_S):
+        if self._phase and (self._phase != phase or first_plan or now - at >= PLAIN_EVERY_S):
             self._printed = (self._phase, now)
             elapsed = now - self._stage_start
             self.console.print(f"  solving {elapsed:,.0f} s  " + figures_text(self._phase, self._solve, elapsed,

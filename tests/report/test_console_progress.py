@@ -1,5 +1,6 @@
-"""`planner solve`'s progress without a terminal: a plain line per solver stage, at most one every PLAIN_EVERY_S
-seconds within a stage, with the best plan, the bound, the gap and the time left; a stage's figures are its own."""
+"""`planner solve`'s progress without a terminal: a plain line per solver stage and its first plan, at most one
+every PLAIN_EVERY_S seconds within a stage, with the best plan, the bound, the gap and the time left; a stage's
+figures are its own."""
 
 from __future__ import annotations
 
@@ -28,10 +29,13 @@ def test_plain_lines_one_per_stage_and_no_flood():
             progress.progress({"stage": "solve", "phase": "design days", "incumbent": 2e9 - k * 1e6,
                                "bound": 1e9})
         progress.progress({"stage": "solve", "phase": "year dispatch and sizing"})
+        progress.progress({"stage": "solve", "phase": "cuts", "bound": 2.5e9})
         progress.progress({"stage": "solve", "phase": "cuts", "incumbent": 3e9, "bound": 2.5e9, "gap": 1 / 6})
+        progress.progress({"stage": "solve", "phase": "cuts", "incumbent": 2.9e9, "bound": 2.5e9})
     lines = [line for line in out.getvalue().splitlines() if line.startswith("  solving")]
-    assert len(lines) == 3, out.getvalue()
+    assert len(lines) == 4, out.getvalue()  # the stages, and the first plan of the cuts stage
     assert "design days: best plan 2,000.0, bound 1,000.0 M CNY/yr" in lines[0] and "of 600 s left" in lines[0]
     assert lines[1].endswith("year dispatch and sizing: 600 s of 600 s left")  # the design days' figures are gone
-    assert "cuts: best plan 3,000.0, bound 2,500.0 M CNY/yr, gap 16.67%" in lines[2]
+    assert "cuts: bound 2,500.0 M CNY/yr" in lines[2]
+    assert "cuts: best plan 3,000.0, bound 2,500.0 M CNY/yr, gap 16.67%" in lines[3]
     assert PLAIN_EVERY_S >= 10
