@@ -211,8 +211,10 @@ def validate(path: Path = WORKBOOK_ARG) -> None:
 # ----------------------------------------------------------------------------------------------------------
 SOLVE_HELP = (
     "Solve a case and write its result workbook.\n\n"
-    "Shows each stage: read, validate, build (model size), solve (elapsed time, incumbent, bound and gap as HiGHS "
-    "reports them), write; then a table of the headline KPIs. With no INPUT it solves the built-in "
+    "Shows each stage: read, validate, build (model size), solve (the solver's stage - for the site decomposition "
+    "the bound, the plan, on a full year the design days, year dispatch and sizing, cuts - with the best plan's "
+    "cost, the bound, the gap and the time left; plain lines when the output is not a terminal), write; then a "
+    "table of the headline KPIs. With no INPUT it solves the built-in "
     f"{DEFAULT_EXAMPLE} example.\n\n"
     "The result workbook <input-stem>-result.xlsx goes to an outputs/ folder next to INPUT (./outputs/ for the "
     "built-in example; --out-dir DIR or -o OUTPUT to change it). It has the sheets Summary (KPIs with units), "
