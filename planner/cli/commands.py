@@ -52,6 +52,7 @@ from planner.cli.paths import (
     xlsx_target,
 )
 from planner.cli.help_format import PlannerGroup
+from planner.cli.options import COMPARE_OUT_DIR, FIRST_STEPS, SOLVE_OUT_DIR, THRESHOLD
 from planner.cli.pipes import pipe_safe
 from planner.input.schema import WORKFLOW, Problem
 
@@ -74,7 +75,6 @@ class Strategy(str, Enum):
 
 
 WORKFLOW_HELP = "\n\n".join(WORKFLOW)
-DEFAULT_EXAMPLE = "east-data-west"
 
 app = typer.Typer(
     name="planner",
@@ -82,10 +82,7 @@ app = typer.Typer(
         "Plan green data-centre sites and capacity (East Data, West Computing) with a MILP.\n\n"
         "Inputs are one Excel workbook: row 1 column names, row 2 units, data from row 3 (see its README "
         "sheet). Costs in CNY, power in MW, energy in MWh, latency in ms, emissions in tCO2.\n\n"
-        f"Start with a built-in example: planner example {DEFAULT_EXAMPLE} (copies it to "
-        f"inputs/{DEFAULT_EXAMPLE}.xlsx), then planner solve inputs/{DEFAULT_EXAMPLE}.xlsx (writes "
-        f"inputs/outputs/{DEFAULT_EXAMPLE}-result.xlsx: results go to an outputs/ folder next to the input, or "
-        f"--out-dir).\n\nWorkflow:\n\n{WORKFLOW_HELP}"
+        f"{FIRST_STEPS}\n\nWorkflow:\n\n{WORKFLOW_HELP}"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -95,6 +92,7 @@ app = typer.Typer(
 )
 
 WORKBOOK_ARG = typer.Argument(..., metavar="PATH", help="Input workbook (.xlsx).", show_default=False)
+DEFAULT_EXAMPLE = "east-data-west"
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -285,10 +283,7 @@ def solve(
                                      help="Relative MIP gap at which HiGHS may stop, e.g. 0.01 = 1 %. Default: "
                                      "Settings mip_gap."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
-    out_dir: Path | None = typer.Option(None, "--out-dir", metavar="DIR", show_default=False,
-                                        help="Folder of the result workbook (named <input-stem>-result.xlsx). "
-                                        "Default: an outputs/ folder next to INPUT; ./outputs/ for the built-in "
-                                        "example."),
+    out_dir: Path | None = SOLVE_OUT_DIR,
     solver_log: bool = typer.Option(False, "--solver-log", help="Print HiGHS' own log lines while solving."),
     strategy: Strategy = typer.Option(
         Strategy.auto, "--strategy", case_sensitive=False,
@@ -459,13 +454,8 @@ def compare(
                                        help="Comparison workbook to write. Default: compare-<A>-vs-<B>.xlsx in "
                                        "--out-dir."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
-    out_dir: Path | None = typer.Option(None, "--out-dir", metavar="DIR", show_default=False,
-                                        help="Folder of the comparison workbook (named compare-<A>-vs-<B>.xlsx). "
-                                        "Default: the folder of A."),
-    threshold: float | None = typer.Option(None, "--threshold", metavar="FRACTION", show_default=False,
-                                           help="Capacity changes smaller than this share of the larger value are "
-                                           "not listed, e.g. 0.01 = 1 %. Default: 0.5 % or the largest MIP gap "
-                                           "setting of the results, whichever is larger."),
+    out_dir: Path | None = COMPARE_OUT_DIR,
+    threshold: float | None = THRESHOLD,
 ) -> None:
     """Compare result workbooks."""
     from planner.report import console as rc
