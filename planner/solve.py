@@ -25,7 +25,7 @@ from planner.pyomo_fast.elements import elements
 from planner.pyomo_fast.gc_quiet import leave_alive_objects_alone, promote_built
 from planner.results.postprocess import postprocess
 from planner.solver.log import LogCallback, ProgressCallback
-from planner.solver.outcome import SolveOutcome
+from planner.solver.outcome import SOLVED, WITH_PLAN, SolveOutcome
 from planner.solver.persistent import HighsSolver
 from planner.solver.stop import run_stoppable
 from planner.results.result import (
@@ -138,7 +138,7 @@ class PlanningModel:
         objective = objective or st.objective
         self._options = dict(options or {})
         if progress:
-            progress({"stage": "solve", "elapsed_s": 0.0})
+            progress({"stage": "solve", "elapsed_s": 0.0, "time_limit_s": limit})
         start = time.perf_counter()
         self.model.emissions_lexicographic.deactivate()
         self.strategy_used = self.pick_strategy(strategy, objective)
@@ -189,13 +189,13 @@ class PlanningModel:
         self.model.emissions_lexicographic.activate()
         self._use_objective("total_cost")
         second = self._run(gap, max(limit - (time.perf_counter() - start), MIN_STAGE_S), log, progress)
-        if first.status == "time_limit" and second.status == "optimal":
+        if first.status == "time_limit" and second.status in SOLVED:
             second.status = "time_limit"
         return second
 
     def _result(self, outcome: SolveOutcome, info: SolveInfo, limit: float,
                 progress: ProgressCallback | None) -> Result:
-        if outcome.status in ("optimal", "time_limit", "feasible") and outcome.has_solution:
+        if outcome.status in WITH_PLAN and outcome.has_solution:
             if progress:
                 progress({"stage": "postprocess"})
             return postprocess(self.model, self.data, info)

@@ -43,12 +43,16 @@ from planner.cli.exit_codes import (
 from planner.cli.paths import (
     comparison_target,
     existing_file,
+    one_of,
+    output_folder,
     infeasibility_target,
     input_fix,
     same_file,
     writable_target,
     xlsx_target,
 )
+from planner.cli.help_format import PlannerGroup
+from planner.cli.options import COMPARE_OUT_DIR, FIRST_STEPS, SOLVE_OUT_DIR, THRESHOLD
 from planner.cli.pipes import pipe_safe
 from planner.input.schema import WORKFLOW, Problem
 
@@ -83,11 +87,12 @@ app = typer.Typer(
         "Plan green data-centre sites and capacity (East Data, West Computing) with a MILP.\n\n"
         "Inputs are one Excel workbook: row 1 column names, row 2 units, data from row 3 (see its README "
         "sheet). Costs in CNY, power in MW, energy in MWh, latency in ms, emissions in tCO2.\n\n"
-        f"Workflow:\n\n{WORKFLOW_HELP}"
+        f"{FIRST_STEPS}\n\nWorkflow:\n\n{WORKFLOW_HELP}"
     ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlannerGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -209,10 +214,13 @@ def validate(path: Path = WORKBOOK_ARG) -> None:
 # ----------------------------------------------------------------------------------------------------------
 SOLVE_HELP = (
     "Solve a case and write its result workbook.\n\n"
-    "Shows each stage: read, validate, build (model size), solve (elapsed time, incumbent, bound and gap as HiGHS "
-    "reports them), write; then a table of the headline KPIs. With no INPUT it solves the built-in "
+    "Shows each stage: read, validate, build (model size), solve (the solver's stage - for the site decomposition "
+    "the bound, the plan, on a full year the design days, year dispatch and sizing, cuts - with the best plan's "
+    "cost, the bound, the gap and the time left; plain lines when the output is not a terminal), write; then a "
+    "table of the headline KPIs. With no INPUT it solves the built-in "
     f"{DEFAULT_EXAMPLE} example.\n\n"
-    "The result workbook (default outputs/<input-stem>-result.xlsx) has the sheets Summary (KPIs with units), "
+    "The result workbook <input-stem>-result.xlsx goes to an outputs/ folder next to INPUT (./outputs/ for the "
+    "built-in example; --out-dir DIR or -o OUTPUT to change it). It has the sheets Summary (KPIs with units), "
     "Sites, Assignments, Policy (every policy constraint: required, achieved, slack, binding), Dispatch, Charts, "
     "Inputs and Run (provenance). It is written atomically (an interrupted run leaves no broken file), never over "
     "the input, and an existing OUTPUT is only replaced with --force; so is the infeasibility report "
@@ -224,10 +232,13 @@ SOLVE_HELP = (
 
 COMPARE_HELP = (
     "Compare result workbooks: KPIs side by side, with absolute and % deltas against the first.\n\n"
-    "Prints the KPI table and the site decisions (opened/closed, IT, cooling, PV, wind, battery, grid) and "
-    "assignments that changed, and writes a comparison workbook (KPIs, Site changes, Assignment changes, a chart "
-    "of KPI deltas, Files). A result from an older planner version is compared on the KPIs both have; the "
-    "missing ones are listed.\n\n"
+    "Prints the KPI table (shares: deltas in percentage points), what each cost component adds to the cost "
+    "difference, the site decisions (opened/closed, IT, cooling, PV, wind, battery, grid) and assignments that "
+    "changed by more than the materiality threshold (--threshold), and, apart, how each result was solved (status, "
+    "method, MIP gap, solve time: not compared). Writes a comparison workbook (KPIs, Site changes, Assignment "
+    "changes, Cost waterfall, a chart of KPI changes, Files) into the folder of A unless --out-dir or -o says "
+    "otherwise. A result from an older planner version is compared on the KPIs both have; the missing ones are "
+    "listed.\n\n"
     + exit_codes_help("compare")
 )
 
@@ -269,13 +280,15 @@ def solve(
                                        help=f"Input workbook (.xlsx). Omit it to solve the built-in "
                                        f"{DEFAULT_EXAMPLE} example."),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="OUTPUT", show_default=False,
-                                       help="Result workbook to write. Default: outputs/<input-stem>-result.xlsx."),
-    time_limit: float | None = typer.Option(None, "--time-limit", metavar="S", show_default=False,
+                                       help="Result workbook to write. Default: <input-stem>-result.xlsx in "
+                                       "--out-dir."),
+    time_limit: float | None = typer.Option(None, "--time-limit", metavar="SECONDS", show_default=False,
                                             help="Solver time limit in seconds. Default: Settings time_limit_s."),
-    gap: float | None = typer.Option(None, "--gap", metavar="G", show_default=False,
+    gap: float | None = typer.Option(None, "--gap", metavar="GAP", show_default=False,
                                      help="Relative MIP gap at which HiGHS may stop, e.g. 0.01 = 1 %. Default: "
                                      "Settings mip_gap."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
+    out_dir: Path | None = SOLVE_OUT_DIR,
     solver_log: bool = typer.Option(False, "--solver-log", help="Print HiGHS' own log lines while solving."),
     strategy: Strategy = typer.Option(
         Strategy.auto, "--strategy", case_sensitive=False,
@@ -300,13 +313,15 @@ def solve(
         raise typer.BadParameter("must be a number of seconds > 0", param_hint="--time-limit")
     if gap is not None and not 0 <= gap <= 1:
         raise typer.BadParameter("must be between 0 and 1 (0.01 = 1 %)", param_hint="--gap")
+    one_of(output, out_dir)
     if output is not None:
         xlsx_target(output, "--output")
-    if path is None:
+    stem, beside = (path.stem, path) if path is not None else (DEFAULT_EXAMPLE, None)
+    if path is None:  # its result is named as the copied example's: east-data-west-result.xlsx
         path = example_workbook(DEFAULT_EXAMPLE)
         say(f"no INPUT given: solving the built-in {DEFAULT_EXAMPLE} example ({path})")
     existing_file(path, input_fix(path))
-    out = output if output is not None else Path("outputs") / f"{path.stem}-result.xlsx"
+    out = output if output is not None else output_folder(out_dir, beside) / f"{stem}-result.xlsx"
     if same_file(out, path):
         raise CliError(f"{out} is the input workbook: choose another OUTPUT with -o")
     writable_target(out, force, "--output")
@@ -394,7 +409,8 @@ def solve_stages(con: Console, path: Path, out: Path, *, time_limit: float | Non
     command = _quoted_command()
     writes = {} if writes is None else writes
     log = (lambda line: con.print(Text(line, style="dim"), soft_wrap=True)) if solver_log else None
-    with rc.SolveProgress(con, quiet_spinner=solver_log or not con.is_terminal) as progress:
+    with rc.SolveProgress(con, quiet_spinner=solver_log or not con.is_terminal,
+                          plain_lines=not solver_log and not con.is_terminal) as progress:
         progress.start(f"reading {path}")
         raw = read_workbook(path)
         progress.done("read", f"{path} ({len(raw.tables)} sheets)", progress.elapsed())
@@ -466,9 +482,11 @@ def compare(
     results: list[Path] = typer.Argument(..., metavar="A.xlsx B.xlsx [C.xlsx ...]", show_default=False,
                                          help="Result workbooks written by planner solve; the first is the base."),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="OUTPUT", show_default=False,
-                                       help="Comparison workbook to write. Default: "
-                                       "outputs/compare-<A>-vs-<B>.xlsx."),
+                                       help="Comparison workbook to write. Default: compare-<A>-vs-<B>.xlsx in "
+                                       "--out-dir."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
+    out_dir: Path | None = COMPARE_OUT_DIR,
+    threshold: float | None = THRESHOLD,
 ) -> None:
     """Compare result workbooks."""
     from planner.report import console as rc
@@ -477,10 +495,13 @@ def compare(
 
     if len(results) < 2:
         raise typer.BadParameter("give at least two result workbooks", param_hint="A.xlsx B.xlsx")
+    one_of(output, out_dir)
+    if threshold is not None and not 0 <= threshold < 1:
+        raise typer.BadParameter("must be between 0 and 1 (0.01 = 1 %)", param_hint="--threshold")
     if output is not None:  # refuse a bad OUTPUT before reading the workbooks
         comparison_target(output, results, force)
     try:
-        comparison = compare_results(results)
+        comparison = compare_results(results, threshold=threshold)
     except ResultWorkbookError as exc:
         say(str(exc), markup="[red]invalid:[/] ")
         raise typer.Exit(EXIT_INVALID) from None
@@ -488,16 +509,9 @@ def compare(
     if output is None:
         more = f"-and-{len(labels) - 2}-more" if len(labels) > 2 else ""
         safe = [l.replace(" ", "").replace("(", "").replace(")", "") for l in labels[:2]]
-        output = comparison_target(Path("outputs") / f"compare-{safe[0]}-vs-{safe[1]}{more}.xlsx", results,
-                                    force)
-    console.print(rc.comparison_table(comparison))
-    for table in (rc.site_changes_table(comparison), rc.assignment_changes_table(comparison)):
-        if table is not None:
-            console.print(table)
-    if comparison.site_changes.empty and comparison.assignment_changes.empty:
-        say("no site decision or assignment changed")
-    for note in comparison.notes:
-        say(note, markup="[yellow]note:[/] ")
+        folder = out_dir if out_dir is not None else results[0].parent
+        output = comparison_target(folder / f"compare-{safe[0]}-vs-{safe[1]}{more}.xlsx", results, force)
+    rc.print_comparison(console, comparison)
     write_comparison_workbook(comparison, output)
     say(f"wrote {output}", markup="[green]✓[/] ")
 

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-EXIT_OK = 0
-EXIT_TIME_LIMIT = 1  # a feasible plan not proven optimal
+EXIT_OK = 0  # done; for solve: proven optimal, or proven within the gap setting (status within_gap)
+EXIT_TIME_LIMIT = 1  # a feasible plan not proven within the gap setting (time_limit, feasible)
 EXIT_INVALID = 2  # unusable input: invalid workbook, missing/unreadable input file, usage error
 EXIT_INFEASIBLE = 3
 EXIT_ERROR = 4  # anything else: refused to overwrite, no plan found, unexpected error
@@ -37,7 +37,8 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
         (EXIT_INTERRUPTED, INTERRUPTED),
     ),
     "solve": (
-        (EXIT_OK, "solved: optimal, or within the MIP gap; the result workbook is written"),
+        (EXIT_OK, "solved: proven optimal (status `optimal`), or proven within the MIP gap setting (status "
+                  "`within_gap`, shown as \"within gap (x %)\", not called optimal); the result workbook is written"),
         (EXIT_TIME_LIMIT, "a feasible plan not proven optimal: stopped at the time limit (written, marked \"not "
                           "proven optimal\" with its gap), or a full-year plan from the site decomposition whose "
                           "bound (from average days) does not prove it within the gap (marked \"not proven "
@@ -45,11 +46,11 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
         (EXIT_INVALID, "invalid input: every problem listed with its sheet and cell, nothing written; or INPUT does "
                        "not exist, is a folder or is not a readable .xlsx workbook (damaged, encrypted or "
                        "another format: one line naming the file, the damaged sheet if any, and the fix); or "
-                       + usage_error("`--gap 2`, `--time-limit 0`, `--strategy fast` or an OUTPUT not ending in "
-                                     ".xlsx")),
+                       + usage_error("`--gap 2`, `--time-limit 0`, `--strategy fast`, an OUTPUT not ending in "
+                                     ".xlsx, or both `-o` and `--out-dir`")),
         (EXIT_INFEASIBLE, "infeasible: explained in input terms (which policy could not be met, reachable vs "
-                          "required); no result workbook, an `outputs/<input-stem>-infeasibility.xlsx` report "
-                          "instead"),
+                          "required); no result workbook, an `<input-stem>-infeasibility.xlsx` report "
+                          "where it would have gone instead"),
         (EXIT_ERROR, "other error, in one line (`--debug` adds the traceback): OUTPUT, or the infeasibility report "
                      "`<stem>-infeasibility.xlsx` next to it, exists without `--force`; OUTPUT is the input, is a "
                      "folder, or its folder is a file, cannot be created or is not writable (all checked before "
@@ -62,7 +63,8 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     "compare": (
         (EXIT_OK, "compared: the tables printed and the comparison workbook written"),
         (EXIT_INVALID, "a file does not exist or is not a planner result workbook (one line naming the file and "
-                       "what is missing); or " + usage_error("a single file or an OUTPUT not ending in .xlsx")),
+                       "what is missing); or " + usage_error("a single file, an OUTPUT not ending in .xlsx, "
+                                                             "`--threshold 2` or both `-o` and `--out-dir`")),
         (EXIT_ERROR, f"OUTPUT exists and `--force` was not given, OUTPUT is one of the compared workbooks, OUTPUT "
                      f"cannot be written (a folder, or its folder is a file or not writable), or {UNEXPECTED}"),
         (EXIT_INTERRUPTED, INTERRUPTED),

@@ -94,3 +94,23 @@ def comparison_target(output: Path, results: Sequence[Path], force: bool) -> Pat
     if any(same_file(output, p) for p in results):
         raise CliError(f"{output} is one of the result workbooks being compared: choose another OUTPUT with -o")
     return writable_target(output, force, "--output")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Default output folders (--out-dir)
+OUTPUTS_FOLDER = "outputs"
+
+
+def output_folder(out_dir: Path | None, beside: Path | None) -> Path:
+    """Where a command writes by default: `out_dir` if given, else an outputs/ folder next to `beside` (the input
+    workbook), or ./outputs/ when there is none (the built-in example)."""
+    if out_dir is not None:
+        return out_dir
+    return (beside.parent if beside is not None else Path(".")) / OUTPUTS_FOLDER
+
+
+def one_of(output: Path | None, out_dir: Path | None) -> None:
+    """A usage error (exit 2) if both -o/--output and --out-dir are given."""
+    if output is not None and out_dir is not None:
+        raise typer.BadParameter("give either --output (a file) or --out-dir (a folder), not both",
+                                 param_hint="--out-dir")

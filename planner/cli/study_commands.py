@@ -11,28 +11,28 @@ from rich.text import Text
 
 from planner.cli import commands as cli
 from planner.cli.exit_codes import EXIT_INFEASIBLE, EXIT_OK, CliError, exit_codes_help
-from planner.cli.paths import input_fix
+from planner.cli.paths import input_fix, output_folder
 
 WORKERS_HELP = ("Solve on a local Dask cluster of N worker processes (one HiGHS thread each). Default: one after "
                 "another in this process.")
 SCHEDULER_HELP = "Solve on an existing Dask cluster: its scheduler address, e.g. tcp://scheduler-host:8786."
-FOLDER_HELP = "Folder of the study's workbooks. Default: outputs/<input-stem>-{what}."
+FOLDER_HELP = "Folder of the study's workbooks. Default: <input-stem>-{what}/ in an outputs/ folder next to the input."
 
 SWEEP_HELP = (
     "Solve every scenario of the workbook's Scenarios sheet (and the workbook as it is, 'base').\n\n"
     "Each scenario's overrides change the input tables and are validated like a workbook. Writes one result "
     "workbook per scenario and the study workbook <stem>-study.xlsx (scenarios and overrides, KPIs side by side, "
-    "design changes against the first scenario, charts) into outputs/<stem>-study/, each as its scenario finishes. "
+    "design changes against the first scenario, charts) into <stem>-study/ in an outputs/ folder next to the input, each as its scenario finishes. "
     "A rerun skips the scenarios already solved with the same input and overrides. A failed scenario is listed "
     "with its reason; the others go on.\n\n" + exit_codes_help("sweep"))
 PARETO_HELP = (
     "The cost-carbon frontier: --points plans from the least-cost to the least-emissions plan, the ones between of "
     "least cost under evenly spaced emission caps (epsilon constraint; one model, only the cap changes). Writes "
     "each point's result workbook and <stem>-pareto.xlsx (Pareto sheet and chart, marginal abatement cost in "
-    "CNY/tCO2) into outputs/<stem>-pareto/.\n\n" + exit_codes_help("pareto"))
+    "CNY/tCO2) into <stem>-pareto/ in an outputs/ folder next to the input.\n\n" + exit_codes_help("pareto"))
 SENSITIVITY_HELP = (
     "One-at-a-time sensitivity: each --vary input times (1 - by) and (1 + by), solved next to the base; writes the "
-    "tornado of total cost and emissions into outputs/<stem>-sensitivity/<stem>-sensitivity.xlsx.\n\n"
+    "tornado of total cost and emissions into <stem>-sensitivity/<stem>-sensitivity.xlsx in an outputs/ folder next to the input.\n\n"
     + exit_codes_help("sensitivity"))
 
 
@@ -130,10 +130,10 @@ def sweep(
     """Solve every scenario."""
     _check(path, time_limit, gap, workers, scheduler)
     from planner.input.overrides import read_scenarios
-    from planner.study.sweep import default_folder, write_study
+    from planner.study.sweep import write_study
 
     scenarios = _with_sets(read_scenarios(_base_case(path, overrides)), overrides)
-    folder = folder or default_folder(path, "study")
+    folder = folder or output_folder(None, path) / f"{path.stem}-study"
     study = _run(path, scenarios, folder, workers=workers, scheduler=scheduler, time_limit=time_limit, gap=gap,
                     strategy=strategy.value, what="scenarios")
     written = write_study(study)
@@ -159,12 +159,12 @@ def pareto(
     from planner.study.pareto import FrontierError, frontier, frontier_table
     from planner.study.progress import StudyProgress
     from planner.study.store import StudyFolder
-    from planner.study.sweep import Study, default_folder, write_study
+    from planner.study.sweep import Study, write_study
 
     from planner.input.overrides import case_with_overrides, parse_overrides
 
     case = case_with_overrides(_base_case(path), parse_overrides(overrides or []))
-    folder = folder or default_folder(path, "pareto")
+    folder = folder or output_folder(None, path) / f"{path.stem}-pareto"
     store = StudyFolder(folder)
     study = Study(path, folder, [])
     with StudyProgress(cli.console, points, what="points") as progress:
@@ -223,13 +223,13 @@ def sensitivity(
     if bad:
         raise typer.BadParameter(f"{bad[0]!r}: name the input only (no =, *= or +=)", param_hint="--vary")
     from planner.study import sensitivity as sens
-    from planner.study.sweep import default_folder, write_study
+    from planner.study.sweep import write_study
 
     scenarios = sens.scenarios(vary, by)  # a bad target is invalid input (CaseInvalid: exit 2)
     _check(path, time_limit, gap, workers, scheduler)
     scenarios = _with_sets(scenarios, overrides)
     _base_case(path, overrides)
-    folder = folder or default_folder(path, "sensitivity")
+    folder = folder or output_folder(None, path) / f"{path.stem}-sensitivity"
     study = _run(path, scenarios, folder, workers=workers, scheduler=scheduler, time_limit=time_limit, gap=gap,
                     strategy=strategy.value, what="variations")
     table = sens.tornado(study, vary, by)

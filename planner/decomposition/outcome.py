@@ -29,11 +29,14 @@ class DecompositionOutcome:
         return relative_gap(self.plan_objective, self.bound)
 
 
-def reporter(out: DecompositionOutcome, log, start: float):
-    """say(text): a timed 'planner decomposition' line, kept in out.log and passed to the log callback."""
+def reporter(out: DecompositionOutcome, log, start: float, progress=None):
+    """say(text): a timed 'planner decomposition' line, kept in out.log and passed to the log callback; each line
+    also reports out's plan and bound to `progress` (a `progress.Progress`), if given."""
     def say(text: str) -> None:
         line = f"planner decomposition [{time.perf_counter() - start:6.1f} s] {text}"
         out.log.append(line)
         if log:
             log(line)
+        if progress is not None:
+            progress.moved(out)
     return say

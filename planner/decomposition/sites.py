@@ -16,23 +16,31 @@ from planner.decomposition.budget import Budget
 from planner.decomposition.colgen import ColumnGeneration
 from planner.decomposition.dives import dive_plan
 from planner.decomposition.local_search import find_plan
+from planner.decomposition import progress as stage
 from planner.decomposition.outcome import DecompositionOutcome, reporter
+from planner.decomposition.progress import NO_PROGRESS, Progress
 from planner.decomposition.restricted import Restricted
 from planner.decomposition.tuning import BOUND_SHARE, BOUND_TOLERANCE, VALUE_TOL
 from planner.solver.outcome import target_for
 
 
-def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, budget: Budget, log=None) -> DecompositionOutcome:
-    """Bound and plan for the full MILP held in `h` (see the module docstring). `h` is left as it was."""
+def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, budget: Budget, log=None,
+              progress: Progress = NO_PROGRESS, stages: bool = True) -> DecompositionOutcome:
+    """Bound and plan for the full MILP held in `h` (see the module docstring). `h` is left as it was. `progress`
+    hears of each move; `stages`: it also hears of the bound and plan stages (else it stays in its own stage)."""
     start = time.perf_counter()
     out = DecompositionOutcome()
-    say = reporter(out, log, start)
+    say = reporter(out, log, start, progress)
+    if stages:
+        progress.stage(stage.BOUND, out)
 
     cg = ColumnGeneration(b, out, say)
     x = cg.run(tolerance=BOUND_TOLERANCE * mip_gap, budget=budget.share_of_total(BOUND_SHARE))
     if x is None:
         return out
     candidates = {i for i in range(len(b.sites)) if x[b.open_col[i]] > VALUE_TOL}
+    if stages:
+        progress.stage(stage.PLAN, out)
     out.candidates = [b.sites[i] for i in sorted(candidates)]
     opened, design = dive_plan(cg, x, budget)
     if opened is None:  # out of time: every site with some capacity in the LP, which is feasible; moves close

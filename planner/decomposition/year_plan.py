@@ -24,7 +24,9 @@ from pyomo.common.gc_manager import PauseGC
 
 from planner.decomposition.blocks import SiteBlocks, built_blocks, linking_duals
 from planner.decomposition.budget import Budget
+from planner.decomposition import progress as stage
 from planner.decomposition.outcome import DecompositionOutcome, reporter
+from planner.decomposition.progress import NO_PROGRESS, Progress
 from planner.decomposition.sites import decompose
 from planner.decomposition.tuning import (
     BINARY_ON,
@@ -103,7 +105,7 @@ def case_as_modelled(m: pyo.ConcreteModel, case):
 
 
 def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, budget: Budget,
-                      log=None) -> tuple[DecompositionOutcome, YearPlan | None]:
+                      log=None, progress: Progress = NO_PROGRESS) -> tuple[DecompositionOutcome, YearPlan | None]:
     """Full-year cases: the design by `decompose` on a few evenly spread days of the year, then the year's
     LP with that design fixed (`_year_plan`); then the lower bound from average days with cuts from the year's
     dispatch, and a second design from that relaxation if the first plan is not proven (`_bound_and_redesign`).
@@ -115,14 +117,16 @@ def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, bud
     over the whole year) frees its battery and then its PV and wind (`year_sizing.year_fixings`)."""
     start = time.perf_counter()
     out = DecompositionOutcome()
-    say = reporter(out, log, start)
+    say = reporter(out, log, start, progress)
     d = dataclasses.replace(d, case=case_as_modelled(m, d.case))
+    progress.stage(stage.DESIGN_DAYS)
 
     coarse = prepare(coarse_case(d.case, DESIGN_DAYS))
     cm, coarse_mat, cb = built_blocks(coarse)
     say(f"design on {DESIGN_DAYS} days of the year ({coarse.n_t} time steps)")
     design = decompose(coarse_mat.highs, cb, mip_gap=mip_gap, budget=budget.share_of_total(DESIGN_DAYS_SHARE),
-                       log=log)
+                       log=log, progress=progress, stages=False)
+    progress.stage(stage.YEAR)
     out.log = [*out.log, *design.log]
     out.highs_s = design.highs_s + coarse_mat.highs.getRunTime()
     out.rounds = design.rounds
@@ -137,7 +141,7 @@ def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, bud
     if not budget.expired:
         plan = _bound_and_redesign(d, plan, b, (cb, coarse_mat.rows, design.link_duals),
                                    {_design_key(cb, coarse_mat, design.plan)}, mip_gap=mip_gap, budget=budget,
-                                   out=out, say=say)
+                                   out=out, say=say, progress=progress)
     if not math.isfinite(out.bound):
         say("no lower bound for the full year")
     return out, plan
@@ -173,7 +177,8 @@ def _year_plan(d: ModelData, x: np.ndarray, source_model, link_duals: np.ndarray
 
 
 def _bound_and_redesign(d: ModelData, plan: YearPlan, b: SiteBlocks, start_duals, tried: set[tuple], *,
-                        mip_gap: float, budget: Budget, out: DecompositionOutcome, say) -> YearPlan:
+                        mip_gap: float, budget: Budget, out: DecompositionOutcome, say,
+                        progress: Progress = NO_PROGRESS) -> YearPlan:
     """The lower bound for the year (`year_bound.YearBound`), with cuts first at the plan's design, in turns with
     new designs: while the plan is not proven, rounds of cuts (the first turn for up to BOUND_FIRST_SHARE of the
     time) until the bound rises too slowly to prove it, then a design dived from the relaxation with the year's
@@ -186,8 +191,16 @@ def _bound_and_redesign(d: ModelData, plan: YearPlan, b: SiteBlocks, start_duals
     def proven() -> bool:
         return out.plan_objective <= target_for(out.bound, mip_gap)
 
+    progress.stage(stage.CUTS, out)
+    relaxation: list[YearBound] = []
+
+    def say_bound(text: str) -> None:  # the relaxation's bound moves before `out.bound` takes it
+        say(text)
+        progress.moved(out, relaxation[0].bound if relaxation else None)
+
     try:
-        yb = YearBound(d, mip_gap=mip_gap, out=out, say=say, start_duals=start_duals)
+        yb = YearBound(d, mip_gap=mip_gap, out=out, say=say_bound, start_duals=start_duals)
+        relaxation.append(yb)
     except ValueError as why:  # days that are not 24 hourly steps
         say(f"no average days: {why}")
         return plan
@@ -196,6 +209,7 @@ def _bound_and_redesign(d: ModelData, plan: YearPlan, b: SiteBlocks, start_duals
         """A design dived from the relaxation, run over the year and cut at; the plan if cheaper. Whether the
         design was a new one."""
         nonlocal plan
+        progress.stage(stage.REDESIGN, out)
         x = yb.design(dive_budget)
         if x is None:
             return False
@@ -229,7 +243,9 @@ def _bound_and_redesign(d: ModelData, plan: YearPlan, b: SiteBlocks, start_duals
                 if yb.stopped != "converged":
                     out.bound = max(out.bound, yb.tighten(out.plan_objective, budget, give_up=False))
                 break
-            if not redesign(budget.share(REDESIGN_SHARE)) and yb.stopped == "converged":
+            redesigned = redesign(budget.share(REDESIGN_SHARE))
+            progress.stage(stage.CUTS, out)
+            if not redesigned and yb.stopped == "converged":
                 break  # neither the bound nor the designs can change any more
             redesign_s = time.perf_counter() - clock
     finally:

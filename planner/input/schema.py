@@ -453,7 +453,7 @@ INFO_SHEETS = (README_SHEET, "Sources", "Notes")
 WORKFLOW = (
     "1. Fill every sheet (row 1 = column names, row 2 = units, data from row 3; replace the example rows).",
     "2. planner validate <workbook>  - lists every problem with its sheet and cell.",
-    "3. planner solve <workbook>     - writes outputs/<name>-result.xlsx.",
+    "3. planner solve <workbook>     - writes <name>-result.xlsx in an outputs/ folder next to it.",
     "4. planner compare A.xlsx B.xlsx - shows what changed between scenarios.",
 )
 

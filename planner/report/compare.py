@@ -20,10 +20,12 @@ from openpyxl.utils import get_column_letter
 
 from planner import __version__
 from planner.report import charts, styles
+from planner.report.compare_waterfall import write_waterfall_sheet
 from planner.report.kpi_text import (KPI_LABELS, console_unit, fmt_delta, fmt_pct, fmt_value, is_missing, is_pct,
-                                     kpi_label)
+                                     kpi_label, status_label)
 from planner.report.read_result import ResultTables, read_result_workbook
 from planner.results.schema import KPIS_BY_NAME, SITES
+from planner.solver.outcome import SOLVED
 
 # KPIs not worth comparing (model size, settings echo, solver internals)
 NOT_COMPARED = {"n_variables", "n_binaries", "n_integers", "n_constraints", "mip_gap_setting", "time_limit_s_setting",
@@ -38,8 +40,16 @@ SITE_ITEM_LABELS = {"opened": "opened", "it_mw": "IT", "modules": "modules", "co
                     "pv_mw": "PV", "wind_mw": "wind", "battery_mw": "battery", "battery_mwh": "battery energy",
                     "grid_mw": "grid connection"}
 
-SITE_CHANGE_COLUMNS = ("site_id", "name", "scenario", "change", "item", "unit", "base", "value", "delta")
-ASSIGNMENT_CHANGE_COLUMNS = ("demand_id", "site_id", "scenario", "change", "base_it_mw", "it_mw", "delta_mw")
+SITE_CHANGE_COLUMNS = ("site_id", "name", "scenario", "change", "item", "what", "unit", "base", "value", "delta")
+ASSIGNMENT_CHANGE_COLUMNS = ("demand_id", "demand_name", "site_id", "site_name", "scenario", "change", "base_it_mw",
+                             "it_mw", "delta_mw")
+
+# Materiality: a capacity (or assignment) change smaller than this share of the larger of its two values is solver
+# noise, not a decision, and is not listed; the default is the larger of this and the results' MIP gap settings
+# (a plan within a gap of g may differ from an equally good one by about g)
+MATERIALITY = 0.005
+# the KPI section of the solver's own rows (MIP gap, solve time): shown apart from the business KPIs, without deltas
+SOLVER_SECTION = "Solver"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -70,6 +80,7 @@ class Comparison:
     missing: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    threshold: float = MATERIALITY  # capacity changes below this share are not listed (see MATERIALITY)
 
     @property
     def base(self) -> str:
@@ -87,6 +98,20 @@ class Comparison:
 
     def pct(self, kpi: str, label: str) -> float:
         return float(self.pcts.at[kpi, label])
+
+    @property
+    def business_kpis(self) -> list[str]:
+        """The KPIs compared with deltas (not the solver's own rows)."""
+        return [k for k in self.info.index if self.info.at[k, "section"] != SOLVER_SECTION]
+
+    @property
+    def solver_kpis(self) -> list[str]:
+        """The solver's own rows (MIP gap, solve time): shown apart, side by side, without deltas."""
+        return [k for k in self.info.index if self.info.at[k, "section"] == SOLVER_SECTION]
+
+    def is_share(self, kpi: str) -> bool:
+        """A share: its delta is in percentage points and it has no relative (%) delta."""
+        return is_pct(str(self.info.at[kpi, "unit"]), kpi)
 
     def kpi_table(self) -> pd.DataFrame:
         """One wide table: kpi, section, description, unit, then each label's value, delta and % delta."""
@@ -169,7 +194,25 @@ def _kpi_frames(results: list[ResultTables], labels: list[str], notes: list[str]
     return info, values, deltas, pcts, missing, extra
 
 
-def _site_changes(results: list[ResultTables], labels: list[str], notes: list[str]) -> pd.DataFrame:
+def material(a, b, threshold: float) -> bool:
+    """Whether a change from a to b (numbers; missing = 0) is more than `threshold` of the larger of the two."""
+    x, y = (0.0 if is_missing(v) else float(v) for v in (a, b))
+    return abs(y - x) > threshold * max(abs(x), abs(y)) and not _close(x, y)
+
+
+def default_threshold(results: Sequence[ResultTables]) -> float:
+    """MATERIALITY or the largest MIP gap setting of the results, whichever is larger."""
+    gaps = [r.kpi_dict().get("mip_gap_setting", np.nan) for r in results]
+    return max([MATERIALITY, *(float(g) for g in gaps if not is_missing(g) and 0 <= g < 1)])
+
+
+def _text(v) -> str:
+    """An id cell as text: '' for a blank (also read back as 'nan')."""
+    return "" if is_missing(v) or str(v).strip().lower() in ("", "nan", "none") else str(v)
+
+
+def _site_changes(results: list[ResultTables], labels: list[str], notes: list[str],
+                  threshold: float = 0.0) -> pd.DataFrame:
     rows = []
     base = results[0].sites
     if base is None:
@@ -185,7 +228,8 @@ def _site_changes(results: list[ResultTables], labels: list[str], notes: list[st
             if sid not in o.index or sid not in b.index:
                 where = label if sid in o.index else labels[0]
                 rows.append({"site_id": sid, "name": name, "scenario": label, "change": f"only in {where}",
-                             "item": "candidate", "unit": "-", "base": "yes" if sid in b.index else "no",
+                             "item": "candidate", "what": "candidate site", "unit": "-",
+                             "base": "yes" if sid in b.index else "no",
                              "value": "yes" if sid in o.index else "no", "delta": np.nan})
                 continue
             was, now = bool(b.at[sid, "opened"]), bool(o.at[sid, "opened"])
@@ -197,17 +241,26 @@ def _site_changes(results: list[ResultTables], labels: list[str], notes: list[st
                 if item == "opened":
                     x, y = ("yes" if x else "no"), ("yes" if y else "no")
                 if item == "cooling_id":
-                    x, y = ("" if is_missing(x) else str(x)), ("" if is_missing(y) else str(y))
+                    x, y = _text(x), _text(y)
                 if _close(x, y):
                     continue
                 numeric = not isinstance(x, str) and not isinstance(y, str)
+                if numeric and item != "modules" and not material(x, y, threshold):
+                    continue
                 delta = (float(0 if is_missing(y) else y) - float(0 if is_missing(x) else x)) if numeric else np.nan
                 rows.append({"site_id": sid, "name": name, "scenario": label, "change": change, "item": item,
-                             "unit": unit, "base": x, "value": y, "delta": delta})
+                             "what": SITE_ITEM_LABELS.get(item, item), "unit": unit, "base": x, "value": y,
+                             "delta": delta})
     return pd.DataFrame(rows, columns=list(SITE_CHANGE_COLUMNS))
 
 
-def _assignment_changes(results: list[ResultTables], labels: list[str]) -> pd.DataFrame:
+def _names(frame: pd.DataFrame, id_col: str, name_col: str) -> dict[str, str]:
+    if name_col not in frame.columns:
+        return {}
+    return {str(i): _text(n) for i, n in zip(frame[id_col], frame[name_col]) if _text(n)}
+
+
+def _assignment_changes(results: list[ResultTables], labels: list[str], threshold: float = 0.0) -> pd.DataFrame:
     base = results[0].assignments
     if base is None:
         return pd.DataFrame(columns=list(ASSIGNMENT_CHANGE_COLUMNS))
@@ -223,8 +276,12 @@ def _assignment_changes(results: list[ResultTables], labels: list[str]) -> pd.Da
         m["it_mw"] = m["it_mw"].astype(float)
         m["delta_mw"] = m["it_mw"].fillna(0.0) - m["base_it_mw"].fillna(0.0)
         m["change"] = np.where(m["base_it_mw"].isna(), "new", np.where(m["it_mw"].isna(), "removed", "changed"))
-        keep = [not _close(a, b) for a, b in zip(m["base_it_mw"].fillna(0.0), m["it_mw"].fillna(0.0))]
+        keep = [material(a, b, threshold) for a, b in zip(m["base_it_mw"].fillna(0.0), m["it_mw"].fillna(0.0))]
         m = m[keep].copy()
+        demands = {**_names(base, "demand_id", "demand_name"), **_names(r.assignments, "demand_id", "demand_name")}
+        sites = {**_names(base, "site_id", "site_name"), **_names(r.assignments, "site_id", "site_name")}
+        m["demand_name"] = [demands.get(str(i), str(i)) for i in m["demand_id"]]
+        m["site_name"] = [sites.get(str(i), str(i)) for i in m["site_id"]]
         m["scenario"] = label
         frames.append(m)
     if not frames:
@@ -232,8 +289,11 @@ def _assignment_changes(results: list[ResultTables], labels: list[str]) -> pd.Da
     return pd.concat(frames, ignore_index=True)[list(ASSIGNMENT_CHANGE_COLUMNS)]
 
 
-def compare_results(paths: Sequence[str | Path]) -> Comparison:
+def compare_results(paths: Sequence[str | Path], *, threshold: float | None = None) -> Comparison:
     """Read result workbooks and compare them against the first.
+
+    `threshold`: capacity and assignment changes smaller than this share of the larger value are not listed
+    (default: `default_threshold`, MATERIALITY or the largest MIP gap setting).
 
     Raises `ResultWorkbookError` (naming the file and what is missing) for a file that is not a result workbook.
     """
@@ -245,14 +305,15 @@ def compare_results(paths: Sequence[str | Path]) -> Comparison:
     for r in results:
         notes.extend(r.notes)
     info, values, deltas, pcts, missing, extra = _kpi_frames(results, labels, notes)
+    threshold = default_threshold(results) if threshold is None else float(threshold)
     for r, label in zip(results, labels):
-        if r.status.get("solver_status") not in (None, "optimal"):
+        if r.status.get("solver_status") not in (None, *SOLVED):
             notes.append(f"{label}: solver status {r.status.get('solver_status')} (not proven optimal): its KPIs "
                          f"may change with a longer run")
     return Comparison(results=results, labels=labels, info=info, values=values, deltas=deltas, pcts=pcts,
-                      site_changes=_site_changes(results, labels, notes),
-                      assignment_changes=_assignment_changes(results, labels), missing=missing, extra=extra,
-                      notes=notes)
+                      site_changes=_site_changes(results, labels, notes, threshold),
+                      assignment_changes=_assignment_changes(results, labels, threshold), missing=missing,
+                      extra=extra, notes=notes, threshold=threshold)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -270,38 +331,72 @@ def _kpi_number_format(kpi: str, unit: str) -> str:
     return styles.number_format_for(unit, kpi)
 
 
+PP_FORMAT = '+0.0" pp";-0.0" pp";0" pp"'  # a share's delta, in percentage points
+
+
 def _write_kpis(wb: Workbook, c: Comparison, written_at: str) -> None:
     ws = wb.create_sheet("KPIs")
     r = styles.write_title(ws, 1, f"planner comparison: {' vs '.join(c.labels)}",
-                           f"Deltas against the first result, {c.base}. Shares: delta in percentage points. "
-                           f"Written {written_at} by planner {__version__}.")
+                           f"Deltas against the first result, {c.base}. Shares: delta in percentage points (pp), no "
+                           f"% delta. Written {written_at} by planner {__version__}.")
     for note in c.notes:
         styles.put(ws, r, 1, note).font = Font(italic=True, color="C00000")
         r += 1
     r += 1
-    table = pd.DataFrame({"section": c.info["section"].to_numpy(), "description": c.info["description"].to_numpy(),
-                          "unit": [("%" if is_pct(u, k) else u) for k, u in zip(c.info.index, c.info["unit"])]})
-    pct_cols = []
-    row_cols = []
+    kpis = c.business_kpis
+    info = c.info.loc[kpis]
+    shares = [c.is_share(k) for k in kpis]
+    table = pd.DataFrame({"section": info["section"].to_numpy(), "description": info["description"].to_numpy(),
+                          "unit": [("%" if s else u) for s, u in zip(shares, info["unit"])]})
+    pct_cols, row_cols, delta_cols = [], [], []
     for i, label in enumerate(c.labels):
-        table[label] = c.values[label].to_numpy()
+        table[label] = c.values.loc[kpis, label].to_numpy()
         row_cols.append(label)
         if i:
-            table[f"{label} Δ"] = c.deltas[label].to_numpy()
-            table[f"{label} Δ%"] = c.pcts[label].to_numpy()
+            d = c.deltas.loc[kpis, label].to_numpy(dtype=float)
+            table[f"{label} Δ"] = np.where(shares, d * 100, d)
+            table[f"{label} Δ%"] = np.where(shares, np.nan, c.pcts.loc[kpis, label].to_numpy(dtype=float))
             row_cols.append(f"{label} Δ")
+            delta_cols.append(table.columns.get_loc(f"{label} Δ"))
             pct_cols.append(f"{label} Δ%")
-    table["kpi"] = list(c.info.index)
+    table["kpi"] = kpis
     table["section"] = table["section"].where(table["section"] != table["section"].shift())
-    formats = [_kpi_number_format(k, u) for k, u in zip(c.info.index, c.info["unit"])]
+    formats = [_kpi_number_format(k, u) for k, u in zip(kpis, info["unit"])]
     header = r
-    styles.write_table(ws, table, start_row=header, unit_row=False, row_formats=formats,
-                       row_format_columns=row_cols, formats={col: styles.FMT_SHARE for col in pct_cols})
-    for i in range(len(table)):
-        ws.cell(row=header + 1 + i, column=1).font = Font(bold=True, color="1F4E78")
+    first, last = styles.write_table(ws, table, start_row=header, unit_row=False, row_formats=formats,
+                                     row_format_columns=row_cols, formats={col: styles.FMT_SHARE for col in pct_cols})
+    for i, share in enumerate(shares):
+        ws.cell(row=first + i, column=1).font = Font(bold=True, color="1F4E78")
+        for j in delta_cols if share else ():
+            ws.cell(row=first + i, column=1 + j).number_format = PP_FORMAT
+    _write_solver_rows(ws, c, last + 2)
     styles.freeze(ws, f"D{header + 1}")
     styles.set_widths(ws, max_width=18, fixed={"A": 27, "B": 60, "C": 11})
     styles.print_setup(ws, repeat_rows=f"{header}:{header}")
+
+
+def solver_rows(c: Comparison) -> pd.DataFrame:
+    """How each result was solved, side by side (no deltas: not a business result): status, method, MIP gap,
+    solve time; `description` and `unit` columns, then one column per label."""
+    gaps = c.values.loc["mip_gap"] if "mip_gap" in c.values.index else {}
+    rows = [{"description": "Solver status", "unit": "-",
+             **{label: status_label(str(r.status.get("solver_status", "")), gaps.get(label))
+                for r, label in zip(c.results, c.labels)}},
+            {"description": "Method (what proved the plan)", "unit": "-",
+             **{label: str(r.status.get("termination", "")) for r, label in zip(c.results, c.labels)}}]
+    for k in c.solver_kpis:
+        rows.append({"description": kpi_label(k, str(c.info.at[k, "description"])),
+                     "unit": "%" if c.is_share(k) else str(c.info.at[k, "unit"]),
+                     **{label: c.values.at[k, label] for label in c.labels}})
+    return pd.DataFrame(rows, columns=["description", "unit", *c.labels])
+
+
+def _write_solver_rows(ws, c: Comparison, row: int) -> None:
+    r = styles.write_section(ws, row, "Solver: how each result was solved (not compared)", 2 + len(c.labels))
+    frame = solver_rows(c)
+    formats = [None, None] + [_kpi_number_format(k, str(c.info.at[k, "unit"])) for k in c.solver_kpis]
+    styles.write_table(ws, frame, start_row=r, start_col=2, unit_row=False, row_formats=formats,
+                       row_format_columns=list(c.labels))
 
 
 def _write_changes(wb: Workbook, title: str, frame: pd.DataFrame, empty_text: str, *, units: dict[str, str]) -> None:
@@ -328,11 +423,12 @@ CHART_SECTIONS = ("Cost", "Emissions and green power", "Capacity")
 def _write_chart(wb: Workbook, c: Comparison) -> None:
     ws = wb.create_sheet("Chart")
     styles.write_title(ws, 1, f"KPI changes against {c.base} (%)",
-                       "Relative change of each KPI (value - base) / |base|; KPIs with a zero base are left out.")
+                       "Relative change of each KPI (value - base) / |base|; KPIs with a zero base and shares (their "
+                       "change in percentage points is on the KPIs sheet) are left out.")
     styles.freeze(ws, "A3")
     if not c.others:
         return
-    keep = [k for k in c.info.index if c.info.at[k, "section"] in CHART_SECTIONS
+    keep = [k for k in c.info.index if c.info.at[k, "section"] in CHART_SECTIONS and not c.is_share(k)
             and c.pcts.loc[k].notna().any() and abs(c.values.at[k, c.base]) > 1e-9]
     names = [kpi_label(k, c.info.at[k, "description"]) for k in keep]
     frame = pd.DataFrame({"kpi": [f"cost: {n.strip()}" if n.startswith("  ") else n for n in names]})
@@ -350,6 +446,7 @@ def _write_chart(wb: Workbook, c: Comparison) -> None:
                                  last_row=last, cat_col=c0, value_cols=list(range(c0 + 1, c0 + 1 + len(c.others))),
                                  anchor="B4", y_title="change against base", number_format="0%", horizontal=True,
                                  width=24, height=max(9.0, 0.55 * len(keep) * max(1, len(c.others)) + 3))
+        chart.x_axis.tickLblPos = "low"  # KPI names at the left edge, never under (or over) a negative bar
         if big > clip:
             chart.y_axis.scaling.min = -1.0
             chart.y_axis.scaling.max = clip
@@ -381,10 +478,12 @@ def build_comparison_workbook(c: Comparison) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     _write_kpis(wb, c, written_at)
-    _write_changes(wb, "Site changes", c.site_changes, "No site decision changed.",
-                   units={"base": "see unit", "value": "see unit", "delta": "see unit", "unit": "-"})
-    _write_changes(wb, "Assignment changes", c.assignment_changes, "No demand-site assignment changed.",
+    _write_changes(wb, "Site changes", c.site_changes, f"No site decision changed by more than {c.threshold:.1%}.",
+                   units={"base": "see unit", "value": "see unit", "delta": "see unit", "unit": "-", "what": "-"})
+    _write_changes(wb, "Assignment changes", c.assignment_changes,
+                   f"No demand-site assignment changed by more than {c.threshold:.1%}.",
                    units={"base_it_mw": "MW", "it_mw": "MW", "delta_mw": "MW"})
+    write_waterfall_sheet(wb, c)
     _write_chart(wb, c)
     from planner.report.input_diff import write_input_differences
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from planner.report import styles
+from planner.solver.outcome import OPTIMAL_GAP
 from planner.results.schema import SUMMARY_ROWS
 from planner.results.schema_types import CNY_PER_MCNY, MONEY_SHEET_UNITS
 
@@ -89,4 +90,17 @@ def fmt_pct(p) -> str:
     return f"{p:+.1%}"
 
 
-__all__ = ["KPI_LABELS", "console_unit", "is_money", "fmt_delta", "fmt_pct", "fmt_value", "is_missing", "is_pct", "kpi_label"]
+def status_label(status: str, gap: float | None) -> str:
+    """A solver status in a few words: 'optimal', 'within gap (0.79%)', 'not proven optimal (time limit)'. A result
+    written before 'within_gap' existed says 'optimal' for a plan within the gap setting: its gap tells."""
+    if status == "optimal" and gap is not None and math.isfinite(gap) and gap > OPTIMAL_GAP:
+        status = "within_gap"
+    gap_text = ("n/a" if gap is None or not math.isfinite(gap) else f"{gap:.2%}" if gap >= 1e-4 or gap == 0
+                else f"{gap * 100:.2g}%")
+    return {"optimal": "optimal", "within_gap": f"within gap ({gap_text})",
+            "time_limit": f"not proven optimal: time limit (gap {gap_text})",
+            "feasible": f"not proven optimal (gap {gap_text})"}.get(status, status)
+
+
+__all__ = ["KPI_LABELS", "console_unit", "is_money", "fmt_delta", "fmt_pct", "fmt_value", "is_missing", "is_pct", "kpi_label",
+           "status_label"]

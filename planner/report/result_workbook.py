@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from planner import __version__
 from planner.input.case import Case
 from planner.input.template import save_atomic
+from planner.solver.outcome import WITH_PLAN
 from planner.report import styles
 from planner.report.charts_sheet import typical_day, write_charts_sheet
 from planner.report.inputs_sheet import input_tables, write_inputs_sheet
@@ -44,7 +45,7 @@ class NotSolved(ValueError):
 
 
 def has_plan(result: Result) -> bool:
-    return result.solve.status in ("optimal", "time_limit", "feasible") and not result.kpis.empty
+    return result.solve.status in WITH_PLAN and not result.kpis.empty
 
 
 def status_text(result: Result) -> str:

@@ -69,8 +69,9 @@ def write_summary_sheet(wb: Workbook, result: Result, case: Case, written_at: st
     info = result.solve
     subtitle = f"{case.summary()}. Written {written_at} by planner {__version__}."
     r = styles.write_title(ws, 1, f"{label('text:result_title', lang)}: {result.case_name}", subtitle)
-    status_cell = ws.cell(row=r, column=1, value=f"{label('text:solver_status', lang)}: {info.status_text()}")
-    status_cell.font = styles.OK_FONT if info.status == "optimal" else styles.WARN_FONT
+    status_cell = ws.cell(row=r, column=1, value=f"{label('text:solver_status', lang)}: {info.status_text()}. "
+                                                 f"{label('text:method', lang)}: {info.termination}")
+    status_cell.font = styles.OK_FONT if info.status in ("optimal", "within_gap") else styles.WARN_FONT
     r += 2
     df = summary_frame(result, lang)
     formats = [KPIS_BY_NAME[k].sheet_format for k in df["kpi"]]

@@ -32,11 +32,12 @@ from planner.results.schema import (  # re-exported: other modules import them f
 
 @dataclass
 class SolveInfo:
-    # "optimal", "time_limit" (incumbent, not proven optimal), "feasible" (a full-year plan from the site
+    # "optimal" (proven: gap at most planner.solver.outcome.OPTIMAL_GAP), "within_gap" (proven within the gap
+    # setting, not optimal), "time_limit" (incumbent, not proven optimal), "feasible" (a full-year plan from the site
     # decomposition, not proven within the gap setting: its bound, if any, is from average days), "infeasible",
     # "unbounded", "error"
     status: str
-    termination: str  # solver's own termination condition text
+    termination: str  # the method that proved (or found) the plan and how it ended
     objective_cny: float | None
     best_bound_cny: float | None
     gap: float | None  # relative MIP gap at the end
@@ -55,12 +56,15 @@ class SolveInfo:
 
     @property
     def gap_text(self) -> str:
-        return f"{self.gap:.2%}" if self.gap is not None and math.isfinite(self.gap) else "n/a"
+        return _pct(self.gap) if self.gap is not None and math.isfinite(self.gap) else "n/a"
 
     def status_text(self) -> str:
         """One line for people: optimal, or feasible but not proven optimal, with the gap."""
         if self.status == "optimal":
-            return f"optimal (within the MIP gap setting; final gap {self.gap_text})"
+            return f"optimal (proven: final gap {self.gap_text})"
+        if self.status == "within_gap":
+            setting = f" of {_pct(self.mip_gap_setting)}" if self.mip_gap_setting is not None else ""
+            return f"within gap ({self.gap_text}): proven within the gap setting{setting}, not proven optimal"
         if self.status == "time_limit":
             return f"NOT PROVEN OPTIMAL: stopped at the time limit with a feasible plan (gap {self.gap_text})"
         if self.status == "feasible":
@@ -70,6 +74,11 @@ class SolveInfo:
             return ("NOT PROVEN OPTIMAL: a feasible full-year plan, designed on representative days; no bound "
                     "for the year, so its gap is unknown")
         return self.status
+
+
+def _pct(share: float) -> str:
+    """A gap as a percentage: two decimals, or two significant digits below 0.01 % (never '0.00 %' for a gap)."""
+    return f"{share:.2%}" if share == 0 or share >= 1e-4 else f"{share * 100:.2g}%"
 
 
 @dataclass

@@ -193,11 +193,13 @@ def _solver_row(name: str, dtype: DType, unit: str, description: str, number_for
 
 # The Summary's rows about the solve itself, from `SolveInfo` (not in Result.kpis), after the Solver KPIs
 SOLVER_ROWS: tuple[Kpi, ...] = (
-    _solver_row("solver_status", "str", "-", "Solver status: optimal; time_limit (feasible plan, not proven "
+    _solver_row("solver_status", "str", "-", "Solver status: optimal (proven: gap at most 0.0001 %); within_gap "
+                "(proven within the gap setting, not optimal); time_limit (feasible plan, not proven "
                 "optimal); feasible (full-year plan by site decomposition, not proven within the gap setting; its "
                 "bound is from average days)"),
-    _solver_row("proven_optimal", "bool", "yes/no", "Proven optimal within the MIP gap setting"),
-    _solver_row("termination", "str", "-", "HiGHS termination condition"),
+    _solver_row("proven_optimal", "bool", "yes/no", "Proven optimal (gap at most 0.0001 %); no for a plan within "
+                "the gap setting"),
+    _solver_row("termination", "str", "-", "Method: what proved (or found) the plan and how it ended"),
     _solver_row("objective_cny_per_yr", "float", "CNY/yr", "Objective value reported by HiGHS", FMT_CNY),
     _solver_row("best_bound_cny_per_yr", "float", "CNY/yr", "Best bound on the objective", FMT_CNY),
     _solver_row("highs_time_s", "float", "s", "HiGHS' own run time", FMT_SECONDS),
@@ -459,7 +461,8 @@ RUN = Table(
         _item("openpyxl_version", "openpyxl version"),
         _item("platform", "Operating system and machine"),
         _item("solver_status", "Solver status; the note says what it means for this plan"),
-        _item("termination", "HiGHS termination condition"),
+        _item("termination", "Method: what proved (or found) the plan (HiGHS' branch and bound, the site "
+              "decomposition) and how it ended"),
         _item("mip_gap_setting", "Relative MIP gap setting used", dtype="float"),
         _item("time_limit_s_setting", "Time limit used (s)", "s", "float"),
         _item("objective", "Settings objective"),

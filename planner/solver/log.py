@@ -16,6 +16,10 @@ _MIP_LINE = re.compile(
     r"(?P<time>\d+(?:\.\d+)?)s\s*$")
 
 
+# the stage HiGHS' MIP lines report (the site decomposition names its own stage for them)
+PHASE = "HiGHS branch and bound"
+
+
 def _number(token: str) -> float | None:
     try:
         return float(token.rstrip("%"))
@@ -29,7 +33,7 @@ def parse_progress(line: str) -> dict | None:
     if not match:
         return None
     gap = _number(match["gap"]) if match["gap"].endswith("%") else None
-    return {"stage": "solve", "elapsed_s": float(match["time"]), "incumbent": _number(match["sol"]),
+    return {"stage": "solve", "phase": PHASE, "elapsed_s": float(match["time"]), "incumbent": _number(match["sol"]),
             "bound": _number(match["bound"]), "gap": None if gap is None else gap / 100.0}
 
 

@@ -23,7 +23,7 @@ from pyomo.common.gc_manager import PauseGC
 from planner.pyomo_fast.elements import elements
 from planner.pyomo_fast.standard_form import column_bounds, standard_form
 from planner.solver.log import LineStream, LogCallback, ProgressCallback
-from planner.solver.outcome import SolveOutcome, relative_gap, status_of
+from planner.solver.outcome import METHOD, SolveOutcome, relative_gap, status_of
 from planner.solver.stop import run, time_limit, watch
 
 _INF = highspy.kHighsInf
@@ -99,13 +99,13 @@ class HighsMatrix:
             stream.flush()
         info = h.getInfo()
         has_solution = info.primal_solution_status == 2  # 2 = feasible
-        status = status_of(h.getModelStatus(), has_solution)
         objective = float(info.objective_function_value) if has_solution else None
         bound = float(info.mip_dual_bound) if h.getNumCol() and math.isfinite(info.mip_dual_bound) else None
-        if status == "optimal" and bound is None:
+        if status_of(h.getModelStatus(), has_solution) == "optimal" and bound is None:
             bound = objective  # an LP, or a MIP without integer columns left
         gap = relative_gap(objective, bound)
-        return SolveOutcome(status=status, termination=h.modelStatusToString(h.getModelStatus()),
+        status = status_of(h.getModelStatus(), has_solution, gap)
+        return SolveOutcome(status=status, termination=f"{METHOD}: {h.modelStatusToString(h.getModelStatus())}",
                             has_solution=has_solution, objective=objective, bound=bound, gap=gap,
                             wall_s=time.perf_counter() - start, highs_s=h.getRunTime() - clock, log="")
 

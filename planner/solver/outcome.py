@@ -14,6 +14,15 @@ import highspy
 
 # the gap's denominator never falls below this (an objective of 0 would divide by zero)
 GAP_FLOOR = 1e-9
+# "optimal" means proven optimal: the plan's gap to the bound is at most this (HiGHS' own tolerance, 0.0001 %). A plan
+# proven within the gap setting but not that close is "within_gap": the user asked for no more, so it counts as solved
+# (exit code 0) but is never called optimal (`status_text`, the Summary's "within gap (x %)")
+OPTIMAL_GAP = 1e-6
+SOLVED = ("optimal", "within_gap")  # proven within the gap setting: a finished solve
+WITH_PLAN = (*SOLVED, "time_limit", "feasible")  # a plan, proven within the gap setting or not
+# the method that proved (or found) a plan, as the Summary and Run sheets name it (`SolveOutcome.termination`:
+# "<method>: <how it ended>"); the site decomposition names its own (`planner.decomposition.strategy`)
+METHOD = "HiGHS branch and bound on the whole model"
 
 _S = highspy.HighsModelStatus
 _STATUS = {_S.kOptimal: "optimal", _S.kModelEmpty: "optimal", _S.kInfeasible: "infeasible",
@@ -26,9 +35,10 @@ _LIMITS = frozenset({_S.kTimeLimit, _S.kIterationLimit, _S.kObjectiveBound, _S.k
 
 @dataclass
 class SolveOutcome:
-    status: str  # optimal | time_limit | infeasible | infeasible_or_unbounded | unbounded | interrupted |
-    #              no_solution | error | feasible (a full-year plan not proven within the gap)
-    termination: str
+    status: str  # optimal (gap <= OPTIMAL_GAP) | within_gap (proven within the gap setting, not optimal) |
+    #              time_limit | infeasible | infeasible_or_unbounded | unbounded | interrupted | no_solution | error |
+    #              feasible (a full-year plan not proven within the gap)
+    termination: str  # the method that proved the plan and how it ended, e.g. f"{METHOD}: Optimal"
     has_solution: bool
     objective: float | None
     bound: float | None
@@ -38,14 +48,21 @@ class SolveOutcome:
     log: str
 
 
-def status_of(model_status: highspy.HighsModelStatus, has_solution: bool) -> str:
-    """Our status for HiGHS' model status: a limit with a plan is 'time_limit', without one 'no_solution'; an
+def status_of(model_status: highspy.HighsModelStatus, has_solution: bool, gap: float | None = None) -> str:
+    """Our status for HiGHS' model status: optimal with a `gap` above OPTIMAL_GAP is 'within_gap' (HiGHS stops at
+    the gap setting and calls that optimal); a limit with a plan is 'time_limit', without one 'no_solution'; an
     error with a plan still returns the plan as not proven ('time_limit')."""
     if model_status in _STATUS:
-        return _STATUS[model_status]
+        return proven_status(gap) if _STATUS[model_status] == "optimal" else _STATUS[model_status]
     if model_status in _LIMITS:
         return "time_limit" if has_solution else "no_solution"
     return "time_limit" if has_solution else "error"
+
+
+def proven_status(gap: float | None) -> str:
+    """The status of a plan proven within the gap setting: 'optimal' if its `gap` is at most OPTIMAL_GAP (or there
+    is no gap: an LP), else 'within_gap'."""
+    return "within_gap" if gap is not None and gap > OPTIMAL_GAP else "optimal"
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:

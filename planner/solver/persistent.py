@@ -17,7 +17,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from planner.solver.log import LineStream, LogCallback, ProgressCallback
-from planner.solver.outcome import SolveOutcome, relative_gap, status_of
+from planner.solver.outcome import METHOD, SolveOutcome, relative_gap, status_of
 from planner.solver.stop import raise_if_stopped, stop_requested, time_limit, watch
 
 class _BatchedHighs(Highs):
@@ -80,10 +80,11 @@ class HighsSolver:
         has_solution = results.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
         if has_solution:
             results.solution_loader.load_vars()
-        status = status_of(self.solver._solver_model.getModelStatus(), has_solution)
         obj, bound = results.incumbent_objective, results.objective_bound
         gap = relative_gap(obj, bound)
-        return SolveOutcome(status=status, termination=results.termination_condition.name,
+        h = self.solver._solver_model
+        status = status_of(h.getModelStatus(), has_solution, gap)
+        return SolveOutcome(status=status, termination=f"{METHOD}: {h.modelStatusToString(h.getModelStatus())}",
                             has_solution=has_solution, objective=obj, bound=bound, gap=gap, wall_s=wall,
                             highs_s=results.timing_info.highs_time, log=results.solver_log or "")
 

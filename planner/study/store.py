@@ -19,6 +19,7 @@ from typing import Any
 
 from planner.atomic import atomic_path
 from planner.report.result_workbook import write_infeasibility_workbook, write_result_workbook
+from planner.solver.outcome import WITH_PLAN
 from planner.study.task import Outcome
 
 DESIGN_COLUMNS = ("opened", "it_mw", "cooling_id", "pv_mw", "wind_mw", "battery_mw", "battery_mwh", "grid_mw")
@@ -50,7 +51,7 @@ class Record:
 
     @property
     def solved(self) -> bool:
-        return self.status in ("optimal", "time_limit", "feasible")
+        return self.status in WITH_PLAN
 
 
 def _plain(value: Any) -> Any:

@@ -42,10 +42,6 @@ class Study:
         return [r for r in self.ordered if not r.solved]
 
 
-def default_folder(input_path: Path, what: str = "study") -> Path:
-    return Path("outputs") / f"{input_path.stem}-{what}"
-
-
 def tasks_of(input_path: Path, scenarios: Sequence[Scenario], *, time_limit_s: float | None = None,
              mip_gap: float | None = None, strategy: str = "auto") -> list[Task]:
     return [Task(s.name, str(input_path), tuple(s.texts), time_limit_s, mip_gap, strategy,

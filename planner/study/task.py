@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.solver.outcome import WITH_PLAN
+
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 HIGHS_OPTIONS = {"threads": 1}  # one HiGHS thread per worker process: workers must not oversubscribe the cores
 
@@ -61,7 +63,7 @@ class Outcome:
 
     @property
     def solved(self) -> bool:
-        return self.status in ("optimal", "time_limit", "feasible")
+        return self.status in WITH_PLAN
 
 
 def _kpis(result) -> dict[str, float]:

@@ -303,7 +303,7 @@ def test_next_write_removes_the_debris_of_a_killed_write(quickstart, tmp_path):
     users = outputs / ".qs-result-notes.xlsx"  # a user's own hidden file: not planner's pattern
     users.write_text("mine")
     assert hidden(outputs) == sorted([same.name, users.name])
-    solved = planner("solve", quickstart, cwd=tmp_path)
+    solved = planner("solve", quickstart, "--out-dir", outputs, cwd=tmp_path)
     assert solved.returncode == 0, solved.stdout
     assert (outputs / "qs-result.xlsx").read_bytes()[:2] == b"PK"
     assert hidden(outputs) == [users.name] and users.read_text() == "mine"

@@ -37,7 +37,8 @@ def leftovers(folder: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """A working folder with inputs/case.xlsx (the quickstart), solved once: outputs/case-result.xlsx."""
+    """A working folder with inputs/case.xlsx (the quickstart), solved once: inputs/outputs/case-result.xlsx
+    (the default: an outputs/ folder next to the input)."""
     root = tmp_path_factory.mktemp("project")
     (root / "inputs").mkdir()
     shutil.copy(quickstart_workbook(tmp_path_factory.mktemp("qs")), root / "inputs" / "case.xlsx")
@@ -52,17 +53,25 @@ def test_solve_shows_stages_and_kpis_and_writes_the_default_output(project):
     for stage in ("read", "validated", "built", "solved", "wrote"):
         assert f"✓ {stage}" in out, out
     assert "variables" in out and "constraints" in out
-    assert "outputs/case-result.xlsx" in out
+    assert "inputs/outputs/case-result.xlsx" in out
     assert "Total annualised cost" in out and "Green-power share" in out and "Solver status" in out
     assert "Traceback" not in out
-    assert (project / "outputs" / "case-result.xlsx").is_file()
-    assert leftovers(project / "outputs") == []
+    assert (project / "inputs" / "outputs" / "case-result.xlsx").is_file()
+    assert leftovers(project / "inputs" / "outputs") == []
+    from planner.report.read_result import read_result_workbook
+
+    back = read_result_workbook(project / "inputs" / "outputs" / "case-result.xlsx")
+    assert back.status["termination"].startswith("HiGHS branch and bound")  # the method that proved the plan
+    status, gap = back.status["solver_status"], back.kpi("mip_gap")
+    assert status == ("optimal" if gap <= 1e-6 else "within_gap"), (status, gap)
+    if status == "within_gap":  # never called optimal: "within gap (x %)"
+        assert "within gap (" in out and "optimal (" not in out
     for map_file in ("case-result-map.png", "case-result-map.svg"):  # the map beside the result workbook
-        assert (project / "outputs" / map_file).stat().st_size > 10_000 and f"outputs/{map_file}" in out
+        assert (project / "inputs" / "outputs" / map_file).stat().st_size > 10_000 and f"outputs/{map_file}" in out
 
 
 def test_solve_refuses_to_overwrite_without_force(project):
-    target = project / "outputs" / "case-result.xlsx"
+    target = project / "inputs" / "outputs" / "case-result.xlsx"
     before = target.stat().st_mtime_ns
     result = planner("solve", "inputs/case.xlsx", cwd=project)
     assert result.returncode == 4 and "--force" in result.stdout and "Traceback" not in result.stdout
@@ -78,12 +87,12 @@ def test_solve_never_writes_over_its_input(project):
 
 
 def test_compare_with_itself_is_all_zero_deltas(project):
-    result = planner("compare", "outputs/case-result.xlsx", "outputs/case-result.xlsx", "-o", "outputs/self.xlsx",
-                     cwd=project)
+    result = planner("compare", "inputs/outputs/case-result.xlsx", "inputs/outputs/case-result.xlsx", "-o",
+                     "inputs/outputs/self.xlsx", cwd=project)
     assert result.returncode == 0, result.stdout
     assert "Total annualised cost" in result.stdout and "case (2)" in result.stdout
     assert "no site decision or assignment changed" in result.stdout
-    assert (project / "outputs" / "self.xlsx").is_file()
+    assert (project / "inputs" / "outputs" / "self.xlsx").is_file()
 
 
 def test_compare_two_different_solves(project):
@@ -98,25 +107,27 @@ def test_compare_two_different_solves(project):
     wb.save(project / "inputs" / "high-carbon.xlsx")
     solved = planner("solve", "inputs/high-carbon.xlsx", cwd=project)
     assert solved.returncode == 0, solved.stdout
-    result = planner("compare", "outputs/case-result.xlsx", "outputs/high-carbon-result.xlsx", cwd=project)
+    result = planner("compare", "inputs/outputs/case-result.xlsx", "inputs/outputs/high-carbon-result.xlsx",
+                     cwd=project)
     assert result.returncode == 0, result.stdout
     assert "high-carbon" in result.stdout and "Δ" in result.stdout
-    assert (project / "outputs" / "compare-case-vs-high-carbon.xlsx").is_file()
+    assert (project / "inputs" / "outputs" / "compare-case-vs-high-carbon.xlsx").is_file()
     from planner.report.compare import compare_results
 
-    c = compare_results([project / "outputs" / "case-result.xlsx", project / "outputs" / "high-carbon-result.xlsx"])
+    outputs = project / "inputs" / "outputs"
+    c = compare_results([outputs / "case-result.xlsx", outputs / "high-carbon-result.xlsx"])
     assert c.delta("cost_carbon_cny_per_yr", "high-carbon") > 0
 
 
 def test_compare_refuses_a_non_result_workbook(project):
-    result = planner("compare", "outputs/case-result.xlsx", "inputs/case.xlsx", cwd=project)
+    result = planner("compare", "inputs/outputs/case-result.xlsx", "inputs/case.xlsx", cwd=project)
     assert result.returncode == 2, result.stdout
     assert "inputs/case.xlsx" in result.stdout and "Summary" in result.stdout
     assert "Traceback" not in result.stdout
 
 
 def test_compare_needs_two_files(project):
-    result = planner("compare", "outputs/case-result.xlsx", cwd=project)
+    result = planner("compare", "inputs/outputs/case-result.xlsx", cwd=project)
     assert result.returncode == 2 and "Traceback" not in result.stdout
 
 
@@ -127,8 +138,8 @@ def test_infeasible_case_exits_3_explained_without_result(project, tmp_path):
     assert result.returncode == 3, result.stdout
     assert "infeasible" in result.stdout and "hub_pue_cap" in result.stdout
     assert "Traceback" not in result.stdout
-    assert not (tmp_path / "outputs" / "strict-result.xlsx").exists()
-    assert leftovers(tmp_path / "outputs") == []
+    assert not (tmp_path / "inputs" / "outputs" / "strict-result.xlsx").exists()
+    assert leftovers(tmp_path / "inputs" / "outputs") == []
 
 
 def test_invalid_input_exits_2_with_problem_table_and_no_file(project, tmp_path):
@@ -190,7 +201,8 @@ def test_ctrl_c_stops_cleanly_without_a_file(project, tmp_path, strategy):
     out = "".join(lines) + rest
     assert proc.returncode == 130, out
     assert "interrupted" in out and "Traceback" not in out and "WARNING" not in out
-    assert len([line for line in rest.splitlines() if line.strip()]) == 1, rest
+    # one line says so (besides the progress lines a pipe gets while solving)
+    assert len([line for line in rest.splitlines() if line.strip() and not line.startswith("  solving")]) == 1, rest
     assert not (tmp_path / "int.xlsx").exists() and leftovers(tmp_path) == []
 
 
@@ -255,8 +267,13 @@ def test_full_year_plan_by_sites_exits_1_and_is_marked_feasible(tmp_path):
     assert result.returncode == 1, result.stdout
     text = " ".join(result.stdout.split())
     assert "12 representative days" in text and "Traceback" not in text
+    stages = [line for line in result.stdout.splitlines() if line.startswith("  solving")]  # no terminal: plain
+    for stage in ("design days", "year dispatch and sizing", "cuts: bound from average days"):
+        assert any(stage in line and " s left" in line for line in stages), (stage, result.stdout)
+    assert any("best plan" in line and "bound" in line and "gap" in line for line in stages), result.stdout
     back = read_result_workbook(tmp_path / "year-result.xlsx")
     assert back.status["solver_status"] == "feasible" and back.status["proven_optimal"] is False
+    assert back.status["termination"].startswith("site decomposition: full-year plan")
     gap = float(back.kpis.set_index("kpi").at["mip_gap", "value"])
     assert gap > 0.005
     assert f"a lower bound from average days of the year and each site's year dispatch puts it within {gap:.2%}" in text

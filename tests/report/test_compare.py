@@ -7,11 +7,17 @@ import math
 import openpyxl
 import pytest
 
-from planner.report.compare import compare_results, fmt_delta, fmt_pct, fmt_value, write_comparison_workbook
+import numpy as np
+import pandas as pd
+
+from planner.report.compare import (MATERIALITY, SITE_ITEM_LABELS, compare_results, fmt_delta, fmt_pct, fmt_value,
+                                    write_comparison_workbook)
+from planner.report.compare_waterfall import chart_columns, cost_steps
 from planner.report.read_result import ResultWorkbookError, read_result_workbook
 from planner.report.result_workbook import write_result_workbook
 from planner.results.schema import FORMAT_VERSION
 from report_cases import tiny_case, write_tiny_workbook
+from planner.solver.outcome import SOLVED
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +30,7 @@ def results(tmp_path_factory):
     for label, price in (("base", 0.0), ("carbon", 300.0)):
         case = tiny_case(carbon_price=price, case_name=label)
         result = solve_case(case)
-        assert result.solve.status == "optimal"
+        assert result.solve.status in SOLVED
         path = write_result_workbook(result, case, tmp / f"{label}-result.xlsx")
         out[label] = (result, path)
     return out
@@ -50,7 +56,7 @@ def test_deltas_are_the_differences_of_the_solves(results):
 
 def test_site_and_assignment_changes(results):
     (base, a), (carbon, b) = results["base"], results["carbon"]
-    c = compare_results([a, b])
+    c = compare_results([a, b], threshold=0.0)
     bs, cs = base.sites.set_index("site_id"), carbon.sites.set_index("site_id")
     expected = {(s, item) for s in bs.index for item in ("pv_mw", "wind_mw", "battery_mw", "grid_mw")
                 if abs(bs.at[s, item] - cs.at[s, item]) > 1e-6 * max(1.0, abs(bs.at[s, item]))}
@@ -85,7 +91,7 @@ def test_comparison_workbook(results, tmp_path):
     (_, a), (_, b) = results["base"], results["carbon"]
     out = write_comparison_workbook(compare_results([a, b]), tmp_path / "cmp" / "comparison.xlsx")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["KPIs", "Site changes", "Assignment changes", "Chart", "Input differences", "Files"]
+    assert wb.sheetnames == ["KPIs", "Site changes", "Assignment changes", "Cost waterfall", "Chart", "Input differences", "Files"]
     ws = wb["KPIs"]
     rows = list(ws.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r and "kpi" in r)
@@ -145,3 +151,121 @@ def test_console_formatting():
     assert fmt_delta(-110_986.0, "tCO2/yr", "emissions_tco2_per_yr") == "-110,986"
     assert fmt_delta(0.0, "MW", "it_capacity_mw") == "0"
     assert fmt_pct(0.0444) == "+4.4%" and fmt_pct(float("nan")) == "n/a" and fmt_pct(0.0) == "0.0%"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# A comparison that explains itself: materiality, solver rows apart, percentage points, names, cost waterfall
+def test_changes_below_the_materiality_threshold_are_not_listed(results):
+    (_, a), (_, b) = results["base"], results["carbon"]
+    every = compare_results([a, b], threshold=0.0)
+    default = compare_results([a, b])
+    assert default.threshold == pytest.approx(max(MATERIALITY, 0.01))  # the tiny case's mip_gap setting: 1 %
+    numeric = every.site_changes[~every.site_changes["item"].isin(["opened", "candidate", "modules",
+                                                                    "cooling_id"])]
+    small = [(r["site_id"], r["item"]) for _, r in numeric.iterrows()
+             if abs(r["delta"]) <= default.threshold * max(abs(r["base"]), abs(r["value"]))]
+    listed = set(zip(default.site_changes["site_id"], default.site_changes["item"]))
+    assert not set(small) & listed
+    assert listed == set(zip(every.site_changes["site_id"], every.site_changes["item"])) - set(small)
+    huge = compare_results([a, b], threshold=0.99)  # only changes from or to nothing remain
+    assert all(r["base"] == 0 or r["value"] == 0 or not isinstance(r["base"], float)
+               for _, r in huge.site_changes.iterrows())
+
+
+def test_a_case_compared_with_itself_lists_no_change_and_no_nan(results):
+    from rich.console import Console
+
+    from planner.report import console as rc
+
+    _, a = results["base"]
+    c = compare_results([a, a])
+    assert c.site_changes.empty and c.assignment_changes.empty
+    assert rc.waterfall_table(c, c.others[0]) is None
+    con = Console(width=200, record=True, file=open("/dev/null", "w"))
+    for table in (rc.comparison_table(c), rc.solver_table(c)):
+        con.print(table)
+    assert "nan" not in con.export_text().lower()
+
+
+def test_solver_rows_apart_and_shares_in_percentage_points(results, tmp_path):
+    from rich.console import Console
+
+    from planner.report import console as rc
+
+    (_, a), (_, b) = results["base"], results["carbon"]
+    c = compare_results([a, b])
+    assert set(c.solver_kpis) == {"mip_gap", "solve_time_s"} and not set(c.solver_kpis) & set(c.business_kpis)
+    con = Console(width=250, record=True, file=open("/dev/null", "w"))
+    con.print(rc.comparison_table(c))
+    kpis = con.export_text()
+    assert "MIP gap" not in kpis and "Solve time" not in kpis and "Solver status" not in kpis
+    share_line = next(line for line in kpis.splitlines() if "Green-power share" in line)
+    assert share_line.rstrip(" │").endswith("pp")  # a delta in percentage points, no relative % delta
+    con.print(rc.solver_table(c))
+    solver = con.export_text()
+    assert "MIP gap" in solver and "Method" in solver and ("within gap" in solver or "optimal" in solver)
+    out = write_comparison_workbook(c, tmp_path / "pp.xlsx")
+    ws = openpyxl.load_workbook(out)["KPIs"]
+    rows = list(ws.iter_rows())
+    header = next(i for i, r in enumerate(rows) if "kpi" in [x.value for x in r])
+    cols = [x.value for x in rows[header]]
+    by_kpi = {r[cols.index("kpi")].value: r for r in rows[header + 1:] if r[cols.index("kpi")].value}
+    green = by_kpi["green_share"]
+    assert green[cols.index("carbon Δ")].value == pytest.approx(100 * c.delta("green_share", "carbon"))
+    assert "pp" in green[cols.index("carbon Δ")].number_format and green[cols.index("carbon Δ%")].value is None
+    assert "mip_gap" not in by_kpi  # the solver rows are below, in a block of their own without deltas
+    assert any(r[1].value == "MIP gap" for r in rows[header + 1:])
+
+
+def test_names_not_ids_in_the_changes(results):
+    from planner.report import console as rc
+
+    (_, a), (_, b) = results["base"], results["carbon"]
+    c = compare_results([a, b], threshold=0.0)
+    assert set(c.site_changes["what"]) <= set(SITE_ITEM_LABELS.values()) | {"candidate site"}
+    if not c.assignment_changes.empty:
+        table = rc.assignment_changes_table(c)
+        names = set(c.assignment_changes["site_name"]) | set(c.assignment_changes["demand_name"])
+        assert names and list(table.columns[0].cells)[0].plain in names
+
+
+def test_cost_waterfall_bars_sum_to_the_total_difference(results, tmp_path):
+    (_, a), (_, b) = results["base"], results["carbon"]
+    c = compare_results([a, b])
+    steps = cost_steps(c, "carbon")
+    changes = steps[steps["kind"] == "change"]
+    assert changes["delta_cny_per_yr"].sum() == pytest.approx(c.delta("total_cost_cny_per_yr", "carbon"), abs=1.0)
+    assert steps["end_cny_per_yr"].iloc[-1] == pytest.approx(c.value("total_cost_cny_per_yr", "carbon"))
+    assert "carbon" in set(changes["step"])  # a carbon price: the carbon cost is a bar of its own
+    # each bar starts where the previous ended
+    levels = steps["end_cny_per_yr"].to_numpy()
+    assert changes["start_cny_per_yr"].to_numpy() == pytest.approx(levels[changes.index - 1])
+    out = write_comparison_workbook(c, tmp_path / "w.xlsx")
+    ws = openpyxl.load_workbook(out)["Cost waterfall"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "step")
+    body = [r for r in rows[header + 2:] if r[0]]
+    assert sum(r[1] for r in body if r[1] is not None) == pytest.approx(
+        c.delta("total_cost_cny_per_yr", "carbon") / 1e6, abs=1e-6)
+
+
+def test_waterfall_chart_columns_cross_zero():
+    """Hand case: total 10, -15 (to -5), +3 (to -2), total -2. Each visible part is the bar's length; a bar crossing
+    zero is split at it."""
+    steps = pd.DataFrame([("A", "total", np.nan, 0.0, 10e6), ("x", "change", -15e6, 10e6, -5e6),
+                          ("y", "change", 3e6, -5e6, -2e6), ("B", "total", np.nan, 0.0, -2e6)],
+                         columns=["step", "kind", "delta_cny_per_yr", "start_cny_per_yr", "end_cny_per_yr"])
+    cols = chart_columns(steps)
+    assert cols.loc[0, "total"] == 10 and cols.loc[3, "total"] == -2
+    assert (cols.loc[1, "decrease"], cols.loc[1, "decrease below 0"], cols.loc[1, "base"]) == (10, -5, 0)
+    assert (cols.loc[2, "base"], cols.loc[2, "increase below 0"]) == (-2, -3)
+
+
+def test_comparison_charts_keep_labels_off_negative_bars(results, tmp_path):
+    import zipfile
+
+    (_, a), (_, b) = results["base"], results["carbon"]
+    out = write_comparison_workbook(compare_results([a, b]), tmp_path / "c.xlsx")
+    with zipfile.ZipFile(out) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2 and all('tickLblPos val="low"' in x for x in charts)

@@ -11,6 +11,7 @@ import pytest
 from planner.examples import example_path
 from planner.solve import PlanningModel
 from planner.input.validate import load_case
+from planner.solver.outcome import SOLVED
 
 
 @pytest.fixture(scope="module")
@@ -45,5 +46,5 @@ def test_ctrl_c_stops_the_solve_and_the_model_solves_again(quickstart, strategy)
         assert any("Interrupted by user" in line for line in lines), lines[-20:]
 
     again = model.solve(mip_gap=0.02, strategy=strategy)
-    assert again.solve.status == "optimal" and again.solve.objective_cny > 0
+    assert again.solve.status in SOLVED and again.solve.objective_cny > 0
     assert again.sites["opened"].any()

@@ -9,8 +9,8 @@ def test_progress_line_with_gap():
     line = " R       0       0         0   0.00%   942112.184337   1261901.2         25.34%        0      0      0" \
            "       419     0.2s"
     info = parse_progress(line)
-    assert info == {"stage": "solve", "elapsed_s": 0.2, "incumbent": 1261901.2, "bound": 942112.184337,
-                    "gap": 0.2534}
+    assert info == {"stage": "solve", "phase": "HiGHS branch and bound", "elapsed_s": 0.2, "incumbent": 1261901.2,
+                    "bound": 942112.184337, "gap": 0.2534}
 
 
 def test_progress_line_without_bound_or_gap():

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from planner.solver.outcome import SOLVED
 from rich.console import Console
 
 from study_cases import write_study_case
@@ -78,7 +80,7 @@ def test_sweep_on_the_cluster_equals_the_serial_sweep(cluster, tmp_path):
     assert not any(r.worker.endswith(f":{os.getpid()}") for r in dask.ordered)  # solved on the workers
     for name in (s.name for s in scenarios):
         a, b = serial.records[name], dask.records[name]
-        assert a.status == b.status == "optimal"
+        assert a.status == b.status and a.status in SOLVED
         assert {k: v for k, v in a.kpis.items() if k not in TIMING_KPIS} == \
                {k: v for k, v in b.kpis.items() if k not in TIMING_KPIS}
         assert a.design == b.design
