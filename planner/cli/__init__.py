@@ -1,6 +1,7 @@
 """The `planner` command line: the commands (`commands`) and their exit codes (`exit_codes`)."""
 
 from planner.cli.commands import app, main
+from planner.cli import year_commands  # noqa: F401  registers `planner aggregate` and `planner verify`
 from planner.cli.exit_codes import (
     EXIT_CODES,
     EXIT_ERROR,
