@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from planner.input.template import save_atomic, write_plain_sheet
 from planner.report.read_result import ResultTables, ResultWorkbookError
 from planner.results.schema import KPIS, SITES
-from planner.results.verify import CAPACITIES, Design, SiteDesign, Verification, capacity_changes
+from planner.results.verify import CAPACITIES, Design, Verification, capacity_changes, design_from_tables
 
 # the KPIs compared (all but the solver's)
 COMPARED = tuple(k for k in KPIS if k.section != "Solver")
@@ -35,20 +35,9 @@ def design_of(result: ResultTables) -> Design:
     if missing:
         raise ResultWorkbookError(f"{result.path}: the Sites sheet lacks {', '.join(missing)}: the design cannot be "
                                   "read (solve the case again with this planner version)")
-    sites = {}
-    for r in result.sites[result.sites["opened"]].to_dict("records"):
-        def num(name: str) -> float:
-            v = r.get(name)
-            return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-
-        sites[r["site_id"]] = SiteDesign(modules=int(round(num("modules"))), cooling_id=r["cooling_id"],
-                                         it_mw=num("it_mw"), **{c: num(c) for c in CAPACITIES})
-    a = result.assignments
-    if "share_of_demand" in a.columns:
-        shares = {(i, s): float(v) for i, s, v in zip(a["demand_id"], a["site_id"], a["share_of_demand"])}
-    else:
+    if "share_of_demand" not in result.assignments.columns:
         raise ResultWorkbookError(f"{result.path}: the Assignments sheet lacks share_of_demand")
-    return Design(sites=sites, shares=shares)
+    return design_from_tables(result.sites, result.assignments)
 
 
 def kpi_comparison(planned: ResultTables, v: Verification) -> pd.DataFrame:

@@ -81,6 +81,20 @@ class Verification:
     solve_s: float = 0.0
 
 
+def design_from_tables(sites: pd.DataFrame, assignments: pd.DataFrame) -> Design:
+    """The design in a plan's Sites and Assignments tables (a `Result`'s, or read back from its workbook)."""
+    def num(r: dict, name: str) -> float:
+        v = r.get(name)
+        return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+    designs = {r["site_id"]: SiteDesign(modules=int(round(num(r, "modules"))), cooling_id=str(r["cooling_id"]),
+                                        it_mw=num(r, "it_mw"), **{c: num(r, c) for c in CAPACITIES})
+               for r in sites[sites["opened"].astype(bool)].to_dict("records")}
+    shares = {(str(i), str(s)): float(v) for i, s, v in zip(assignments["demand_id"], assignments["site_id"],
+                                                            assignments["share_of_demand"])}
+    return Design(sites=designs, shares=shares)
+
+
 def check_design(case: Case, design: Design) -> None:
     """DesignMismatch naming what the design has and the year's case lacks."""
     missing = [s for s in design.sites if s not in case.sites.index]
