@@ -23,7 +23,7 @@ from planner.input.validate import case_from_tables
 from planner.report.read_result import read_result_workbook
 from planner.report.result_workbook import write_result_workbook
 from planner.report.verify_report import design_of, kpi_comparison, policy_comparison
-from planner.results.verify import LP_OPTIONS, verify_design
+from planner.results.verify import LP_OPTIONS, as_lp, resize_design, verify_design, year_data
 from planner.solve import PlanningModel, solve_case
 
 LOAD_MW, PUE, WIND_CF, CALM_CF, MIN_GREEN = 30.0, 1.4, 0.5, 0.05, 0.985
@@ -110,8 +110,8 @@ def test_the_2_day_design_breaks_the_green_share_in_a_windless_week(two_day_plan
 def test_resize_finds_what_a_full_year_solve_with_the_designs_integers_fixed_finds(two_day_plan):
     design = design_of(two_day_plan)
     year = windless_week_year()
-    v = verify_design(year, design, resize=True)
-    assert v.resized is not None
+    resized, note = resize_design(year_data(year, design), design, None)
+    assert resized is not None, note
     model = PlanningModel(year)
     m = model.model
     for s, sd in design.sites.items():
@@ -119,27 +119,43 @@ def test_resize_finds_what_a_full_year_solve_with_the_designs_integers_fixed_fin
         m.modules[s].fix(sd.modules)
         for (site_id, k), var in m.cool.items():
             var.fix(1 if k == sd.cooling_id else 0)
-    full = model.solve(strategy="direct", options=LP_OPTIONS)  # the integers fixed: HiGHS' LP (IPM) is quick
-    assert v.resized.kpi("total_cost_cny_per_yr") == pytest.approx(full.kpi("total_cost_cny_per_yr"), rel=1e-6)
+    as_lp(m)  # the integers fixed: an LP, by HiGHS' interior point method
+    full = model.solve(strategy="direct", options=LP_OPTIONS)
+    assert resized.kpi("total_cost_cny_per_yr") == pytest.approx(full.kpi("total_cost_cny_per_yr"), rel=1e-6)
     for kpi in ("wind_capacity_mw", "battery_power_mw", "battery_energy_mwh", "grid_connection_mw"):
-        assert v.resized.kpi(kpi) == pytest.approx(full.kpi(kpi), rel=1e-4, abs=1e-3), kpi
-    assert v.resized.kpi("grid_connection_mw") > design.sites["s1"].grid_mw + 1.0
-    assert v.resized.kpi("wind_capacity_mw") >= design.sites["s1"].wind_mw - 1e-6
-    assert v.resized.policy["satisfied"].all()
+        assert resized.kpi(kpi) == pytest.approx(full.kpi(kpi), rel=1e-4, abs=1e-3), kpi
+    assert resized.kpi("grid_connection_mw") > design.sites["s1"].grid_mw + 1.0
+    assert resized.kpi("wind_capacity_mw") >= design.sites["s1"].wind_mw - 1e-6
+    assert resized.policy["satisfied"].all()
 
 
-def test_cli_verify_writes_the_workbook_and_exits_3_when_the_year_breaks_a_rule(two_day_plan, tmp_path):
+def test_cli_verify_exits_3_when_the_year_breaks_a_rule_and_aggregate_makes_days_of_the_year(two_day_plan, tmp_path):
     from planner.input.template import write_case_workbook
 
     path = write_case_workbook(tmp_path / "year.xlsx", wind_tables(365, windless_week_cf(), "year"))
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     out = tmp_path / "check.xlsx"
     run = subprocess.run([sys.executable, "-m", "planner", "verify", str(two_day_plan.path), "--year", str(path),
-                          "--resize", "-o", str(out)], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          "-o", str(out)], capture_output=True, text=True, env=env, cwd=tmp_path,
                          timeout=300)
     assert run.returncode == 3, run.stdout + run.stderr
-    assert "hub_green_share" in run.stdout and "grid connection at s1" in run.stdout and "resize:" in run.stdout
+    assert "hub_green_share" in run.stdout and "grid connection at s1" in run.stdout
     from openpyxl import load_workbook
 
     wb = load_workbook(out, read_only=True)
-    assert {"Verdict", "KPIs", "Policy", "Broken", "Resize"} <= set(wb.sheetnames)
+    assert {"Verdict", "KPIs", "Policy", "Broken"} <= set(wb.sheetnames)
+
+    # the same year made into 3 days, the windless week's day kept: a valid case with the Aggregation sheet
+    days = tmp_path / "days.xlsx"
+    run = subprocess.run([sys.executable, "-m", "planner", "aggregate", str(path), "--days", "3", "--keep",
+                          "lowest-renewables", "-o", str(days)], capture_output=True, text=True, env=env,
+                         cwd=tmp_path, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "lowest-renewables" in run.stdout and "wind full-load hours" in run.stdout
+    from planner.input.validate import load_case
+
+    case = load_case(days)
+    assert case.timesteps["day"].nunique() == 3
+    assert case.timesteps.groupby("day")["weight_days"].first().sum() == pytest.approx(365.0)
+    assert CALM_CF in set(case.profiles["wind"].round(9))  # a windless day is among the days
+    assert "Aggregation" in load_workbook(days, read_only=True).sheetnames
