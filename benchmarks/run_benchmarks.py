@@ -68,6 +68,7 @@ COLUMNS = (  # (key, header, format)
     ("handoff_s", "hand-off s", "{:.2f}"), ("set_instance_s", "(set_inst) s", "{:.2f}"),
 ("highs_s", "HiGHS s", "{:.2f}"), ("post_s", "post s", "{:.2f}"),
     ("total_s", "total s", "{:.2f}"), ("outside_pct", "outside %", "{:.1f}"),
+    ("fixed_lp_s", "fixed-design LP s", "{:.2f}"), ("fixed_lp_vs_total", "x fixed LP", "{:.1f}"),
     ("alone_s", "alone s", "{:.2f}"), ("alone_wall_s", "alone wall", "{:.2f}"), ("ratio", "ratio", "{:.2f}"),
     ("status", "status", "{}"), ("gap_pct", "gap %", "{:.3f}"), ("objective", "objective", "{:,.0f}"),
     ("alone_status", "alone status", "{}"), ("alone_gap_pct", "alone gap %", "{:.3f}"),
@@ -233,6 +234,8 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
             "bound": info.best_bound_cny,
         })
     row["outside_pct"] = 100 * (row["total_s"] - highs_s) / row["total_s"]
+    if name in CASES and res is not None and not res.sites.empty:
+        fixed_design_lp(case, res, row, name)
     row["stage"] = "planner done"
     log(f"{name}: planner {row['status']} obj {row['objective']} gap {row['gap_pct']} | build {pm.build_s:.2f} "
         f"hand-off {row['handoff_s']:.2f} (set_instance {row['set_instance_s'] or 0:.2f}) strategy "
@@ -259,6 +262,20 @@ def run_planner(name: str, case, gap: float, limit: float, out: Path, *, alone: 
             mps.unlink(missing_ok=True)
     row["stage"] = "done"
     return row
+
+
+def fixed_design_lp(case, res, row: Row, name: str) -> None:
+    """The least a solve can cost (the reference of issue 27, benchmarks/README.md): one build and solve of the
+    case's dispatch LP with the plan's design fixed (`planner.results.verify`, as `planner verify` runs it)."""
+    from planner.results.verify import design_from_tables, verify_design
+
+    row["stage"] = "fixed-design LP"
+    start = time.perf_counter()
+    v = verify_design(case, design_from_tables(res.sites, res.assignments))
+    row["fixed_lp_s"] = time.perf_counter() - start
+    row["fixed_lp_vs_total"] = row["total_s"] / row["fixed_lp_s"]
+    log(f"{name}: the year's dispatch LP with the plan's design fixed: {row['fixed_lp_s']:.2f} s "
+        f"({'holds' if v.holds else 'breaks a rule'}); the full-year solve took {row['fixed_lp_vs_total']:.1f} x that")
 
 
 def _time_set_instance(pm: PlanningModel, row: Row) -> None:

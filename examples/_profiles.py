@@ -410,57 +410,28 @@ class RepresentativeDays:
     profiles: pd.DataFrame  # Profiles sheet: day, hour, weight_days + one column per profile
     medoid_dates: list[str]  # date of the real day behind each representative day
     method: str
-    rmse: dict[str, float]  # tsam accuracy (normalised RMSE) per clustered column
 
 
 def representative_days(year: pd.DataFrame, n_days: int) -> RepresentativeDays:
-    """Pick n_days typical days with tsam (hierarchical clustering, medoid days, weights in days).
+    """Pick n_days typical days with the planner's own aggregation (`planner.input.aggregate`, also behind
+    `planner aggregate`): tsam hierarchical clustering, medoid days, weights in days, column means preserved.
 
     Columns that are identical every day (e.g. a fixed diurnal utilisation) carry no information for the
     clustering; they are left out of it and copied from the medoid days. Every clustered column is
     rescaled by tsam so its weighted mean equals the full-year mean (full-load hours and annual mean
-    temperature preserved). tsam rescales in min-max normalised space and clips to the original range, so
-    for temperature the correction is affine in degC and stays within the observed range.
+    temperature preserved). No extreme days are kept here: the example's days are the typical days alone.
     """
     import tsam
 
-    daily = year.to_numpy().reshape(DAYS, 24, year.shape[1])
-    varying = [c for i, c in enumerate(year.columns) if np.ptp(daily[:, :, i], axis=0).max() > 1e-9]
-    data = year[varying]
-    res = tsam.aggregate(
-        data,
-        n_clusters=n_days,
-        period_duration=24,
-        temporal_resolution=1.0,
-        cluster=tsam.ClusterConfig(method="hierarchical", representation="medoid"),
-        preserve_column_means=True,
-    )
-    reps = res.cluster_representatives
-    counts = res.cluster_counts
-    centers = res.clustering.cluster_centers
-    clusters = sorted(reps.index.get_level_values(0).unique(), key=lambda c: centers[c])
-    rows = []
-    for d, c in enumerate(clusters, start=1):
-        block = reps.loc[c]
-        medoid = int(centers[c])
-        part = pd.DataFrame({"day": d, "hour": np.arange(24), "weight_days": float(counts[c])})
-        for col in year.columns:
-            if col in varying:
-                part[col] = block[col].to_numpy(float)
-            else:
-                part[col] = daily[medoid, :, list(year.columns).index(col)]
-        rows.append(part)
-    prof = pd.concat(rows, ignore_index=True)
-    prof = prof[["day", "hour", "weight_days", *year.columns]]
+    from planner.input.aggregate import representative_days as aggregate_days
+
+    prof, days, _ = aggregate_days(year.reset_index(drop=True), n_days)
     prof[list(year.columns)] = prof[list(year.columns)].round(ROUND)
-    dates = [str((pd.Timestamp(f"{YEAR}-01-01") + pd.Timedelta(days=int(centers[c]))).date()) for c in clusters]
-    rmse = {k: float(v) for k, v in res.accuracy.rmse.items()}
     return RepresentativeDays(
-        profiles=prof, medoid_dates=dates,
+        profiles=prof, medoid_dates=list(days["date"]),
         method=f"tsam {tsam.__version__} hierarchical clustering of 365 days, medoid representation, "
                f"{n_days} typical days, min-max normalised multi-column, weights in days (sum 365), "
                f"column means preserved",
-        rmse=rmse,
     )
 
 

@@ -114,6 +114,29 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
         (EXIT_ERROR, f"the Dask scheduler cannot be reached, a file cannot be written, or {UNEXPECTED}"),
         (EXIT_INTERRUPTED, INTERRUPTED + ": the variations finished so far are written; a rerun solves the others"),
     ),
+    "aggregate": (
+        (EXIT_OK, "wrote CASE.xlsx with the representative days and the Aggregation sheet; the days and how well "
+                  "they represent the year printed"),
+        (EXIT_INVALID, "YEAR.xlsx does not exist, is not a readable workbook, is invalid (every problem listed) or "
+                       "has no full year of 8760 hourly rows, or more extreme days are kept than --days holds; or "
+                       + usage_error("`--days 0` or a CASE.xlsx not ending in .xlsx")),
+        (EXIT_ERROR, f"CASE.xlsx exists and `--force` was not given, is YEAR.xlsx itself or cannot be written, or "
+                     f"{UNEXPECTED}"),
+        (EXIT_INTERRUPTED, INTERRUPTED),
+    ),
+    "verify": (
+        (EXIT_OK, "the design holds for the year: every hour served and every rule met; the verification workbook "
+                  "is written"),
+        (EXIT_INVALID, "RESULT.xlsx is not a planner result workbook with its Sites and Assignments, YEAR.xlsx does "
+                       "not exist or is invalid, or the plan names a site, cooling or demand the year's case does "
+                       "not have; or " + usage_error("a missing `--year` or an OUTPUT not ending in .xlsx")),
+        (EXIT_INFEASIBLE, "the year breaks a rule or cannot be served with the design: which rule and by how much "
+                          "(and with `--resize` what must be added) printed and written to the verification "
+                          "workbook"),
+        (EXIT_ERROR, f"OUTPUT exists and `--force` was not given, is one of the workbooks read or cannot be "
+                     f"written, or {UNEXPECTED}"),
+        (EXIT_INTERRUPTED, INTERRUPTED),
+    ),
 }
 
 EXIT_CODES_NOTE = (

@@ -448,7 +448,8 @@ SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 
 README_SHEET = "README"
 # Sheets a workbook may carry for documentation; the reader ignores them without a warning.
-INFO_SHEETS = (README_SHEET, "Sources", "Notes")
+AGGREGATION_SHEET = "Aggregation"  # written by `planner aggregate`: how well its representative days fit the year
+INFO_SHEETS = (README_SHEET, "Sources", "Notes", AGGREGATION_SHEET)
 
 WORKFLOW = (
     "1. Fill every sheet (row 1 = column names, row 2 = units, data from row 3; replace the example rows).",

@@ -21,8 +21,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from planner.input.schema import SHEETS as INPUT_SCHEMA_SHEETS
 from planner.results.labels import is_label_row, sheet_titles, unit_texts
 from planner.results.schema_types import CNY_PER_MCNY, MONEY_SHEET_UNITS
-from planner.results.schema import (ASSIGNMENTS, KPI_COLUMNS, RUN, RUN_REPEATED, SITES, SUMMARY, SUMMARY_ROWS,
-                                    TEXT_ROWS, Table)
+from planner.results.schema import (ASSIGNMENTS, KPI_COLUMNS, POLICY, RUN, RUN_REPEATED, SITES, SUMMARY,
+                                    SUMMARY_ROWS, TEXT_ROWS, Table)
 
 
 def _declared(table: Table, *names: str) -> tuple[str, ...]:
@@ -33,7 +33,8 @@ def _declared(table: Table, *names: str) -> tuple[str, ...]:
 # the columns the reader needs of each table (the rest are read when present)
 REQUIRED_COLUMNS = {SUMMARY.name: _declared(SUMMARY, "kpi", "value"), RUN.name: _declared(RUN, "item", "value"),
                     SITES.name: _declared(SITES, "site_id", "opened"),
-                    ASSIGNMENTS.name: _declared(ASSIGNMENTS, "demand_id", "site_id", "it_mw")}
+                    ASSIGNMENTS.name: _declared(ASSIGNMENTS, "demand_id", "site_id", "it_mw"),
+                    POLICY.name: _declared(POLICY, "policy", "scope", "satisfied")}
 SUMMARY_SHEET = SUMMARY.name
 REQUIRED_SUMMARY_COLUMNS = REQUIRED_COLUMNS[SUMMARY.name]
 TEXT_KPIS = TEXT_ROWS  # Summary rows whose value is text or yes/no: `ResultTables.status`
@@ -64,6 +65,7 @@ class ResultTables:
     assignments: pd.DataFrame | None = None
     run: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    policy: pd.DataFrame | None = None  # the Policy table (read for `planner verify`), None when absent
 
     @property
     def label(self) -> str:
@@ -332,6 +334,7 @@ def read_result_workbook(path: str | Path) -> ResultTables:
         kpis, status, notes = _read_summary(path, wb)
         sites = _read_table(path, wb, SITES, notes)
         assignments = _read_table(path, wb, ASSIGNMENTS, notes)
+        policy = _read_table(path, wb, POLICY, []) if POLICY.name in wb.sheetnames else None
         run = _read_run(wb)
         if not run:
             notes.append(f"{path.name} has no '{RUN.name}' sheet: provenance unknown")
@@ -339,7 +342,7 @@ def read_result_workbook(path: str | Path) -> ResultTables:
         wb.close()
     case_name = str(run.get("case_name") or path.stem)
     return ResultTables(path=path, case_name=case_name, kpis=kpis.reset_index(drop=True), status=status,
-                        sites=sites, assignments=assignments, run=run, notes=notes)
+                        sites=sites, assignments=assignments, run=run, notes=notes, policy=policy)
 
 
 def read_rows_table(rows: list[tuple], required: tuple[str, ...], table: Table | None = None, *,

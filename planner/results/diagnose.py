@@ -60,6 +60,17 @@ def explain_infeasibility(d: ModelData, *, time_limit_s: float | None = None) ->
                "connection limits (Sites.max_grid_mw) against the site loads, and the Technologies battery "
                "hours (min_hours <= max_hours).")
         return pd.DataFrame(columns=list(INFEASIBILITY_COLUMNS)), [msg]
+    table = violation_table(m, d)
+    messages = list(table["explanation"])
+    if not messages:
+        messages = ["HiGHS reported the case infeasible, but relaxing policies found no violation: the case "
+                    "is numerically borderline; try again with a slightly looser policy value."]
+    return table, messages
+
+
+def violation_table(m: pyo.ConcreteModel, d: ModelData) -> pd.DataFrame:
+    """The violated rules of a solved elastic model (INFEASIBILITY_COLUMNS): each relaxable constraint whose
+    violation is above its natural size's tolerance, with the required and reachable values in input terms."""
     rows = []
     annual = _annual(m, d)
     for (family, scope), var in m.violation.items():
@@ -68,9 +79,4 @@ def explain_infeasibility(d: ModelData, *, time_limit_s: float | None = None) ->
             continue
         rows.append({"constraint": family, "scope": scope, "violation": amount,
                      **_describe(annual, d, family, scope, amount)})
-    table = pd.DataFrame(rows, columns=list(INFEASIBILITY_COLUMNS))
-    messages = list(table["explanation"])
-    if not messages:
-        messages = ["HiGHS reported the case infeasible, but relaxing policies found no violation: the case "
-                    "is numerically borderline; try again with a slightly looser policy value."]
-    return table, messages
+    return pd.DataFrame(rows, columns=list(INFEASIBILITY_COLUMNS))

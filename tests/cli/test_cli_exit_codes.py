@@ -1,6 +1,7 @@
 """Every command's exit codes: README.md and --help say what `planner.cli.EXIT_CODES` declares, and the commands
 return them. Each documented non-zero code that is cheap to produce is produced here by a real subprocess
-(`python -m planner ...`); no case is solved (solve's 1, 3 and 130 are in test_cli_solve.py)."""
+(`python -m planner ...`); no case is solved (solve's 1, 3 and 130 are in test_cli_solve.py, verify's 3 in
+tests/results/test_verify.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from planner import cli
-from planner.cli import commands
+from planner.cli import commands, year_commands
 from xlsx_helpers import write_valid
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,10 +110,17 @@ CASES = [
     ("pareto", 2, ["broken.xlsx"], ["invalid: broken.xlsx is not an .xlsx workbook"]),
     ("sensitivity", 2, ["case.xlsx", "--vary", "Sites.max_it_mw", "--by", "0"], [USAGE, "--by"]),
     ("sensitivity", 2, ["case.xlsx", "--vary", "Sitez.max_it_mw"], ["invalid: --vary", "is not an input sheet"]),
+    ("aggregate", 2, ["nope.xlsx", "-o", "out.xlsx"], ["invalid: nope.xlsx does not exist"]),
+    ("aggregate", 2, ["case.xlsx", "-o", "out.xlsx"], ["invalid:", "full year of 8760 hourly rows"]),
+    ("aggregate", 2, ["case.xlsx", "--days", "0"], [USAGE, "--days"]),
+    ("aggregate", 4, ["case.xlsx", "-o", "exists.xlsx"], ["error: exists.xlsx already exists; use --force"]),
+    ("verify", 2, ["case.xlsx", "--year", "case.xlsx", "-o", "out.xlsx"], ["invalid: case.xlsx", "Summary"]),
+    ("verify", 2, ["case.xlsx"], [USAGE, "--year"]),
+    ("verify", 4, ["case.xlsx", "--year", "case.xlsx", "-o", "exists.xlsx"], ["error: exists.xlsx already exists"]),
 ]
 IN_PROCESS = {(command, cli.EXIT_ERROR) for command in cli.EXIT_CODES}  # unexpected errors: see below
 SLOW = {("solve", cli.EXIT_TIME_LIMIT), ("solve", cli.EXIT_INFEASIBLE), ("sweep", cli.EXIT_INFEASIBLE),
-        ("pareto", cli.EXIT_INFEASIBLE), ("sensitivity", cli.EXIT_INFEASIBLE)} | {  # ... and test_cli_study.py
+        ("pareto", cli.EXIT_INFEASIBLE), ("sensitivity", cli.EXIT_INFEASIBLE), ("verify", cli.EXIT_INFEASIBLE)} | {  # ... and test_cli_study.py, test_verify.py
     (command, cli.EXIT_INTERRUPTED) for command in cli.EXIT_CODES}  # test_cli_solve.py: solves, Ctrl-C
 
 
@@ -167,10 +175,13 @@ def test_exit_code(case, folder):
 COMMAND_ARGS = {"template": ["t.xlsx"], "validate": ["case.xlsx"], "solve": ["case.xlsx", "-o", "r.xlsx"],
                 "compare": ["case.xlsx", "case.xlsx", "-o", "c.xlsx"], "example": ["quickstart", "e.xlsx"],
                 "report": ["case.xlsx"], "sweep": ["case.xlsx"], "pareto": ["case.xlsx"],
-                "sensitivity": ["case.xlsx", "--vary", "Sites.max_it_mw"]}
+                "sensitivity": ["case.xlsx", "--vary", "Sites.max_it_mw"],
+                "aggregate": ["case.xlsx", "-o", "a.xlsx"], "verify": ["r.xlsx", "--year", "case.xlsx", "-o", "v.xlsx"]}
 FAILING = {"template": "writable_target", "validate": "read_case", "solve": "existing_file",
            "compare": "comparison_target", "example": "example_workbook", "report": "existing_file",
-           "sweep": "existing_file", "pareto": "existing_file", "sensitivity": "existing_file"}
+           "sweep": "existing_file", "pareto": "existing_file", "sensitivity": "existing_file",
+           "aggregate": "existing_file", "verify": "existing_file"}
+MODULE = {"aggregate": year_commands, "verify": year_commands}  # where the command looks the name up
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
@@ -180,7 +191,7 @@ def test_unexpected_error_exits_4_in_one_line(command, debug, monkeypatch, capsy
         raise RuntimeError("something broke")
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(commands, FAILING[command], fail)
+    monkeypatch.setattr(MODULE.get(command, commands), FAILING[command], fail)
     monkeypatch.setattr(commands, "skip_collection_at_exit", lambda: None)  # would freeze this test process' objects
     with pytest.raises(SystemExit) as exit_:
         cli.main(["--debug"] * debug + [command, *COMMAND_ARGS[command]])
