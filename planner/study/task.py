@@ -36,14 +36,14 @@ class Task:
     scenario: str
     input_path: str
     overrides: tuple[str, ...] = ()
-    time_limit_s: float | None = None
-    mip_gap: float | None = None
+    solve_time_limit_s: float | None = None  # None: the case's Settings time_limit_s
+    solve_mip_gap: float | None = None  # None: the case's Settings mip_gap
     strategy: str = "auto"
     origins: tuple[tuple[str, str], ...] = ()  # (tab, cell) of each override written in a Scenarios sheet
 
     def key(self, input_sha256: str) -> str:
         """The scenario's identity for resuming: the input's hash, the overrides and the solve options."""
-        text = json.dumps([input_sha256, list(self.overrides), self.time_limit_s, self.mip_gap, self.strategy])
+        text = json.dumps([input_sha256, list(self.overrides), self.solve_time_limit_s, self.solve_mip_gap, self.strategy])
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -96,7 +96,7 @@ def solve_scenario(task: Task) -> Outcome:
     except (WorkbookError, OSError) as exc:
         return Outcome(task.scenario, "invalid", str(exc), seconds=time.perf_counter() - start, worker=where)
     try:
-        result = solve_case(case, mip_gap=task.mip_gap, time_limit_s=task.time_limit_s, options=HIGHS_OPTIONS,
+        result = solve_case(case, mip_gap=task.solve_mip_gap, time_limit_s=task.solve_time_limit_s, options=HIGHS_OPTIONS,
                             strategy=task.strategy)
     except SolveError as exc:
         return Outcome(task.scenario, "failed", str(exc), seconds=time.perf_counter() - start, worker=where)
