@@ -27,20 +27,21 @@ def input_fix(path: Path) -> str:
     return f"check the path, or write a new input workbook there with: planner template {shlex.quote(str(path))}"
 
 
-def xlsx_target(path: Path, param: str) -> Path:
-    """`path` if it names an .xlsx file, else a usage error (exit 2) for the parameter `param`."""
-    if path.suffix.lower() != ".xlsx":
-        raise typer.BadParameter(f"{path} must end in .xlsx", param_hint=param)
+def xlsx_target(path: Path, param: str, suffixes: tuple[str, ...] = (".xlsx",)) -> Path:
+    """`path` if it names a file with one of the `suffixes` (an .xlsx file), else a usage error (exit 2) for the
+    parameter `param`."""
+    if path.suffix.lower() not in suffixes:
+        raise typer.BadParameter(f"{path} must end in {suffixes[0]}", param_hint=param)
     return path
 
 
-def writable_target(path: Path, force: bool, param: str) -> Path:
+def writable_target(path: Path, force: bool, param: str, suffixes: tuple[str, ...] = (".xlsx",)) -> Path:
     """`path` if it may be written: an .xlsx name (else a usage error, exit 2); not a folder, absent or --force
     given, and in a folder that is writable or can be created (else CliError, exit 4, naming `path` as given).
     Checked before any work, so that a solve is not wasted on an output it cannot write."""
-    xlsx_target(path, param)
+    xlsx_target(path, param, suffixes)
     if path.is_dir():
-        raise CliError(f"{path} is a folder: give the path of an .xlsx file")
+        raise CliError(f"{path} is a folder: give the path of an {suffixes[0]} file")
     if path.exists() and not force:
         raise CliError(f"{path} already exists; use --force to overwrite it")
     writable_folder(path)

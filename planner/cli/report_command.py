@@ -10,7 +10,7 @@ import typer
 from planner.cli import commands
 from planner.cli.commands import app, say
 from planner.cli.exit_codes import EXIT_INVALID, CliError, exit_codes_help
-from planner.cli.paths import same_file, writable_folder
+from planner.cli.paths import same_file, writable_target
 
 REPORT_HELP = (
     "Write the report page of a result workbook: one self-contained HTML file.\n\n"
@@ -24,16 +24,9 @@ REPORT_HELP = (
 
 def html_target(path: Path, force: bool, result: Path) -> Path:
     """`path` if the report page may be written there (checked before any work)."""
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise typer.BadParameter(f"{path} must end in .html", param_hint="--output")
     if same_file(path, result):
         raise CliError(f"{path} is the result workbook: choose another OUTPUT with -o")
-    if path.is_dir():
-        raise CliError(f"{path} is a folder: give the path of an .html file")
-    if path.exists() and not force:
-        raise CliError(f"{path} already exists; use --force to overwrite it")
-    writable_folder(path)
-    return path
+    return writable_target(path, force, "--output", (".html", ".htm"))
 
 
 @app.command(help=REPORT_HELP)

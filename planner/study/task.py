@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.report.run_sheet import sha256_of
 from planner.solver.outcome import WITH_PLAN
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
@@ -118,8 +119,5 @@ def peak_rss_mb() -> float:
 
 
 def input_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    """The input workbook's SHA-256, as its result's Run sheet records it."""
+    return sha256_of(path)

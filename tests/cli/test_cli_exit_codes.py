@@ -5,10 +5,7 @@ tests/results/test_verify.py)."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,21 +13,9 @@ import pytest
 from planner import cli
 from planner.cli import commands, year_commands
 from xlsx_helpers import write_valid
+from cli_run import planner, words
 
 ROOT = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", "PYTHONWARNINGS": "default"}
-
-
-def planner(*args, cwd: Path) -> subprocess.CompletedProcess:
-    """Run `python -m planner ARGS` in `cwd`; stdout and stderr together in .stdout."""
-    result = subprocess.run([sys.executable, "-m", "planner", *map(str, args)], capture_output=True, text=True,
-                            env=ENV, cwd=cwd, timeout=120)
-    result.stdout += result.stderr
-    return result
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
 
 
 # ----------------------------------------------------------------------------------------------------------

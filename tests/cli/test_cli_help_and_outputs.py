@@ -4,29 +4,13 @@ terminal."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-import pytest
 
 from report_cases import write_tiny_workbook
+from cli_run import planner, words
 
-ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", "PYTHONWARNINGS": "default"}
 COMMANDS = ("example", "template", "validate", "solve", "compare")
-
-
-def planner(*args, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "planner", *map(str, args)], capture_output=True, text=True,
-                            env=ENV, cwd=cwd, timeout=timeout)
-    result.stdout += result.stderr
-    return result
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
 
 
 def test_help_has_clean_placeholders_and_commands_in_a_newcomers_order(tmp_path):

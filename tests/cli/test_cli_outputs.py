@@ -19,22 +19,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cli_run import ENV, planner, words
 
-ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", "PYTHONWARNINGS": "default"}
 MARKUP_CASE = "odd [/] case [bold]x[/bold]"
 MARKUP_SITE = "[bold]x[/bold] [/] site"
-
-
-def planner(*args, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run `python -m planner ARGS` in `cwd`; stdout and stderr together in .stdout."""
-    result = subprocess.run([sys.executable, "-m", "planner", *map(str, args)], capture_output=True, text=True,
-                            env=ENV, cwd=cwd, timeout=timeout)
-    result.stdout += result.stderr
-    return result
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
 
 
 def hidden(folder: Path) -> list[str]:

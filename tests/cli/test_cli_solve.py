@@ -7,7 +7,6 @@ every command are in test_cli_exit_codes.py).
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -18,16 +17,7 @@ from pathlib import Path
 import pytest
 
 from report_cases import quickstart_workbook, set_column
-
-ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", "PYTHONWARNINGS": "default"}
-
-
-def planner(*args, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run `python -m planner ARGS` in ``cwd``; stdout and stderr together in .stdout."""
-    result = subprocess.run([sys.executable, "-m", "planner", *map(str, args)], capture_output=True, text=True,
-                            env=ENV, cwd=cwd, timeout=timeout)
-    result.stdout += result.stderr
-    return result
+from cli_run import ENV, planner
 
 
 def leftovers(folder: Path) -> list[str]:

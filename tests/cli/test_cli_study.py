@@ -3,29 +3,14 @@ solved), pareto and sensitivity (their sheets), and the exit codes they declare 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from study_cases import BAD, SCENARIOS, write_study_case
-from planner.cli import EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK
-
-ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
-
-
-def planner(*args, cwd: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "planner", *map(str, args)], capture_output=True, text=True,
-                            env=ENV, cwd=cwd, timeout=300)
-    result.stdout += result.stderr
-    return result
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
+from planner.cli import EXIT_INFEASIBLE, EXIT_OK
+from cli_run import planner, words
 
 
 @pytest.fixture(scope="module")

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 import pytest
 
 from planner import __version__
 from xlsx_helpers import add_excel_extensions, write_valid
-
-ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", "PYTHONWARNINGS": "default"}
-
-
-def planner(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    """Run `python -m planner ARGS`; stdout and stderr together in .stdout."""
-    result = subprocess.run([sys.executable, "-m", "planner", *map(str, args)], capture_output=True, text=True,
-                            env=ENV, cwd=cwd, timeout=120)
-    result.stdout += result.stderr
-    return result
+from cli_run import planner
 
 
 def test_version():
