@@ -2,6 +2,6 @@
 module holds only the names, so that the result schema and `planner compare` need not import Pyomo."""
 
 COST_COMPONENTS = ("site_opening", "it", "cooling", "pv", "wind", "battery", "grid_connection", "energy",
-                   "service", "carbon", "export_revenue")
+                   "service", "carbon", "export_revenue", "water", "heat_recovery", "heat_revenue")
 # components the objective prices through a global column rather than as the sum of the site parts
 PRICED_GLOBALLY = ("carbon",)

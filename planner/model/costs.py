@@ -15,6 +15,8 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 
 from planner.model.cost_components import COST_COMPONENTS, PRICED_GLOBALLY
 from planner.model.data import KW_PER_MW, ModelData
+from planner.model.waste_heat import heat_cost_parts
+from planner.model.water import water_cost_parts
 from planner.pyomo_fast.elements import elements
 
 
@@ -75,6 +77,8 @@ def _site_parts(m: pyo.ConcreteModel, d: ModelData) -> dict[str, dict[str, objec
         "carbon": {s: m.carbon_price * m.site_emissions_tco2[s] for s in d.sites},
         "export_revenue": {s: -LinearExpression([term(c, exp[s, t]) for t, c in enumerate(
             (d.weights(s) * export_price[s]).tolist())]) for s in d.export_sites if export_price[s] != 0},
+        "water": water_cost_parts(m, d),
+        **heat_cost_parts(m, d),
     }
 
 
