@@ -74,6 +74,9 @@ COST_TEXT: dict[str, tuple[str, str]] = {
     "service": ("service / network", "Network / service cost of serving the demand"),
     "carbon": ("carbon", "Carbon price on grid emissions"),
     "export_revenue": ("export revenue", "Revenue from exported renewable energy (negative = income)"),
+    "water": ("water", "Water for cooling: water price x water use"),
+    "heat_recovery": ("heat recovery", "Waste-heat recovery plant, annualised"),
+    "heat_revenue": ("heat revenue", "Revenue from recovered heat sold (negative = income)"),
 }
 
 # policy -> what it says (the rules are declared in planner.model.policies)
@@ -139,6 +142,14 @@ KPIS: tuple[Kpi, ...] = (
     _kpi("grid_import_mwh_per_yr", "MWh/yr", "Grid import", FMT_MWH, "Energy", "Grid import", headline=False),
     _kpi("renewable_generation_mwh_per_yr", "MWh/yr", "Available direct-connected renewable energy", FMT_MWH,
          "Energy", "Renewable generation", headline=False),
+    # water and waste heat (planner.model.water, planner.model.waste_heat)
+    _kpi("water_m3_per_yr", "m3/yr", "Water used for cooling", FMT_MWH, "Energy", "Water use", headline=False),
+    _kpi("wue_l_per_kwh", "L/kWh", "Water usage effectiveness: water / IT energy over all sites", FMT_PUE, _GREEN,
+         "WUE", headline=False),
+    _kpi("heat_recovered_mwh_per_yr", "MWh/yr", "Recovered waste heat delivered to heat demand", FMT_MWH, "Energy",
+         "Heat recovered", headline=False),
+    _kpi("heat_reuse_share", "-", "Waste-heat reuse rate: recovered heat / IT energy over all sites", FMT_SHARE,
+         _GREEN, "Heat reuse rate", headline=False),
     _kpi("mip_gap", "-", "Relative MIP gap at the end", FMT_GAP, "Solver", "MIP gap", headline=False),
     _kpi("solve_time_s", "s", "Solver wall time (hand-off + HiGHS)", FMT_SECONDS, "Solver", "Solve time",
          headline=False),
@@ -228,6 +239,14 @@ SITES = Table(
         share_column("green_share", "(Self-use + green share of grid import) / consumption"),
         column("emissions_tco2", "float", "tCO2/yr", "Grid-import emissions per year", FMT_TCO2),
         column("cost_cny", "float", "CNY/yr", "The site's share of the annualised cost", FMT_CNY),
+        # water and waste heat (planner.model.water, planner.model.waste_heat)
+        column("water_m3", "float", "m3/yr", "Water used for cooling per year", FMT_MWH),
+        column("wue_l_per_kwh", "float", "L/kWh", "Water usage effectiveness: water / IT energy", FMT_PUE),
+        mwh_yr_column("heat_recovered_mwh", "Recovered waste heat delivered per year"),
+        mwh_yr_column("heat_pump_mwh", "Heat pumps' electricity per year (part of the facility energy)"),
+        share_column("heat_reuse_share", "Waste-heat reuse rate: recovered heat / IT energy"),
+        column("heat_revenue_cny", "float", "CNY/yr", "Revenue from recovered heat (the heat_revenue cost, "
+               "negated)", FMT_CNY),
     ),
     key=("site_id",),
 )
