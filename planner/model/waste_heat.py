@@ -5,8 +5,11 @@ waste heat).
 Only (site, cooling) pairs of a site with a heat demand profile and a technology with a recoverable share get
 heat variables (SKH). Hourly, with no big-M:
     heat_mw[s,k,t] <= share_k x sum_p u_p(t) x it_load_mw[s,k,p]     (heat_within_recoverable)
-    heat_mw[s,k,t] <= heat_recovery_mw[s,k]                            (heat_within_plant)
+    sum_k heat_mw[s,k,t] <= sum_k heat_recovery_mw[s,k]               (heat_within_plant)
     sum_k heat_mw[s,k,t] <= heat demand[s,t]                           (heat_within_demand)
+    heat_recovery_mw[s,k] <= share_k x it_mw[s,k]                      (heat_plant_within_capacity)
+The plant rows are per site and hour, not per technology: with one technology per site, the capacity row keeps
+an unchosen technology's plant at 0, so the site-level row is exact and has a quarter of the rows.
 The heat pumps' electricity, e_k x heat_mw[s,k,t], joins the facility load in the energy balance and the
 annual facility energy (so PUE, grid import, emissions and the green rules count it).
 """
@@ -55,9 +58,12 @@ def define_waste_heat(m: pyo.ConcreteModel, d: ModelData) -> None:
         return [1.0, *(-share[k] * float(f.heat_util[s, p][t]) for p in ps)], [heat[s, k, t], *(load[s, k, p] for p in ps)]
 
     add_rows(m, "heat_within_recoverable", (m.SKH, m.T), recoverable, equality=False)
-    add_rows(m, "heat_within_plant", (m.SKH, m.T), lambda s, k, t: ([1.0, -1.0], [heat[s, k, t], plant[s, k]]),
-             equality=False)
     techs = {s: [k for s2, k in pairs if s2 == s] for s in m.HS}
+    add_rows(m, "heat_within_plant", (m.HS, m.T), lambda s, t: (
+        [1.0] * len(techs[s]) + [-1.0] * len(techs[s]), [*(heat[s, k, t] for k in techs[s]),
+                                                         *(plant[s, k] for k in techs[s])]), equality=False)
+    m.heat_plant_within_capacity = pyo.Constraint(m.SKH, rule=lambda m, s, k: (
+        m.heat_recovery_mw[s, k] <= share[k] * m.it_mw[s, k]))
     m.heat_within_demand = pyo.Constraint(m.HS, m.T, rule=lambda m, s, t: (
         sum(m.heat_mw[s, k, t] for k in techs[s]) <= float(f.heat_demand_mw[s][t])))
 
