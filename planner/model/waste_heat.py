@@ -3,7 +3,8 @@ pumps' electricity, the recovery plant, and the hubs' minimum reuse rate (`model
 waste heat).
 
 Only (site, cooling) pairs of a site with a heat demand profile and a technology with a recoverable share get
-heat variables (SKH). Hourly, with no big-M:
+heat variables, and only at the time steps with heat demand (SKHT; a heating season's summer hours have none).
+Hourly, with no big-M:
     heat_mw[s,k,t] <= share_k x sum_p u_p(t) x it_load_mw[s,k,p]     (heat_within_recoverable)
     sum_k heat_mw[s,k,t] <= sum_k heat_recovery_mw[s,k]               (heat_within_plant)
     sum_k heat_mw[s,k,t] <= heat demand[s,t]                           (heat_within_demand)
@@ -44,33 +45,39 @@ def define_waste_heat(m: pyo.ConcreteModel, d: ModelData) -> None:
     pairs = heat_pairs(d)
     share, pump = _cooling(d, "heat_recoverable_share"), _cooling(d, "heat_pump_mwh_per_mwh")
     max_it = d.case.sites["max_it_mw"].astype(float).to_dict()
+    f = d.facility
+    sites = list(dict.fromkeys(s for s, _ in pairs))
+    hours = {s: [t for t, x in enumerate(f.heat_demand_mw[s].tolist()) if x > 0] for s in sites}  # demand > 0
     m.SKH = pyo.Set(initialize=pairs, dimen=2, ordered=True, doc="(site, cooling) pairs that can recover heat")
-    m.HS = pyo.Set(initialize=list(dict.fromkeys(s for s, _ in pairs)), ordered=True, doc="sites selling heat")
+    m.HS = pyo.Set(initialize=sites, ordered=True, doc="sites selling heat")
+    m.HST = pyo.Set(initialize=[(s, t) for s in sites for t in hours[s]], dimen=2, ordered=True,
+                    doc="(heat site, time step with heat demand)")
+    m.SKHT = pyo.Set(initialize=[(s, k, t) for s, k in pairs for t in hours[s]], dimen=3, ordered=True,
+                     doc="(site, cooling, time step) of SKH at the site's hours with heat demand")
     m.heat_recovery_mw = pyo.Var(m.SKH, bounds=lambda _, s, k: (0, share[k] * max_it[s]),
                                  doc="heat-recovery plant capacity (MW of heat)")
-    m.heat_mw = pyo.Var(m.SKH, m.T, domain=pyo.NonNegativeReals, doc="recovered heat delivered (MW)")
+    m.heat_mw = pyo.Var(m.SKHT, domain=pyo.NonNegativeReals, doc="recovered heat delivered (MW)")
     heat, load, plant = elements(m.heat_mw), elements(m.it_load_mw), elements(m.heat_recovery_mw)
-    f = d.facility
     groups = {(s, k): d.groups_of(s, k) for s, k in pairs}
 
     def recoverable(s, k, t):  # heat - share x sum_p u_p(t) it_load <= 0
         ps = groups[s, k]
         return [1.0, *(-share[k] * float(f.heat_util[s, p][t]) for p in ps)], [heat[s, k, t], *(load[s, k, p] for p in ps)]
 
-    add_rows(m, "heat_within_recoverable", (m.SKH, m.T), recoverable, equality=False)
+    add_rows(m, "heat_within_recoverable", (m.SKHT,), recoverable, equality=False)
     techs = {s: [k for s2, k in pairs if s2 == s] for s in m.HS}
-    add_rows(m, "heat_within_plant", (m.HS, m.T), lambda s, t: (
+    add_rows(m, "heat_within_plant", (m.HST,), lambda s, t: (
         [1.0] * len(techs[s]) + [-1.0] * len(techs[s]), [*(heat[s, k, t] for k in techs[s]),
                                                          *(plant[s, k] for k in techs[s])]), equality=False)
     m.heat_plant_within_capacity = pyo.Constraint(m.SKH, rule=lambda m, s, k: (
         m.heat_recovery_mw[s, k] <= share[k] * m.it_mw[s, k]))
-    m.heat_within_demand = pyo.Constraint(m.HS, m.T, rule=lambda m, s, t: (
+    m.heat_within_demand = pyo.Constraint(m.HST, rule=lambda m, s, t: (
         sum(m.heat_mw[s, k, t] for k in techs[s]) <= float(f.heat_demand_mw[s][t])))
 
     def annual(s: str, per_mwh) -> LinearExpression | float:
         w = d.weights(s).tolist()
         terms = [MonomialTermExpression((w[t] * per_mwh(k), heat[s, k, t])) for k in techs.get(s, ())
-                 for t in range(d.n_t) if per_mwh(k) != 0]
+                 for t in hours.get(s, ()) if per_mwh(k) != 0]
         return LinearExpression(terms) if terms else 0.0
 
     m.site_heat_mwh = pyo.Expression(m.S, initialize=lambda m, s: annual(s, lambda k: 1.0),
@@ -99,11 +106,13 @@ def heat_pump_load(m: pyo.ConcreteModel, d: ModelData) -> dict:
     energy balance (facility load enters it negatively)."""
     pump = _cooling(d, "heat_pump_mwh_per_mwh")
     heat = elements(m.heat_mw)
-    techs: dict[str, list[str]] = {}
-    for s, k in m.SKH:
+    techs: dict[tuple[str, int], list[str]] = {}
+    for s, k, t in m.SKHT:
         if pump[k] != 0:
-            techs.setdefault(s, []).append(k)
-    return {s: (lambda t, s=s, ks=ks: ([-pump[k] for k in ks], [heat[s, k, t] for k in ks])) for s, ks in techs.items()}
+            techs.setdefault((s, t), []).append(k)
+    sites = {s for s, _ in techs}
+    return {s: (lambda t, s=s: ([-pump[k] for k in techs.get((s, t), ())], [heat[s, k, t] for k in techs.get((s, t), ())]))
+            for s in sites}
 
 
 def heat_pump_mwh(m: pyo.ConcreteModel, s: str):

@@ -42,7 +42,7 @@ class _Solution:
             if roles.role(var.local_name).scope != "site":
                 continue
             sets = list(var.index_set().subsets())
-            if len(sets) == 2 and sets[1] is m.T and sets[0] is not m.SKH:
+            if len(sets) == 2 and sets[1] is m.T:
                 self.hourly[var.local_name] = self._hourly(var)
             else:
                 setattr(self, var.local_name, _values(var))
