@@ -356,8 +356,10 @@ def notes_frame(seed: int, ps: common.ProfileSet, fit: common.LatencyFit) -> pd.
 # per cooling: WUE L/kWh at 15 degC, slope L/kWh/degC, floor; max kW/rack; recoverable heat share, heat-pump
 # MWh per MWh of heat, recovery plant capex CNY/MW-heat
 FACILITY_COOLING = {
-    "air": (1.0, 0.03, 0.3, 15.0, 0.60, 0.30, 1.2e6),  # chillers with wet cooling towers; 8-15 kW/rack [facts]
-    "evaporative": (1.2, 0.06, 0.1, 20.0, 0.50, 0.30, 1.2e6),  # evaporates in summer, nearly dry in winter
+    # air heat would need heat pumps (0.3 MWh/MWh at 300-400 CNY/MWh) dearer than the 100 CNY/MWh it sells for:
+    # no recovery from air or evaporative cooling in the example
+    "air": (1.0, 0.03, 0.3, 15.0, 0.0, 0.30, 1.2e6),  # chillers with wet cooling towers; 8-15 kW/rack [facts]
+    "evaporative": (1.2, 0.06, 0.1, 20.0, 0.0, 0.30, 1.2e6),  # evaporates in summer, nearly dry in winter
     "cold_plate": (0.4, 0.02, 0.05, 80.0, 0.75, 0.12, 0.8e6),  # dry coolers with adiabatic trim; 45-55 degC water
     "immersion": (0.2, 0.01, 0.0, 150.0, 0.85, 0.10, 0.8e6),
 }
@@ -419,9 +421,10 @@ def add_facility(tables: dict[str, pd.DataFrame], year: pd.DataFrame, units: dic
          "down to -15 degC; Hohhot-style waste-heat district heating", "assumption"),
         ("Heat price", HEAT_PRICE, "CNY/MWh", "paid for recovered heat, below district-heat tariffs "
          "(~30-50 CNY/GJ = 108-180 CNY/MWh)", "assumption"),
-        ("Heat recovery air / evaporative / cold plate / immersion", "0.60 / 0.50 / 0.75 / 0.85 share; heat pump "
-         "0.30 / 0.30 / 0.12 / 0.10 MWh/MWh; plant 1.2 / 1.2 / 0.8 / 0.8 M CNY/MW-heat", "-", "low-grade air heat "
-         "needs a heat pump (COP ~3.3); liquid cooling's 45-55 degC water only a booster", "assumption"),
+        ("Heat recovery cold plate / immersion", "0.75 / 0.85 share; heat pump 0.12 / 0.10 MWh/MWh; plant 0.8 M "
+         "CNY/MW-heat", "-", "liquid cooling's 45-55 degC water needs only a booster; air and evaporative cooling "
+         "recover none here: low-grade air heat needs a heat pump (COP ~3.3, 0.3 MWh/MWh) whose electricity costs "
+         "more than the heat sells for", "assumption"),
     ]
     return pd.DataFrame(rows, columns=common.SOURCES_COLUMNS)
 
