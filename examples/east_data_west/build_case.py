@@ -449,6 +449,86 @@ def scenarios_frame(demand: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scenario", "override", "description", "based_on"])
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Water, waste heat and rack density (issue 24). Numbers without a source in the reference facts are marked
+# "assumption" in the Sources sheet.
+# ---------------------------------------------------------------------------------------------------------
+# per cooling: WUE L/kWh at 15 degC, slope L/kWh/degC, floor; max kW/rack; recoverable heat share, heat-pump
+# MWh per MWh of heat, recovery plant capex CNY/MW-heat
+FACILITY_COOLING = {
+    # air heat would need heat pumps (0.3 MWh/MWh at 300-400 CNY/MWh) dearer than the 100 CNY/MWh it sells for:
+    # no recovery from air or evaporative cooling in the example
+    "air": (1.0, 0.03, 0.3, 15.0, 0.0, 0.30, 1.2e6),  # chillers with wet cooling towers; 8-15 kW/rack [facts]
+    "evaporative": (1.2, 0.06, 0.1, 20.0, 0.0, 0.30, 1.2e6),  # evaporates in summer, nearly dry in winter
+    "cold_plate": (0.4, 0.02, 0.05, 80.0, 0.75, 0.12, 0.8e6),  # dry coolers with adiabatic trim; 45-55 degC water
+    "immersion": (0.2, 0.01, 0.0, 150.0, 0.85, 0.10, 0.8e6),
+}
+RACK_KW = {"realtime": 12.0, "inference": 18.0, "training": 60.0}  # Qingyang halls 12 / 18 kW; AI training 40-130
+WATER_PRICE = {"east": 5.5, "west": 4.5}  # CNY/m3, industrial water incl. sewage charge
+WATER_M3_PER_MW = 2500.0  # water permit per MW of site IT capacity in the water-scarce north-west (m3/yr)
+WATER_SCARCE_HUBS = ("nx", "gs", "qh", "nmg")
+HEAT_PEAK_MW = {"horinger-1": 80.0, "ulanqab-1": 60.0, "zjk-zhangbei": 40.0, "datong-1": 60.0, "qingyang-1": 60.0,
+                "zhongwei-1": 40.0, "xining-1": 60.0}  # district heating networks next to the northern sites
+HEAT_PRICE = 100.0  # CNY/MWh paid for recovered heat (below the ~30-50 CNY/GJ district-heat tariffs)
+HEAT_BASE_C, HEAT_DESIGN_C = 15.0, -15.0  # heat demand rises linearly from 0 at 15 degC to its peak at -15 degC
+
+
+def heat_profile(temp: pd.Series, peak_mw: float) -> pd.Series:
+    """District heat demand (MW) from the outdoor temperature: degree-hours below HEAT_BASE_C."""
+    return (peak_mw * ((HEAT_BASE_C - temp) / (HEAT_BASE_C - HEAT_DESIGN_C)).clip(0.0, 1.0)).round(3)
+
+
+def add_facility(tables: dict[str, pd.DataFrame], year: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
+    """Water, waste-heat and rack-density inputs added to the case tables (and the full-year Profiles); returns
+    their Sources rows."""
+    cool = tables["Cooling"]
+    for i, name in enumerate(("wue_l_per_kwh", "wue_temp_slope_per_degc", "wue_floor", "max_rack_kw",
+                              "heat_recoverable_share", "heat_pump_mwh_per_mwh", "heat_recovery_capex_cny_per_mw")):
+        cool[name] = cool["cooling_id"].map(lambda k, i=i: FACILITY_COOLING[k][i])
+    sites = tables["Sites"]
+    region = sites["hub_id"].map(HUBS.set_index("hub_id")["region"])
+    sites["water_price_cny_per_m3"] = region.map(WATER_PRICE)
+    sites["max_water_m3_per_yr"] = [WATER_M3_PER_MW * mw if h in WATER_SCARCE_HUBS else None
+                                    for h, mw in zip(sites["hub_id"], sites["max_it_mw"])]
+    climate = {s.site_id: s.climate for s in SITES}
+    sites["heat_demand_profile"] = [f"heat_{s}" if s in HEAT_PEAK_MW else None for s in sites["site_id"]]
+    sites["heat_price_cny_per_mwh"] = [HEAT_PRICE if s in HEAT_PEAK_MW else 0.0 for s in sites["site_id"]]
+    rep = tables["Profiles"]
+    for s, peak in HEAT_PEAK_MW.items():
+        year[f"heat_{s}"] = heat_profile(year[f"temp_{climate[s]}"], peak).to_numpy()
+        short = heat_profile(rep[f"temp_{climate[s]}"], peak)
+        # the representative days' heat scaled to the year's heat energy (the degree-hours are not linear in T)
+        rep[f"heat_{s}"] = (short * year[f"heat_{s}"].sum() / (short * rep["weight_days"]).sum()).round(3).to_numpy()
+        units[f"heat_{s}"] = "MW"
+    demand = tables["Demand"]
+    demand["rack_kw"] = demand["demand_id"].map(lambda d: RACK_KW[d.split("-", 1)[1]])
+    wue = " / ".join(f"{v[0]:g}" for v in FACILITY_COOLING.values())
+    rows = [
+        ("WUE air / evaporative / cold plate / immersion", wue, "L/kWh", "at 15 degC; water-cooled chillers and "
+         "evaporative cooling 1-2 L/kWh, liquid cooling with dry coolers a few tenths; rises with temperature "
+         "(slopes 0.03 / 0.06 / 0.02 / 0.01 per degC, floors 0.3 / 0.1 / 0.05 / 0)", "assumption"),
+        ("Rack density limit air / evaporative / cold plate / immersion", "15 / 20 / 80 / 150", "kW/rack",
+         "air practical to ~8-15 kW/rack [" + common.FACTS + "]; the others by technology", "assumption"),
+        ("Rack density real-time / inference / training", "12 / 18 / 60", "kW/rack", "the Qingyang halls run 12 "
+         "and 18 kW racks; AI training halls 40-130 kW per rack (issue 24)", "assumption"),
+        ("Water price east / west", "5.5 / 4.5", "CNY/m3", "industrial water tariffs incl. sewage charge",
+         "assumption"),
+        ("Water limits north-west", f"{WATER_M3_PER_MW:g} per MW of site capacity", "m3/yr", "Ningxia, Gansu, "
+         "Qinghai, Inner Mongolia: Yellow River water quotas are tight; illustrative water permits",
+         "assumption"),
+        ("District heat demand", "40-80 MW peak, 0 above 15 degC", "MW", "heat networks next to the northern sites "
+         "(Horinger, Ulanqab, Zhangbei, Datong, Qingyang, Zhongwei, Xining), linear in degree-hours below 15 degC "
+         "down to -15 degC; Hohhot-style waste-heat district heating", "assumption"),
+        ("Heat price", HEAT_PRICE, "CNY/MWh", "paid for recovered heat, below district-heat tariffs "
+         "(~30-50 CNY/GJ = 108-180 CNY/MWh)", "assumption"),
+        ("Heat recovery cold plate / immersion", "0.75 / 0.85 share; heat pump 0.12 / 0.10 MWh/MWh; plant 0.8 M "
+         "CNY/MW-heat", "-", "liquid cooling's 45-55 degC water needs only a booster; air and evaporative cooling "
+         "recover none here: low-grade air heat needs a heat pump (COP ~3.3, 0.3 MWh/MWh) whose electricity costs "
+         "more than the heat sells for", "assumption"),
+    ]
+    return pd.DataFrame(rows, columns=common.SOURCES_COLUMNS)
+
+
 def build(seed: int = common.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built:
     sites = common.sites_frame(SITES)
     demand = demand_frame()
@@ -470,8 +550,11 @@ def build(seed: int = common.DEFAULT_SEED, *, n_days: int = N_REP_DAYS) -> Built
         "Scenarios": scenarios_frame(demand),
     }
     units = common.profile_units(ps.full_year.columns)
-    full_year = add_coordination(tables, common.P.full_year_profiles_sheet(ps.full_year), units)
-    extra = {"Sources": sources_frame(fit, demand, ps.rep.method), "Notes": notes_frame(seed, ps, fit)}
+    year = ps.full_year.copy()
+    facility_sources = add_facility(tables, year, units)  # water, waste heat, rack density
+    full_year = add_coordination(tables, common.P.full_year_profiles_sheet(year), units)
+    extra = {"Sources": pd.concat([sources_frame(fit, demand, ps.rep.method), facility_sources], ignore_index=True),
+             "Notes": notes_frame(seed, ps, fit)}
     return Built(tables, full_year, units, extra, ps, fit)
 
 

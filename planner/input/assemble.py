@@ -37,19 +37,21 @@ def table_frame(table: Table | None, sheet: Sheet, *, index: bool = True) -> pd.
 
 
 def site_cooling_frame(sites: pd.DataFrame, cooling: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
-    """Every site x cooling pair: allowed, pue_annual, capex_cny_per_mw_it with the overrides applied."""
+    """Every site x cooling pair: allowed, pue_annual, capex_cny_per_mw_it, wue_l_per_kwh with the overrides
+    applied."""
     index = pd.MultiIndex.from_product([sites.index, cooling.index], names=["site_id", "cooling_id"])
     cooling_ids = index.get_level_values("cooling_id")
     frame = pd.DataFrame({
         "allowed": True,
         "pue_annual": cooling["pue_annual"].reindex(cooling_ids).to_numpy(dtype=float),
         "capex_cny_per_mw_it": cooling["capex_cny_per_mw_it"].reindex(cooling_ids).to_numpy(dtype=float),
+        "wue_l_per_kwh": cooling["wue_l_per_kwh"].reindex(cooling_ids).to_numpy(dtype=float),
     }, index=index)
     for key, row in overrides.iterrows():
         if key not in frame.index:
             continue
         frame.loc[key, "allowed"] = bool(row["allowed"])
-        for name in ("pue_annual", "capex_cny_per_mw_it"):
+        for name in ("pue_annual", "capex_cny_per_mw_it", "wue_l_per_kwh"):
             if pd.notna(row[name]):
                 frame.loc[key, name] = float(row[name])
     frame["allowed"] = frame["allowed"].astype(bool)

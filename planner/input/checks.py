@@ -19,6 +19,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from planner.input.assemble import site_cooling_frame, table_frame
 from planner.input.case import Case
 from planner.input.latency import allowed_pairs, unreachable_demands
+from planner.input.rack_density import uncoolable_demands
 from planner.input.profiles import ProfileData
 from planner.input.reader import RawTable
 from planner.input.reference import format_value
@@ -264,7 +265,7 @@ def latency_problems(case: Case, demand: Table | None) -> list[Problem]:
     """planner.input.latency's unreachable-demand errors, with cells mapped to where the values really are, and
     the checks of numbers derived from several cells (`case_problems`)."""
     problems = []
-    for p in unreachable_demands(case):
+    for p in unreachable_demands(case) + uncoolable_demands(case):
         if demand is not None and p.sheet == "Demand":
             p = replace(p, sheet=demand.tab, cell=_remap_cell(p.cell, demand))
         problems.append(p)

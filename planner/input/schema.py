@@ -185,6 +185,11 @@ HUBS = Sheet(
            "blank = no cap.", min=0.0, required=False, example=None),
         _c("max_contract_mwh_per_yr", "float", "MWh/yr", "Optional cap on green-power contracts of the hub's sites; "
            "blank = no cap.", min=0.0, required=False, example=None),
+        # water and waste heat (planner.model.water, planner.model.waste_heat)
+        _c("wue_cap_l_per_kwh", "float", "L/kWh", "Optional cap on the hub's water usage effectiveness (water "
+           "m3 / IT MWh over its sites); blank = none.", min=0.0, limit=100.0, required=False, example=None),
+        _c("min_heat_reuse_share", "float", "-", "Optional minimum waste-heat reuse rate of the hub (recovered "
+           "heat / IT energy over its sites); blank = none.", min=0.0, max=1.0, required=False, example=None),
     ),
 )
 
@@ -243,6 +248,16 @@ SITES = Sheet(
            "none; blank = none bought.", min=0.0, required=False, example=None),
         _c("contract_premium_cny_per_mwh", "float", "CNY/MWh", "Green-power contract premium where the hub row "
            "gives none; blank = no contracts.", min=0.0, required=False, example=None),
+        # water and waste heat (planner.model.water, planner.model.waste_heat)
+        _c("water_price_cny_per_m3", "float", "CNY/m3", "Price of water at the site.", min=0.0, default=0.0,
+           limit=MAX_CNY_PER_ENERGY, required=False, plausible=(0.0, 50.0), example=None),
+        _c("max_water_m3_per_yr", "float", "m3/yr", "Optional limit on the site's annual water use (water "
+           "permit); blank = no limit.", min=0.0, required=False, example=None),
+        _c("heat_demand_profile", "id", "-", "Profile id of the hourly heat demand (MW of heat, e.g. district "
+           "heating) the site can sell recovered waste heat to; blank = no heat sales.", ref="Profiles",
+           profile_unit="MW", required=False, example=None),
+        _c("heat_price_cny_per_mwh", "float", "CNY/MWh", "Price earned per MWh of recovered heat delivered.",
+           min=0.0, default=0.0, required=False, plausible=(0.0, 500.0), example=None),
     ),
 )
 
@@ -272,6 +287,24 @@ COOLING = Sheet(
            "PUE.", limit=100.0, default=15.0, required=False, example=15.0),
         _c("embodied_tco2_per_mw_it", "float", "tCO2/MW", "Embodied emissions of the cooling plant per MW of IT "
            "(spread over lifetime_yr).", min=0.0, default=0.0, required=False, example=None),
+        # water, waste heat and rack density (planner.model.water, waste_heat, rack_density)
+        _c("wue_l_per_kwh", "float", "L/kWh", "Water usage effectiveness: litres of water per kWh of IT energy "
+           "(= m3/MWh) at the reference temperature; blank = 0 (dry).", min=0.0, limit=100.0, default=0.0,
+           required=False, plausible=(0.0, 5.0), example=None),
+        _c("wue_temp_slope_per_degc", "float", "L/kWh/degC", "Hourly WUE = max(WUE floor, WUE + slope x (T - "
+           "pue_ref_temp_c)); blank = 0 (no temperature effect).", limit=1.0, default=0.0, required=False,
+           example=None),
+        _c("wue_floor", "float", "L/kWh", "Lowest hourly WUE.", min=0.0, limit=100.0, default=0.0, required=False,
+           example=None),
+        _c("max_rack_kw", "float", "kW/rack", "Highest rack power density the technology can cool; blank = no "
+           "limit.", min=0.0, min_exclusive=True, limit=1000.0, required=False, example=None),
+        _c("heat_recoverable_share", "float", "-", "Share of the IT heat that can be recovered for reuse; blank "
+           "= 0 (no heat recovery).", min=0.0, max=1.0, default=0.0, required=False, example=None),
+        _c("heat_pump_mwh_per_mwh", "float", "MWh/MWh", "Electricity per MWh of heat delivered (heat pump "
+           "lifting low-grade heat); it adds to the facility load.", min=0.0, limit=10.0, default=0.0,
+           required=False, example=None),
+        _c("heat_recovery_capex_cny_per_mw", "float", "CNY/MW", "Capex of the heat-recovery plant per MW of heat, "
+           "annualised over lifetime_yr.", min=0.0, default=0.0, required=False, example=None),
     ),
 )
 
@@ -289,6 +322,8 @@ SITE_COOLING = Sheet(
            min=1.0, limit=MAX_PUE, required=False, plausible=(1.0, 3.0), example=None),
         _c("capex_cny_per_mw_it", "float", "CNY/MW", "Override of the cooling capex at this site; blank = "
            "Cooling value.", min=0.0, required=False, example=None),
+        _c("wue_l_per_kwh", "float", "L/kWh", "Override of the WUE at this site; blank = Cooling value.",
+           min=0.0, limit=100.0, required=False, example=None),
     ),
 )
 
@@ -317,6 +352,9 @@ DEMAND = Sheet(
         _c("flexible_window", "str", "-", "Window within which moved energy must still be served: 'day' (the "
            "representative day, or each calendar day of a full year).", choices=("day",), default="day",
            required=False, example=None),
+        _c("rack_kw", "float", "kW/rack", "Optional rack power density of the demand's IT: only cooling "
+           "technologies with Cooling.max_rack_kw >= it may serve it; blank = any.", min=0.0, min_exclusive=True,
+           limit=1000.0, required=False, plausible=(1.0, 200.0), example=None),
     ),
 )
 
@@ -433,11 +471,12 @@ PROFILE_UNITS: dict[str, ProfileUnit] = {u.unit: u for u in (
     ProfileUnit("degC", "outdoor temperature", plausible_mean=(-30.0, 40.0)),
     ProfileUnit("CNY/MWh", "grid energy price", plausible_mean=(20.0, 3000.0)),
     ProfileUnit("tCO2/MWh", "grid emission factor", min=0.0, max=2.0, plausible_mean=(0.0, 1.2)),
+    ProfileUnit("MW", "heat demand (MW of heat)", min=0.0),
 )}
 
 PROFILE_UNIT_HINT = (
     "Profile columns: capacity factors and utilisation 0-1 ('cf' or 'share'), temperature 'degC', price "
-    "'CNY/MWh', emission factor 'tCO2/MWh'."
+    "'CNY/MWh', emission factor 'tCO2/MWh', heat demand 'MW'."
 )
 
 SHEETS: tuple[Sheet, ...] = (

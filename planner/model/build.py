@@ -22,6 +22,8 @@ from planner.model.data import ModelData
 from planner.model import flexible_load, green_trade
 from planner.model.embodied_carbon import define_embodied_carbon
 from planner.model.policies import required
+from planner.model.waste_heat import define_min_heat_reuse, define_waste_heat, heat_pump_load, heat_pump_mwh
+from planner.model.water import define_water
 from planner.pyomo_fast.elements import elements
 from planner.pyomo_fast.rows import add_rows, weighted_sum
 
@@ -60,7 +62,7 @@ def define_sets(m: pyo.ConcreteModel, d: ModelData) -> None:
                    doc="latency-feasible (demand, site) pairs")
     m.SP = pyo.Set(initialize=[(s, p) for s in d.sites for p in d.site_groups.get(s, [])], dimen=2, ordered=True,
                    doc="(site, load group) with a reachable demand")
-    m.SKP = pyo.Set(initialize=[(s, k, p) for s, k in d.site_tech for p in d.site_groups.get(s, [])], dimen=3,
+    m.SKP = pyo.Set(initialize=[(s, k, p) for s, k in d.site_tech for p in d.groups_of(s, k)], dimen=3,
                     ordered=True, doc="(site, cooling, load group) with a reachable demand")
     m.SPV = pyo.Set(initialize=d.pv_sites, ordered=True, doc="sites with PV potential")
     m.SW = pyo.Set(initialize=d.wind_sites, ordered=True, doc="sites with wind potential")
@@ -125,7 +127,7 @@ def define_assignment(m: pyo.ConcreteModel, d: ModelData) -> None:
     k_of_site: dict[str, list[str]] = {}
     for s, k in d.site_tech:
         k_of_site.setdefault(s, []).append(k)
-    p_of_sk = {(s, k): d.site_groups.get(s, []) for s, k in d.site_tech}
+    p_of_sk = {(s, k): d.groups_of(s, k) for s, k in d.site_tech}
 
     m.demand_served = pyo.Constraint(m.D, rule=lambda m, i: (
         sum(m.assign_share[i, s] for s in sites_of_demand.get(i, []))
@@ -133,7 +135,7 @@ def define_assignment(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.assign_only_if_open = pyo.Constraint(m.DS, rule=lambda m, i, s: (
         m.assign_share[i, s] <= ub[i, s] * m.open[s]))
     m.it_load_by_group = pyo.Constraint(m.SP, rule=lambda m, s, p: (
-        sum(m.it_load_mw[s, k, p] for k in k_of_site.get(s, []))
+        sum(m.it_load_mw[s, k, p] for k in k_of_site.get(s, []) if d.cools(k, p))
         == sum(load_mw[i] * m.assign_share[i, s] for i in demands_of_site_group[s, p])))
     m.it_load_within_capacity = pyo.Constraint(m.SK, rule=lambda m, s, k: (
         sum(m.it_load_mw[s, k, p] for p in p_of_sk[s, k]) <= m.it_mw[s, k]))
@@ -250,6 +252,7 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     load = elements(m.it_load_mw)
     load_vars = {s: [load[s, k, p] for k, p in kp] for s, kp in skp_of_site.items()}
     n_t = d.n_t
+    pump = heat_pump_load(m, d)  # waste heat: the heat pumps' electricity joins the facility load
 
     def per_hour(columns: list) -> list[list[float]]:
         """Per time step, one coefficient per entry of `columns`: a profile (its value at t) or a number."""
@@ -272,9 +275,13 @@ def define_energy_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
         if s in ex:
             flows.append(exp[s, t])
         capacities, loads = balance_vars[s]
+        coefs, columns = balance_coefs[s][t], capacities + flows + loads
         if s in moved:  # flexible load moved into t, at the hour's PUE (`flexible_load`)
-            return balance_coefs[s][t] + moved[s][0][t], capacities + flows + loads + moved[s][1][t]
-        return balance_coefs[s][t], capacities + flows + loads
+            coefs, columns = coefs + moved[s][0][t], columns + moved[s][1][t]
+        if s in pump:  # the heat pumps' electricity (`waste_heat`)
+            pump_coefs, heat = pump[s](t)
+            coefs, columns = coefs + pump_coefs, columns + heat
+        return coefs, columns
 
     # renewable power used (charged, curtailed, exported) <= generation
     use_coefs = {s: per_hour([1.0, 1.0] + ([1.0] if s in ex else []) + [-np.asarray(cf) for cf, _ in gen.get(s, ())])
@@ -308,7 +315,7 @@ def define_annual_energy(m: pyo.ConcreteModel, d: ModelData) -> None:
         d.it_energy_coef(p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, [])))
     m.annual_facility_energy = pyo.Constraint(m.S, rule=lambda m, s: m.facility_mwh[s] == sum(
         d.facility_energy_coef(s, k, p) * m.it_load_mw[s, k, p] for k, p in skp_of_site.get(s, []))
-        + flexible_load.facility_energy(m, d, s))
+        + flexible_load.facility_energy(m, d, s) + heat_pump_mwh(m, s))
     n_t = d.n_t
     imp, cur, exp = elements(m.grid_import_mw), elements(m.curtail_mw), elements(m.export_mw)
     import_mwh, selfuse_mwh, export_mwh = elements(m.import_mwh), elements(m.selfuse_mwh), elements(m.export_mwh)
@@ -420,7 +427,8 @@ def relaxable_scopes(d: ModelData) -> dict[str, list[str]]:
     """Per relaxable constraint family (`roles.constraints(relaxable=True)`), the scopes of its instances."""
     sites_of = {"demand_served": d.demands, "hub_pue_cap": d.hubs, "hub_green_share": d.hubs,
                 "green_selfuse_of_generation": d.re_sites, "green_selfuse_of_consumption": d.re_sites,
-                "green_min_storage_power": d.re_sites, "green_export_limit": d.export_sites, "carbon_cap": ["case"]}
+                "green_min_storage_power": d.re_sites, "green_export_limit": d.export_sites, "carbon_cap": ["case"],
+                "site_water_limit": d.sites, "hub_wue_cap": d.hubs, "hub_min_heat_reuse": d.hubs}
     return {f: list(sites_of[f]) for f in roles.constraints(relaxable=True)}
 
 
@@ -464,6 +472,7 @@ def _build(d: ModelData, elastic: bool) -> pyo.ConcreteModel:
     define_renewables_and_grid(m, d)
     define_storage(m, d)
     flexible_load.define_flexible_load(m, d)
+    define_waste_heat(m, d)
     if d.peak_hours is not None:
         define_grid_peaks(m, d)
     define_energy_balance(m, d)
@@ -472,6 +481,8 @@ def _build(d: ModelData, elastic: bool) -> pyo.ConcreteModel:
     green_trade.define_green_trade(m, d)
     define_hub_policies(m, d)
     define_embodied_carbon(m, d)
+    define_water(m, d)
+    define_min_heat_reuse(m, d)
     define_emissions(m, d)
     define_objective(m, d)
     if elastic:

@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 
 from planner.model.cost_components import CAPEX_COMPONENTS
 from planner.model.data import KW_PER_MW, ModelData
+from planner.model.waste_heat import heat_pairs
 
 
 
@@ -53,6 +54,9 @@ def capex_terms(d: ModelData) -> list[CapexTerm]:
     for s in d.re_sites:
         terms += [CapexTerm("battery", s, "battery_mw", s, bat_kw, factor("battery")),
                   CapexTerm("battery", s, "battery_mwh", s, bat_kwh, factor("battery"))]
+    heat_capex = case.cooling["heat_recovery_capex_cny_per_mw"].astype(float).to_dict()
+    terms += [CapexTerm("heat_recovery", s, "heat_recovery_mw", (s, k), heat_capex[k], crf[f"cooling:{k}"])
+              for s, k in heat_pairs(d) if heat_capex[k] != 0]  # the plant lives as long as its cooling
     return terms
 
 

@@ -17,6 +17,8 @@ from planner.model.cost_components import CAPEX_COMPONENTS, COST_COMPONENTS, PRI
 from planner.model.capex import capex_terms, define_capex
 from planner.model.data import ModelData
 from planner.model import embodied_carbon, flexible_load, green_trade
+from planner.model.waste_heat import heat_cost_parts
+from planner.model.water import water_cost_parts
 from planner.pyomo_fast.elements import elements
 
 
@@ -75,6 +77,8 @@ def _site_parts(m: pyo.ConcreteModel, d: ModelData) -> dict[str, dict[str, objec
         **green_trade.cost_parts(m, d), **flexible_load.cost_parts(m, d),
         "export_revenue": {s: -LinearExpression([term(c, exp[s, t]) for t, c in enumerate(
             (d.weights(s) * export_price[s]).tolist())]) for s in d.export_sites if export_price[s] != 0},
+        "water": water_cost_parts(m, d),
+        **heat_cost_parts(m, d),
     }
 
 

@@ -14,6 +14,8 @@ import pandas as pd
 
 from planner.input.case import Case
 from planner.input.latency import allowed_pairs
+from planner.input.rack_density import capable_cooling, coolable_pairs
+from planner.model.facility import FacilityData, averaged, density_groups, facility_data, profile_of_group
 
 FLAT_PROFILE = "__flat__"  # load profile group of demands without a load profile (utilisation 1 every hour)
 KW_PER_MW = 1000.0
@@ -86,6 +88,17 @@ class ModelData:
     # move within its day, and (aggregated days only) u_p(t) averaged over each site's own groups of days
     flex_share: dict[str, float] = dataclasses.field(default_factory=dict)
     flex_utilisation: dict[tuple[str, str], np.ndarray] | None = None
+    # rack density (`planner.model.facility`): group -> the technologies able to cool it (absent: every one)
+    group_cooling: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    facility: FacilityData | None = None  # water and waste-heat data (`planner.model.facility`)
+
+    def cools(self, k: str, p: str) -> bool:
+        """Whether cooling k can cool the racks of load group p."""
+        return p not in self.group_cooling or k in self.group_cooling[p]
+
+    def groups_of(self, s: str, k: str) -> list[str]:
+        """The load groups reaching site s that cooling k can cool: the p of SKP."""
+        return [p for p in self.site_groups.get(s, []) if self.cools(k, p)]
 
     @property
     def n_t(self) -> int:
@@ -162,15 +175,19 @@ def prepare(case: Case) -> ModelData:
     """Compute the sparse sets and parameter arrays of the MILP from a validated case."""
     sites_df, st, tech = case.sites, case.settings, case.technologies
     sites = list(sites_df.index)
-    pairs = allowed_pairs(case).reset_index()
+    capable = capable_cooling(case)  # rack density: only (demand, site) pairs with a capable technology
+    pairs = coolable_pairs(case, allowed_pairs(case).reset_index(), capable)
 
     demand_group = {d: flexible_group(p if isinstance(p, str) and p else FLAT_PROFILE, float(f))
                     for d, p, f in zip(case.demand.index, case.demand["load_profile"], case.demand["flexible_share"])}
+    demand_group, group_cooling = density_groups(demand_group, capable, frozenset(case.cooling.index))
     load_groups = sorted(set(demand_group.values()))
-    profile_of = {p: p.split(FLEX_MARK)[0] for p in load_groups}
+    # a group's name: "<profile>[~flexible:<share>][@<techs>]" (`flexible_group`, then `density_groups`)
+    flex_part = {p: profile_of_group(p) for p in load_groups}
+    profile_of = {p: flex_part[p].split(FLEX_MARK)[0] for p in load_groups}
     utilisation = {p: _profile_or_flat(case, None if profile_of[p] == FLAT_PROFILE else profile_of[p], 1.0)
                    for p in load_groups}
-    flex_share = {p: float(p.split(FLEX_MARK)[1]) for p in load_groups if FLEX_MARK in p}
+    flex_share = {p: float(flex_part[p].split(FLEX_MARK)[1]) for p in load_groups if FLEX_MARK in flex_part[p]}
     pairs["group"] = pairs["demand_id"].map(demand_group)
     share = case.demand["max_share_per_site"].fillna(1.0).astype(float)
     pairs["assign_ub_mw"] = np.minimum(
@@ -201,7 +218,7 @@ def prepare(case: Case) -> ModelData:
         return {s: _profile_or_flat(case, sites_df.at[s, column_profile], sites_df.at[s, column_flat])
                 for s in sites}
 
-    return ModelData(
+    d = ModelData(
         case=case, sites=sites, hubs=list(case.hubs.index), demands=list(case.demand.index),
         cooling=list(case.cooling.index), times=list(range(case.n_hours)),
         weight_h=case.hour_weights, prev_t=_previous_time_step(case),
@@ -215,14 +232,18 @@ def prepare(case: Case) -> ModelData:
         price=series("grid_price_cny_per_mwh", "grid_price_profile"),
         ef=series("grid_ef_tco2_per_mwh", "grid_ef_profile"),
         crf=crf, eta_charge=float(np.sqrt(rte)), eta_discharge=float(np.sqrt(rte)), flex_share=flex_share,
+        group_cooling=group_cooling,
     )
+    d.facility = facility_data(case, site_tech, d.groups_of, d.weight_h, utilisation)
+    return d
 
 
 def site_series(d: ModelData, s: str) -> list[np.ndarray]:
     """Every hourly series the rows of site s use: PV and wind capacity factors, the utilisation of the load
     groups that can reach it, the PUE of its cooling technologies, grid price and emission factor."""
     return [*(cf[s] for cf in (d.pv_cf, d.wind_cf) if s in cf), *(d.utilisation[p] for p in d.site_groups.get(s, [])),
-            *(d.pue[s, k] for site, k in d.site_tech if site == s), d.price[s], d.ef[s]]
+            *(d.pue[s, k] for site, k in d.site_tech if site == s), d.price[s], d.ef[s],
+            *([d.facility.heat_demand_mw[s]] if d.facility is not None and s in d.facility.heat_demand_mw else [])]
 
 
 def similar_days(series: list[np.ndarray], steps: np.ndarray, n_groups: int) -> list[np.ndarray]:
@@ -308,7 +329,8 @@ def aggregated_days(d: ModelData, n_days: int) -> ModelData:
         wind_cf={s: mean(v, of_site[s]) for s, v in d.wind_cf.items()},
         price={s: low(v, of_site[s]) for s, v in d.price.items()}, ef={s: low(v, of_site[s]) for s, v in d.ef.items()},
         load_coef_override={(s, k, p): mean(d.load_coef(s, k, p), of_site[s]) for s, k in d.site_tech
-                            for p in d.site_groups.get(s, [])},
+                            for p in d.groups_of(s, k)},
+        facility=None if d.facility is None else averaged(d.facility, lambda x, s: mean(x, of_site[s])),
         soc_day_shift=d.case.is_full_year,
         flex_utilisation={(s, p): mean(d.utilisation[p], of_site[s]) for s in d.sites
                           for p in d.site_groups.get(s, [])} if d.flex_share else None,
@@ -323,7 +345,7 @@ def peak_hours_of(d: ModelData, s: str) -> PeakHours:
     """The hours of the year at which site s needs the most from its grid connection, for a spread of PV and
     wind sizes: hour t is kept if it maximises a facility load coefficient less r_pv cf^pv_t + r_w cf^w_t for
     some r_pv, r_w in PEAK_RATIOS. Any set of hours gives valid rows; these are the ones likely to bind."""
-    combos = [(k, p) for site, k in d.site_tech if site == s for p in d.site_groups.get(s, [])]
+    combos = [(k, p) for site, k in d.site_tech if site == s for p in d.groups_of(s, k)]
     # the part of a flexible group's load that cannot move away from an hour (a lower bound on its load there)
     load = {kp: d.load_coef(s, *kp) * (1.0 - d.flex_share.get(kp[1], 0.0)) for kp in combos}
     pv, wind = d.pv_cf.get(s), d.wind_cf.get(s)

@@ -60,6 +60,16 @@ POLICIES = {p.name: p for p in (
            "latency cap (site capacity, max share per site, or policies elsewhere limit it)"),
     Policy("carbon_cap", "case", "<=", "tCO2/yr", "Total annual emissions <= the carbon cap",
            "carbon cap: at least {reachable:,.0f} tCO2/yr needed, cap is {required:,.0f} tCO2/yr"),
+    # water and waste heat (planner.model.water, planner.model.waste_heat)
+    Policy("site_water_limit", "site", "<=", "m3/yr", "Annual water use of the site <= its water limit",
+           "site {scope}: at least {reachable:,.0f} m3/yr of water needed, limit is {required:,.0f} m3/yr (cooling "
+           "with a lower WUE, or less load placed there)"),
+    Policy("hub_wue_cap", "hub", "<=", "L/kWh", "Water usage effectiveness of the hub's sites (m3 / IT MWh) <= "
+           "the hub's WUE cap", "hub {scope}: WUE {reachable:.3f} L/kWh reachable, {required:.3f} L/kWh required "
+           "(no allowed cooling technology is dry enough at its sites, or load must be placed there)"),
+    Policy("hub_min_heat_reuse", "hub", ">=", "-", "Waste-heat reuse rate of the hub (recovered heat / IT energy) "
+           ">= the hub's minimum", "hub {scope}: waste-heat reuse rate {reachable:.3f} reachable, {required:.3f} "
+           "required (heat demand, recoverable share of the cooling, or IT load at its sites too small)"),
 )}
 
 
@@ -77,6 +87,8 @@ class Annual:
     wind_mw: float = 0.0
     battery_mw: float = 0.0
     purchased_green_mwh: float = 0.0  # green certificates + green-power contracts (`planner.model.green_trade`)
+    water_m3: float = 0.0
+    heat_mwh: float = 0.0  # recovered heat delivered
 
     def __add__(self, other: Annual) -> Annual:
         return Annual(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
@@ -105,6 +117,12 @@ def achieved(name: str, a: Annual) -> float:
         return ratio(a.selfuse_mwh, a.consumption_mwh)
     if name == "green_min_storage_power":
         return a.battery_mw
+    if name == "site_water_limit":
+        return a.water_m3
+    if name == "hub_wue_cap":
+        return ratio(a.water_m3, a.it_mwh)
+    if name == "hub_min_heat_reuse":
+        return ratio(a.heat_mwh, a.it_mwh)
     raise KeyError(f"{name} is not a rule on annual quantities")
 
 
@@ -136,6 +154,12 @@ def required(name: str, case: Case, scope: str, a: Annual | None = None) -> floa
         return float(case.demand.at[scope, "max_share_per_site"])
     if name == "latency_cap":
         return float(case.demand.at[scope, "latency_cap_ms"])
+    if name == "site_water_limit":
+        return float(case.sites.at[scope, "max_water_m3_per_yr"])
+    if name == "hub_wue_cap":
+        return float(case.hubs.at[scope, "wue_cap_l_per_kwh"])
+    if name == "hub_min_heat_reuse":
+        return float(case.hubs.at[scope, "min_heat_reuse_share"])
     raise KeyError(f"no policy named {name}")
 
 

@@ -14,6 +14,7 @@ from planner.model.build import build_model, violation_scale
 from planner.model import policies
 from planner.model.data import ModelData
 from planner.model.policies import Annual
+from planner.pyomo_fast.evaluate import value_of
 from planner.solver.persistent import HighsSolver
 
 INFEASIBILITY_COLUMNS = ("constraint", "scope", "required", "reachable", "violation", "unit", "explanation")
@@ -31,7 +32,8 @@ def _annual(m: pyo.ConcreteModel, d: ModelData) -> dict[str, Annual]:
                       green_import_mwh=green[s] * v(m.import_mwh, s), generation_mwh=v(m.generation_mwh, s),
                       selfuse_mwh=v(m.selfuse_mwh, s), export_mwh=v(m.export_mwh, s), pv_mw=v(m.pv_mw, s),
                       wind_mw=v(m.wind_mw, s), battery_mw=v(m.battery_mw, s),
-                      purchased_green_mwh=v(m.certificate_mwh, s) + v(m.contract_mwh, s)) for s in d.sites}
+                      purchased_green_mwh=v(m.certificate_mwh, s) + v(m.contract_mwh, s),
+                      water_m3=value_of(m.site_water_m3[s]), heat_mwh=value_of(m.site_heat_mwh[s])) for s in d.sites}
 
 
 def _describe(annual: dict[str, Annual], d: ModelData, family: str, scope: str, amount: float) -> dict:

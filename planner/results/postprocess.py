@@ -65,6 +65,9 @@ class _Solution:
             self.moved_in.setdefault(s, np.zeros(d.n_t))[t] += v
         for (s, k, t), v in self.flex_out_mw.items():
             self.moved[s][t] -= v
+        self.facility = {s: (value_of(m.site_water_m3[s]), value_of(m.site_heat_mwh[s]),  # water and waste heat
+                             value_of(m.site_heat_pump_mwh[s]), -value_of(m.site_cost["heat_revenue", s]))
+                         for s in d.sites}
 
     def _hourly(self, var) -> dict[str, np.ndarray]:
         """{site: values by time step} of a variable indexed by (site, time step); 0 where there is no value."""
@@ -97,6 +100,10 @@ class _Solution:
             for (s2, k, t), v in moves.items():
                 if s2 == s:
                     fac[t] += sign * v * d.pue[s, k][t]
+        pump = d.case.cooling["heat_pump_mwh_per_mwh"]  # waste heat: the heat pumps' electricity
+        for (s2, k, t), v in self.heat_mw.items():
+            if s2 == s and v > TOL:
+                fac[t] += float(pump[k]) * v
         return it, it + self.moved.get(s, 0.0), fac
 
     def moved_mwh(self, s: str) -> float:
@@ -145,8 +152,15 @@ def site_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
             "embodied_tco2": sol.embodied[s], "flexible_moved_mwh": sol.moved_mwh(s),
             "cost_cny": sol.site_cost[s],
             "capex_cny": sol.site_capex_total[s],
+            **_facility_columns(*sol.facility[s], it_mwh),
         })
     return pd.DataFrame(rows, columns=list(SITE_COLUMNS))
+
+
+def _facility_columns(water_m3: float, heat_mwh: float, pump_mwh: float, revenue: float, it_mwh: float) -> dict:
+    """The Sites table's water and waste-heat columns."""
+    return {"water_m3": water_m3, "wue_l_per_kwh": _share(water_m3, it_mwh), "heat_recovered_mwh": heat_mwh,
+            "heat_pump_mwh": pump_mwh, "heat_reuse_share": _share(heat_mwh, it_mwh), "heat_revenue_cny": revenue}
 
 
 def assignment_table(sol: _Solution, d: ModelData) -> pd.DataFrame:
@@ -180,7 +194,8 @@ def site_annuals(sites: pd.DataFrame, d: ModelData) -> dict[str, Annual]:
         it_mwh=r["it_energy_mwh"], facility_mwh=r["facility_energy_mwh"], import_mwh=r["grid_import_mwh"],
         green_import_mwh=r["grid_import_mwh"] * green[r["site_id"]], generation_mwh=r["renewable_generation_mwh"],
         selfuse_mwh=r["selfuse_mwh"], export_mwh=r["export_mwh"], pv_mw=r["pv_mw"], wind_mw=r["wind_mw"],
-        battery_mw=r["battery_mw"], purchased_green_mwh=r["certificate_mwh"] + r["contract_mwh"])
+        battery_mw=r["battery_mw"], purchased_green_mwh=r["certificate_mwh"] + r["contract_mwh"],
+        water_m3=r["water_m3"], heat_mwh=r["heat_recovered_mwh"])
         for r in sites.to_dict("records")}
 
 
@@ -202,6 +217,12 @@ def policy_table(sites: pd.DataFrame, assignments: pd.DataFrame, sol: _Solution,
             rule("hub_pue_cap", h, a)
         if policies.applies("hub_green_share", case, h) and a.consumption_mwh > TOL:
             rule("hub_green_share", h, a)
+        for name in ("hub_wue_cap", "hub_min_heat_reuse"):  # water and waste heat
+            if policies.applies(name, case, h) and a.it_mwh > TOL:
+                rule(name, h, a)
+    for s in d.sites:
+        if policies.applies("site_water_limit", case, s):
+            rule("site_water_limit", s, annual[s])
     for s in d.re_sites:
         a = annual[s]
         if a.consumption_mwh + a.generation_mwh <= TOL:
@@ -289,6 +310,10 @@ def kpi_table(sites: pd.DataFrame, sol: _Solution, info: SolveInfo, green_import
         "renewable_generation_mwh_per_yr": gen,
         "flexible_moved_mwh_per_yr": sites["flexible_moved_mwh"].sum(),
         "flexible_peak_reduction_mw": _peak_reduction(sol), "flexible_saving_cny_per_yr": sol.flex_saving,
+        "water_m3_per_yr": sites["water_m3"].sum(),
+        "wue_l_per_kwh": _share(sites["water_m3"].sum(), it_e),
+        "heat_recovered_mwh_per_yr": sites["heat_recovered_mwh"].sum(),
+        "heat_reuse_share": _share(sites["heat_recovered_mwh"].sum(), it_e),
         "mip_gap": info.gap if info.gap is not None else float("nan"),
         "solve_time_s": info.solve_s,
         "build_time_s": info.build_s,

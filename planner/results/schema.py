@@ -77,6 +77,9 @@ COST_TEXT: dict[str, tuple[str, str]] = {
     "certificates": ("green certificates", "Green certificates bought (绿证)"),
     "green_contracts": ("green-power contracts", "Premium of green-power contracts over the grid price (绿电交易)"),
     "flexible_moves": ("flexible load moves", "Cost of moving flexible compute load in time"),
+    "water": ("water", "Water for cooling: water price x water use"),
+    "heat_recovery": ("heat recovery", "Waste-heat recovery plant, annualised"),
+    "heat_revenue": ("heat revenue", "Revenue from recovered heat sold (negative = income)"),
 }
 
 # policy -> what it says (the rules are declared in planner.model.policies)
@@ -158,6 +161,10 @@ KPIS: tuple[Kpi, ...] = (
     _kpi("embodied_emissions_tco2_per_yr", "tCO2/yr", "Embodied emissions of the capacity built, spread over its "
          "lifetime (under the carbon price and cap only with Settings.embodied_carbon_priced)", FMT_TCO2, _GREEN,
          "Embodied emissions", headline=False),
+    _kpi("wue_l_per_kwh", "L/kWh", "Water usage effectiveness: water / IT energy over all sites", FMT_PUE, _GREEN,
+         "WUE", headline=False),
+    _kpi("heat_reuse_share", "-", "Waste-heat reuse rate: recovered heat / IT energy over all sites", FMT_SHARE,
+         _GREEN, "Heat reuse rate", headline=False),
     _kpi("sites_opened", "count", "Sites opened", FMT_INT, "Capacity", "Sites opened", dtype="int"),
     _kpi("it_capacity_mw", "MW", "Total IT capacity", FMT_MW, "Capacity", "IT capacity"),
     _kpi("pv_capacity_mw", "MW", "Direct-connected PV", FMT_MW, "Capacity", "PV capacity"),
@@ -179,6 +186,10 @@ KPIS: tuple[Kpi, ...] = (
          FMT_MW, "Energy", "Peak IT load reduction", headline=False),
     _kpi("flexible_saving_cny_per_yr", "CNY/yr", "Grid energy cost saved by moving load: the moved facility "
          "energy valued at each hour's grid price", FMT_CNY, "Energy", "Saving from moving load", headline=False),
+    # water and waste heat (planner.model.water, planner.model.waste_heat)
+    _kpi("water_m3_per_yr", "m3/yr", "Water used for cooling", FMT_MWH, "Energy", "Water use", headline=False),
+    _kpi("heat_recovered_mwh_per_yr", "MWh/yr", "Recovered waste heat delivered to heat demand", FMT_MWH, "Energy",
+         "Heat recovered", headline=False),
     _kpi("mip_gap", "-", "Relative MIP gap at the end", FMT_GAP, "Solver", "MIP gap", headline=False),
     _kpi("solve_time_s", "s", "Solver wall time (hand-off + HiGHS)", FMT_SECONDS, "Solver", "Solve time",
          headline=False),
@@ -275,6 +286,14 @@ SITES = Table(
         mwh_yr_column("flexible_moved_mwh", "Flexible IT energy moved within its day per year"),
         column("cost_cny", "float", "CNY/yr", "The site's share of the annualised cost", FMT_CNY),
         column("capex_cny", "float", "CNY", "The site's overnight capex (see the Investment sheet)", FMT_CNY),
+        # water and waste heat (planner.model.water, planner.model.waste_heat)
+        column("water_m3", "float", "m3/yr", "Water used for cooling per year", FMT_MWH),
+        column("wue_l_per_kwh", "float", "L/kWh", "Water usage effectiveness: water / IT energy", FMT_PUE),
+        mwh_yr_column("heat_recovered_mwh", "Recovered waste heat delivered per year"),
+        mwh_yr_column("heat_pump_mwh", "Heat pumps' electricity per year (part of the facility energy)"),
+        share_column("heat_reuse_share", "Waste-heat reuse rate: recovered heat / IT energy"),
+        column("heat_revenue_cny", "float", "CNY/yr", "Revenue from recovered heat (the heat_revenue cost, "
+               "negated)", FMT_CNY),
     ),
     key=("site_id",),
 )

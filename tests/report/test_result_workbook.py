@@ -272,10 +272,10 @@ def test_run_items_are_the_schema_items(book):
 
 def test_a_result_table_that_is_not_the_declared_one_is_refused(solved, tmp_path):
     case, result, _, _ = solved
-    odd = dataclasses.replace(result, sites=result.sites.drop(columns=["pue_annual"]).assign(water_m3=0.0))
+    odd = dataclasses.replace(result, sites=result.sites.drop(columns=["pue_annual"]).assign(undeclared_m3=0.0))
     with pytest.raises(ValueError) as err:
         write_result_workbook(odd, case, tmp_path / "odd.xlsx")
-    assert "Sites" in str(err.value) and "missing pue_annual" in str(err.value) and "water_m3" in str(err.value)
+    assert "Sites" in str(err.value) and "missing pue_annual" in str(err.value) and "undeclared_m3" in str(err.value)
     assert not (tmp_path / "odd.xlsx").exists()
 
 
