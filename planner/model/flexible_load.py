@@ -31,8 +31,8 @@ HOURS_PER_DAY = 24
 
 
 def flexible_pairs(d: ModelData) -> list[tuple[str, str]]:
-    """(site, cooling) pairs that may serve a flexible load group."""
-    return [(s, k) for s, k in d.site_tech if any(d.flex_share.get(p, 0.0) > 0 for p in d.site_groups.get(s, []))]
+    """(site, cooling) pairs that may serve a flexible load group (one whose racks the cooling can cool)."""
+    return [(s, k) for s, k in d.site_tech if any(d.flex_share.get(p, 0.0) > 0 for p in d.groups_of(s, k))]
 
 
 def utilisation(d: ModelData, s: str, p: str) -> np.ndarray:
@@ -49,16 +49,16 @@ def define_flexible_load(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.flex_in_mw = pyo.Var(m.SKF, m.T, domain=pyo.NonNegativeReals, doc="IT load moved into hour t (MW)")
     m.flex_out_mw = pyo.Var(m.SKF, m.T, domain=pyo.NonNegativeReals, doc="IT load moved out of hour t (MW)")
     into, out, load, cap = elements(m.flex_in_mw), elements(m.flex_out_mw), elements(m.it_load_mw), elements(m.it_mw)
-    groups = {s: d.site_groups.get(s, []) for s, _ in pairs}
-    u = {(s, p): utilisation(d, s, p).tolist() for s, _ in pairs for p in groups[s]}
+    groups = {(s, k): d.groups_of(s, k) for s, k in pairs}  # the load groups it_load_mw[s, k, p] exists for
+    u = {(s, p): utilisation(d, s, p).tolist() for (s, k) in pairs for p in groups[s, k]}
 
     def within_flexible(s, k, t):
-        flex = [p for p in groups[s] if d.flex_share.get(p, 0.0) > 0]
+        flex = [p for p in groups[s, k] if d.flex_share.get(p, 0.0) > 0]
         return [1.0, *(-d.flex_share[p] * u[s, p][t] for p in flex)], [out[s, k, t], *(load[s, k, p] for p in flex)]
 
     def within_capacity(s, k, t):
-        return ([1.0, -1.0, -1.0, *(u[s, p][t] for p in groups[s])],
-                [into[s, k, t], out[s, k, t], cap[s, k], *(load[s, k, p] for p in groups[s])])
+        return ([1.0, -1.0, -1.0, *(u[s, p][t] for p in groups[s, k])],
+                [into[s, k, t], out[s, k, t], cap[s, k], *(load[s, k, p] for p in groups[s, k])])
 
     def day_energy(s, k, day):
         hours = range(day * HOURS_PER_DAY, (day + 1) * HOURS_PER_DAY)

@@ -57,7 +57,7 @@ def test_solve_lang_zh_writes_chinese_headers_and_reads_back(tmp_path):
     ids = [c.value for c in sites[1]]
     assert tuple(ids) == schema.SITES.column_names and sites.row_dimensions[1].hidden  # ids stay
     headers = [c.value for c in sites[2]]
-    assert all(CJK.search(h) or h.split(" (")[0] in ("PUE",) for h in headers), headers
+    assert all(CJK.search(h) or h.split(" (")[0] in ("PUE", "WUE") for h in headers), headers
     assert headers[ids.index("it_mw")] == "IT 容量 (MW)"
     policy = wb["政策约束"]
     descriptions = [r[-1] for r in policy.iter_rows(min_row=3, values_only=True) if r[0]]
