@@ -26,8 +26,21 @@ class CapexTerm:
     site: str
     var: str  # the model variable of the built quantity
     index: object  # its index
-    capex_cny: float  # overnight capex per unit of the variable (CNY)
+    capex_per_unit: float  # overnight capex per unit of the input's price (CNY per MW, or per kW for PV, wind, battery)
     annual_factor: float  # annualised cost per CNY of capex (1/yr): annuity factor (+ fixed O&M share)
+    units_per_var: float = 1.0  # price units per unit of the variable (KW_PER_MW for a per-kW price)
+
+    @property
+    def capex_cny(self) -> float:
+        """Overnight capex per unit of the variable (CNY)."""
+        return self.units_per_var * self.capex_per_unit
+
+    @property
+    def annual_cny(self) -> float:
+        """Annualised cost per unit of the variable (CNY/yr), multiplied in the order the objective always has
+        (factor x units, then price): the same coefficients, so the same solver path, as before capex was declared
+        here."""
+        return (self.annual_factor * self.units_per_var) * self.capex_per_unit
 
 
 def capex_terms(d: ModelData) -> list[CapexTerm]:
@@ -41,7 +54,7 @@ def capex_terms(d: ModelData) -> list[CapexTerm]:
     def factor(t: str) -> float:
         return crf[t] + float(tech.at[t, "fixed_om_share"])
 
-    pv_kw, wind_kw, bat_kw, bat_kwh = (KW_PER_MW * float(tech.at[t, c]) for t, c in (
+    pv_kw, wind_kw, bat_kw, bat_kwh = (float(tech.at[t, c]) for t, c in (
         ("pv", "capex_cny_per_kw"), ("wind", "capex_cny_per_kw"), ("battery", "capex_cny_per_kw"),
         ("battery", "capex_cny_per_kwh")))
     terms = [CapexTerm("site_opening", s, "open", s, fixed_cost[s], crf["site"]) for s in d.sites
@@ -49,11 +62,11 @@ def capex_terms(d: ModelData) -> list[CapexTerm]:
     terms += [CapexTerm("it", s, "modules", s, it_capex[s] * module[s], crf["it"]) for s in d.sites]
     terms += [CapexTerm("cooling", s, "it_mw", (s, k), cooling_capex[s, k], crf[f"cooling:{k}"])
               for s, k in d.site_tech]
-    terms += [CapexTerm("pv", s, "pv_mw", s, pv_kw, factor("pv")) for s in d.pv_sites]
-    terms += [CapexTerm("wind", s, "wind_mw", s, wind_kw, factor("wind")) for s in d.wind_sites]
+    terms += [CapexTerm("pv", s, "pv_mw", s, pv_kw, factor("pv"), KW_PER_MW) for s in d.pv_sites]
+    terms += [CapexTerm("wind", s, "wind_mw", s, wind_kw, factor("wind"), KW_PER_MW) for s in d.wind_sites]
     for s in d.re_sites:
-        terms += [CapexTerm("battery", s, "battery_mw", s, bat_kw, factor("battery")),
-                  CapexTerm("battery", s, "battery_mwh", s, bat_kwh, factor("battery"))]
+        terms += [CapexTerm("battery", s, "battery_mw", s, bat_kw, factor("battery"), KW_PER_MW),
+                  CapexTerm("battery", s, "battery_mwh", s, bat_kwh, factor("battery"), KW_PER_MW)]
     heat_capex = case.cooling["heat_recovery_capex_cny_per_mw"].astype(float).to_dict()
     terms += [CapexTerm("heat_recovery", s, "heat_recovery_mw", (s, k), heat_capex[k], crf[f"cooling:{k}"])
               for s, k in heat_pairs(d) if heat_capex[k] != 0]  # the plant lives as long as its cooling

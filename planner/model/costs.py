@@ -61,7 +61,7 @@ def _site_parts(m: pyo.ConcreteModel, d: ModelData) -> dict[str, dict[str, objec
     define_capex(m, d, terms)
     capex: dict[str, dict[str, list]] = {c: {} for c in CAPEX_COMPONENTS}
     for t in terms:
-        capex[t.component].setdefault(t.site, []).append((t.annual_factor * t.capex_cny) * getattr(m, t.var)[t.index])
+        capex[t.component].setdefault(t.site, []).append(t.annual_cny * getattr(m, t.var)[t.index])
     exp = elements(m.export_mw)
     service: dict[str, list] = {}
     for i, s, c in zip(d.pairs["demand_id"], d.pairs["site_id"], d.pairs["service_cost_cny_per_mw_yr"]):
