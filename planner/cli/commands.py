@@ -52,7 +52,7 @@ from planner.cli.paths import (
     xlsx_target,
 )
 from planner.cli.help_format import PlannerGroup
-from planner.cli.options import COMPARE_OUT_DIR, FIRST_STEPS, SOLVE_OUT_DIR, THRESHOLD
+from planner.cli.options import COMPARE_OUT_DIR, FIRST_STEPS, LANG, SOLVE_OUT_DIR, THRESHOLD, Lang
 from planner.cli.pipes import pipe_safe
 from planner.input.schema import WORKFLOW, Problem
 
@@ -69,14 +69,6 @@ class Strategy(str, Enum):
     auto = "auto"
     direct = "direct"
     sites = "sites"
-
-
-class Lang(str, Enum):  # the languages of planner.results.labels
-    en = "en"
-    zh = "zh"
-
-
-
 
 
 WORKFLOW_HELP = "\n\n".join(WORKFLOW)
@@ -295,9 +287,7 @@ def solve(
         help="How to solve. 'direct': the whole MILP to HiGHS. 'sites': site decomposition (a lower bound from "
         "candidate sites and a Lagrangian bound on the others, a rounded plan; HiGHS' branch and bound only if "
         "that plan is not yet within the gap). 'auto': 'sites' from 16 candidate sites on."),
-    lang: Lang = typer.Option(Lang.en, "--lang", case_sensitive=False,
-                              help="Language of the result workbook's sheet names, headers, KPI names and policy "
-                              "texts: en or zh (Chinese); ids stay as they are."),
+    lang: Lang = LANG,
     overrides: list[str] | None = typer.Option(
         None, "--set", metavar="OVERRIDE", show_default=False,
         help="Change an input before validation (repeatable): a setting NAME=value, one cell "
@@ -487,6 +477,7 @@ def compare(
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUTPUT if it exists."),
     out_dir: Path | None = COMPARE_OUT_DIR,
     threshold: float | None = THRESHOLD,
+    lang: Lang = LANG,
 ) -> None:
     """Compare result workbooks."""
     from planner.report import console as rc
@@ -512,7 +503,7 @@ def compare(
         folder = out_dir if out_dir is not None else results[0].parent
         output = comparison_target(folder / f"compare-{safe[0]}-vs-{safe[1]}{more}.xlsx", results, force)
     rc.print_comparison(console, comparison)
-    write_comparison_workbook(comparison, output)
+    write_comparison_workbook(comparison, output, lang=lang.value)
     say(f"wrote {output}", markup="[green]✓[/] ")
 
 

@@ -10,6 +10,7 @@ import typer
 from planner.cli import commands
 from planner.cli.commands import app, say
 from planner.cli.exit_codes import EXIT_INVALID, CliError, exit_codes_help
+from planner.cli.options import LANG, Lang
 from planner.cli.paths import same_file, writable_target
 
 REPORT_HELP = (
@@ -17,7 +18,8 @@ REPORT_HELP = (
     "It shows the map (provinces, sites, demands, assignments), the headline KPIs, the charts (cost waterfall, "
     "capacity by site, a representative day's dispatch per open site), the Policy table and the Sites table. "
     "Images and fonts are embedded: the file works offline and prints to PDF from a browser (A4 landscape). "
-    "Default OUTPUT: <result-stem>-report.html beside RESULT.\n\n"
+    "Default OUTPUT: <result-stem>-report.html beside RESULT. --lang zh writes the page in Chinese (from a result "
+    "workbook in either language).\n\n"
     + exit_codes_help("report")
 )
 
@@ -41,6 +43,7 @@ def report(
                                          help="Draw each demand's latency cap as a circle on the map (the "
                                          "distance the latency proxy allows)."),
     by_cooling: bool = typer.Option(False, "--by-cooling", help="Colour the open sites by cooling, not by hub."),
+    lang: Lang = LANG,
 ) -> None:
     """Write the report page of a result workbook."""
     from planner.report.html_report import report_target, write_report_html
@@ -52,7 +55,7 @@ def report(
     out = html_target(output if output is not None else report_target(result), force, result)
     try:
         write_report_html(result, out, latency_circles=latency_circles,
-                          colour_by="cooling" if by_cooling else "hub")
+                          colour_by="cooling" if by_cooling else "hub", lang=lang.value)
     except ResultWorkbookError as exc:
         say(str(exc), markup="[red]invalid:[/] ")
         raise typer.Exit(EXIT_INVALID) from None

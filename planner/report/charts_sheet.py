@@ -14,6 +14,7 @@ from planner.input.case import Case
 from planner.report import charts, styles
 from planner.report.figures import waterfall_steps
 from planner.report.map_png import map_data, site_map_png
+from planner.results.labels import label as text_label
 from planner.results.result import Result
 from planner.results.schema import CHART_CAPACITY, CHART_COSTS, CHART_DAY
 from planner.report.flex_chart import write_flexible_chart
@@ -22,8 +23,9 @@ CHART_DATA_COL = 16  # column P: chart data blocks sit to the right of the chart
 CHART_ROWS = 22  # rows between two chart anchors
 
 
-def typical_day(dispatch: pd.DataFrame, site_id: str) -> tuple[pd.DataFrame, str]:
-    """24 hourly rows of one site's dispatch: the heaviest representative day, or the mean day of a year."""
+def typical_day(dispatch: pd.DataFrame, site_id: str, lang: str = "en") -> tuple[pd.DataFrame, str]:
+    """24 hourly rows of one site's dispatch: the heaviest representative day, or the mean day of a year (and its
+    description in `lang`)."""
     d = dispatch[dispatch["site_id"] == site_id]
     if d.empty:
         return d, ""
@@ -31,11 +33,11 @@ def typical_day(dispatch: pd.DataFrame, site_id: str) -> tuple[pd.DataFrame, str
     value_cols = [c for c in d.columns if c.endswith("_mw") or c.endswith("_mwh")]
     if weights.nunique() > 1 or len(weights) <= 31:
         day = weights.idxmax()
-        label = f"representative day {day} (weight {weights[day]:g} days)"
+        label = text_label("text:report.representative_day", lang).format(day=day, weight=f"{weights[day]:g}")
         out = d[d["day"] == day].sort_values("hour")
     else:
         out = d.groupby("hour", as_index=False)[value_cols].mean()
-        label = f"average day over {len(weights)} days"
+        label = text_label("text:report.average_day", lang).format(n=len(weights))
     return out.reset_index(drop=True), label
 
 

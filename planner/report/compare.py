@@ -20,10 +20,12 @@ from openpyxl.utils import get_column_letter
 
 from planner import __version__
 from planner.report import charts, styles
+from planner.report import compare_labels as cl
 from planner.report.compare_waterfall import write_waterfall_sheet
 from planner.report.kpi_text import (KPI_LABELS, console_unit, fmt_delta, fmt_pct, fmt_value, is_missing, is_pct,
                                      kpi_label, status_label)
 from planner.report.read_result import ResultTables, read_result_workbook
+from planner.results.labels import label as text_label
 from planner.results.schema import KPIS_BY_NAME, SITES
 from planner.solver.outcome import SOLVED
 
@@ -334,11 +336,10 @@ def _kpi_number_format(kpi: str, unit: str) -> str:
 PP_FORMAT = '+0.0" pp";-0.0" pp";0" pp"'  # a share's delta, in percentage points
 
 
-def _write_kpis(wb: Workbook, c: Comparison, written_at: str) -> None:
-    ws = wb.create_sheet("KPIs")
-    r = styles.write_title(ws, 1, f"planner comparison: {' vs '.join(c.labels)}",
-                           f"Deltas against the first result, {c.base}. Shares: delta in percentage points (pp), no "
-                           f"% delta. Written {written_at} by planner {__version__}.")
+def _write_kpis(wb: Workbook, c: Comparison, written_at: str, lang: str = "en") -> None:
+    ws = wb.create_sheet(cl.sheet("KPIs", lang))
+    r = styles.write_title(ws, 1, cl.phrase("title", lang, labels=" vs ".join(c.labels)),
+                           cl.phrase("kpis_subtitle", lang, base=c.base, written_at=written_at, version=__version__))
     for note in c.notes:
         styles.put(ws, r, 1, note).font = Font(italic=True, color="C00000")
         r += 1
@@ -346,7 +347,9 @@ def _write_kpis(wb: Workbook, c: Comparison, written_at: str) -> None:
     kpis = c.business_kpis
     info = c.info.loc[kpis]
     shares = [c.is_share(k) for k in kpis]
-    table = pd.DataFrame({"section": info["section"].to_numpy(), "description": info["description"].to_numpy(),
+    table = pd.DataFrame({"section": [cl.section_name(s, lang) for s in info["section"]],
+                          "description": [d if lang == "en" else cl.kpi_name(k, d, lang).strip()
+                                          for k, d in zip(kpis, info["description"])],
                           "unit": [("%" if s else u) for s, u in zip(shares, info["unit"])]})
     pct_cols, row_cols, delta_cols = [], [], []
     for i, label in enumerate(c.labels):
@@ -362,47 +365,48 @@ def _write_kpis(wb: Workbook, c: Comparison, written_at: str) -> None:
     table["kpi"] = kpis
     table["section"] = table["section"].where(table["section"] != table["section"].shift())
     formats = [_kpi_number_format(k, u) for k, u in zip(kpis, info["unit"])]
-    header = r
-    first, last = styles.write_table(ws, table, start_row=header, unit_row=False, row_formats=formats,
-                                     row_format_columns=row_cols, formats={col: styles.FMT_SHARE for col in pct_cols})
+    header, first, last = cl.write_table(ws, table, lang, start_row=r, unit_row=False, row_formats=formats,
+                                         row_format_columns=row_cols, keep=c.labels,
+                                         formats={col: styles.FMT_SHARE for col in pct_cols})
     for i, share in enumerate(shares):
         ws.cell(row=first + i, column=1).font = Font(bold=True, color="1F4E78")
         for j in delta_cols if share else ():
             ws.cell(row=first + i, column=1 + j).number_format = PP_FORMAT
-    _write_solver_rows(ws, c, last + 2)
+    _write_solver_rows(ws, c, last + 2, lang)
     styles.freeze(ws, f"D{header + 1}")
     styles.set_widths(ws, max_width=18, fixed={"A": 27, "B": 60, "C": 11})
     styles.print_setup(ws, repeat_rows=f"{header}:{header}")
 
 
-def solver_rows(c: Comparison) -> pd.DataFrame:
+def solver_rows(c: Comparison, lang: str = "en") -> pd.DataFrame:
     """How each result was solved, side by side (no deltas: not a business result): status, method, MIP gap,
     solve time; `description` and `unit` columns, then one column per label."""
     gaps = c.values.loc["mip_gap"] if "mip_gap" in c.values.index else {}
-    rows = [{"description": "Solver status", "unit": "-",
+    rows = [{"description": text_label("text:solver_status", lang), "unit": "-",
              **{label: status_label(str(r.status.get("solver_status", "")), gaps.get(label))
                 for r, label in zip(c.results, c.labels)}},
-            {"description": "Method (what proved the plan)", "unit": "-",
+            {"description": cl.phrase("method", lang), "unit": "-",
              **{label: str(r.status.get("termination", "")) for r, label in zip(c.results, c.labels)}}]
     for k in c.solver_kpis:
-        rows.append({"description": kpi_label(k, str(c.info.at[k, "description"])),
+        rows.append({"description": cl.kpi_name(k, str(c.info.at[k, "description"]), lang),
                      "unit": "%" if c.is_share(k) else str(c.info.at[k, "unit"]),
                      **{label: c.values.at[k, label] for label in c.labels}})
     return pd.DataFrame(rows, columns=["description", "unit", *c.labels])
 
 
-def _write_solver_rows(ws, c: Comparison, row: int) -> None:
-    r = styles.write_section(ws, row, "Solver: how each result was solved (not compared)", 2 + len(c.labels))
-    frame = solver_rows(c)
+def _write_solver_rows(ws, c: Comparison, row: int, lang: str = "en") -> None:
+    r = styles.write_section(ws, row, cl.phrase("solver_section", lang), 2 + len(c.labels))
+    frame = solver_rows(c, lang)
     formats = [None, None] + [_kpi_number_format(k, str(c.info.at[k, "unit"])) for k in c.solver_kpis]
-    styles.write_table(ws, frame, start_row=r, start_col=2, unit_row=False, row_formats=formats,
-                       row_format_columns=list(c.labels))
+    cl.write_table(ws, frame, lang, start_row=r, start_col=2, unit_row=False, row_formats=formats,
+                   row_format_columns=list(c.labels), keep=c.labels)
 
 
-def _write_changes(wb: Workbook, title: str, frame: pd.DataFrame, empty_text: str, *, units: dict[str, str]) -> None:
-    ws = wb.create_sheet(title)
+def _write_changes(wb: Workbook, title: str, frame: pd.DataFrame, empty_text: str, *, units: dict[str, str],
+                   lang: str = "en") -> None:
+    ws = wb.create_sheet(cl.sheet(title, lang))
     if frame.empty:
-        styles.write_title(ws, 1, title, empty_text)
+        styles.write_title(ws, 1, cl.sheet(title, lang), empty_text)
         styles.freeze(ws, "A3")
         styles.set_widths(ws)
         return
@@ -411,54 +415,58 @@ def _write_changes(wb: Workbook, title: str, frame: pd.DataFrame, empty_text: st
     if "unit" in frame.columns:
         formats = [styles.number_format_for(u, "") if u != "-" else styles.FMT_INT for u in frame["unit"]]
         row_cols = ("base", "value", "delta")
-    styles.write_table(ws, frame, units=units, row_formats=formats, row_format_columns=row_cols)
-    styles.freeze(ws, "C3")
+    if lang != "en":  # the human columns in `lang`; ids and the machine-readable unit stay
+        frame = frame.assign(change=[cl.change_text(str(x), lang) for x in frame["change"]])
+        if "what" in frame.columns:
+            frame["what"] = [cl.heading(str(i), lang) for i in frame["item"]]
+    header, _, _ = cl.write_table(ws, frame, lang, units=units, row_formats=formats, row_format_columns=row_cols)
+    styles.freeze(ws, f"C{header + 2}")
     styles.set_widths(ws, max_width=30)
-    styles.print_setup(ws, repeat_rows="1:2")
+    styles.print_setup(ws, repeat_rows=f"{header}:{header + 1}")
 
 
 CHART_SECTIONS = ("Cost", "Emissions and green power", "Capacity")
 
 
-def _write_chart(wb: Workbook, c: Comparison) -> None:
-    ws = wb.create_sheet("Chart")
-    styles.write_title(ws, 1, f"KPI changes against {c.base} (%)",
-                       "Relative change of each KPI (value - base) / |base|; KPIs with a zero base and shares (their "
-                       "change in percentage points is on the KPIs sheet) are left out.")
+def _write_chart(wb: Workbook, c: Comparison, lang: str = "en") -> None:
+    ws = wb.create_sheet(cl.sheet("Chart", lang))
+    styles.write_title(ws, 1, cl.phrase("chart_title", lang, base=c.base), cl.phrase("chart_subtitle", lang))
     styles.freeze(ws, "A3")
     if not c.others:
         return
     keep = [k for k in c.info.index if c.info.at[k, "section"] in CHART_SECTIONS and not c.is_share(k)
             and c.pcts.loc[k].notna().any() and abs(c.values.at[k, c.base]) > 1e-9]
-    names = [kpi_label(k, c.info.at[k, "description"]) for k in keep]
-    frame = pd.DataFrame({"kpi": [f"cost: {n.strip()}" if n.startswith("  ") else n for n in names]})
+    names = [cl.kpi_name(k, c.info.at[k, "description"], lang) for k in keep]
+    frame = pd.DataFrame({"kpi": [cl.phrase("cost_prefix", lang, name=n.strip()) if n.startswith("  ") else n
+                                  for n in names]})
     for label in c.others:
         frame[label] = c.pcts.loc[keep, label].to_numpy(dtype=float)
     c0 = 16
     header = 4
-    first, last = styles.write_table(ws, frame, start_row=header, start_col=c0,
-                                     units={label: "%" for label in c.others},
-                                     formats={label: styles.FMT_SHARE for label in c.others})
+    header, first, last = cl.write_table(ws, frame, lang, start_row=header, start_col=c0,
+                                         units={label: "%" for label in c.others}, keep=c.labels,
+                                         formats={label: styles.FMT_SHARE for label in c.others})
     if keep:
         clip = 3.0  # +300 %: a KPI growing from a tiny base would flatten every other bar
         big = float(np.nanmax(np.abs(frame[c.others].to_numpy(dtype=float)))) if len(frame) else 0.0
-        chart = charts.bar_chart(ws, title=f"KPI change against {c.base}", header_row=header, first_row=first,
+        chart = charts.bar_chart(ws, title=cl.phrase("chart_name", lang, base=c.base), header_row=header,
+                                 first_row=first,
                                  last_row=last, cat_col=c0, value_cols=list(range(c0 + 1, c0 + 1 + len(c.others))),
-                                 anchor="B4", y_title="change against base", number_format="0%", horizontal=True,
+                                 anchor="B4", y_title=cl.phrase("chart_axis", lang), number_format="0%",
+                                 horizontal=True,
                                  width=24, height=max(9.0, 0.55 * len(keep) * max(1, len(c.others)) + 3))
         chart.x_axis.tickLblPos = "low"  # KPI names at the left edge, never under (or over) a negative bar
         if big > clip:
             chart.y_axis.scaling.min = -1.0
             chart.y_axis.scaling.max = clip
-            styles.put(ws, 3, 1, f"The axis is cut at +{clip:.0%}: changes beyond it are in the table on the "
-                       f"right.").font = styles.WARN_FONT
+            styles.put(ws, 3, 1, cl.phrase("axis_cut", lang, clip=f"{clip:.0%}")).font = styles.WARN_FONT
     ws.column_dimensions["A"].width = 2
     ws.column_dimensions[get_column_letter(c0)].width = 26
     styles.print_setup(ws)
 
 
-def _write_files(wb: Workbook, c: Comparison) -> None:
-    ws = wb.create_sheet("Files")
+def _write_files(wb: Workbook, c: Comparison, lang: str = "en") -> None:
+    ws = wb.create_sheet(cl.sheet("Files", lang))
     rows = []
     for r, label in zip(c.results, c.labels):
         rows.append({"label": label, "file": str(r.path), "case_name": r.case_name,
@@ -467,40 +475,42 @@ def _write_files(wb: Workbook, c: Comparison) -> None:
                      "planner_version": r.planner_version or "", "written_at": r.run.get("written_at", ""),
                      "input_file": r.run.get("input_file", ""), "input_sha256": r.run.get("input_sha256", ""),
                      "notes": "; ".join(r.notes)})
-    styles.write_table(ws, pd.DataFrame(rows), units={k: "-" for k in rows[0]} if rows else None)
-    styles.freeze(ws, "B3")
+    header, _, _ = cl.write_table(ws, pd.DataFrame(rows), lang, units={k: "-" for k in rows[0]} if rows else None)
+    styles.freeze(ws, f"B{header + 2}")
     styles.set_widths(ws, max_width=50)
-    styles.print_setup(ws, repeat_rows="1:2")
+    styles.print_setup(ws, repeat_rows=f"{header}:{header + 1}")
 
 
-def build_comparison_workbook(c: Comparison) -> Workbook:
+def build_comparison_workbook(c: Comparison, lang: str = "en") -> Workbook:
+    """The comparison workbook, its sheet names, headers, KPI names and chart titles in `lang` (`compare_labels`)."""
     written_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     wb = Workbook()
     wb.remove(wb.active)
-    _write_kpis(wb, c, written_at)
-    _write_changes(wb, "Site changes", c.site_changes, f"No site decision changed by more than {c.threshold:.1%}.",
-                   units={"base": "see unit", "value": "see unit", "delta": "see unit", "unit": "-", "what": "-"})
+    _write_kpis(wb, c, written_at, lang)
+    _write_changes(wb, "Site changes", c.site_changes, cl.phrase("no_site_change", lang, threshold=f"{c.threshold:.1%}"),
+                   units={"base": "see unit", "value": "see unit", "delta": "see unit", "unit": "-", "what": "-"},
+                   lang=lang)
     _write_changes(wb, "Assignment changes", c.assignment_changes,
-                   f"No demand-site assignment changed by more than {c.threshold:.1%}.",
-                   units={"base_it_mw": "MW", "it_mw": "MW", "delta_mw": "MW"})
-    write_waterfall_sheet(wb, c)
-    _write_chart(wb, c)
+                   cl.phrase("no_assignment_change", lang, threshold=f"{c.threshold:.1%}"),
+                   units={"base_it_mw": "MW", "it_mw": "MW", "delta_mw": "MW"}, lang=lang)
+    write_waterfall_sheet(wb, c, lang)
+    _write_chart(wb, c, lang)
     from planner.report.input_diff import write_input_differences
 
-    write_input_differences(wb, [r.path for r in c.results], c.labels)
-    _write_files(wb, c)
-    wb.properties.title = f"planner comparison: {' vs '.join(c.labels)}"
+    write_input_differences(wb, [r.path for r in c.results], c.labels, lang)
+    _write_files(wb, c, lang)
+    wb.properties.title = cl.phrase("title", lang, labels=" vs ".join(c.labels))
     wb.properties.creator = f"planner {__version__}"
     wb.properties.keywords = "planner-comparison"
     wb.active = 0
     return wb
 
 
-def write_comparison_workbook(c: Comparison, path: str | Path) -> Path:
-    """Write the comparison workbook atomically; returns the path."""
+def write_comparison_workbook(c: Comparison, path: str | Path, lang: str = "en") -> Path:
+    """Write the comparison workbook (in `lang`: en or zh) atomically; returns the path."""
     from planner.input.template import save_atomic
 
-    return save_atomic(build_comparison_workbook(c), Path(path))
+    return save_atomic(build_comparison_workbook(c, lang), Path(path))
 
 
 __all__ = ["Comparison", "compare_results", "write_comparison_workbook", "build_comparison_workbook", "kpi_label",

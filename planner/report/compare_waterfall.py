@@ -14,8 +14,9 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference, Series
 
+from planner.report import compare_labels as cl
 from planner.report import styles
-from planner.report.kpi_text import kpi_label
+from planner.results.labels import unit_text
 
 # `c` below is a `planner.report.compare.Comparison` (not imported: compare imports this module)
 
@@ -35,23 +36,24 @@ def cost_components(c) -> list[str]:
     return [k for k in c.info.index if c.info.at[k, "section"] == "Cost" and k != TOTAL]
 
 
-def cost_steps(c, label: str) -> pd.DataFrame:
+def cost_steps(c, label: str, lang: str = "en") -> pd.DataFrame:
     """The waterfall from the base's total cost to `label`'s: STEP_COLUMNS, one row per total and changed
     component (components that did not change are left out; their change is 0)."""
     if TOTAL not in c.values.index:
         return pd.DataFrame(columns=list(STEP_COLUMNS))
     base_total, total = float(c.values.at[TOTAL, c.base]), float(c.values.at[TOTAL, label])
-    rows = [(f"{c.base}: total", "total", np.nan, 0.0, base_total)]
+    rows = [(cl.phrase("total_of", lang, label=c.base), "total", np.nan, 0.0, base_total)]
     level = base_total
     for k in cost_components(c):
         delta = float(np.nan_to_num(c.values.at[k, label]) - np.nan_to_num(c.values.at[k, c.base]))
         if delta == 0:
             continue
-        rows.append((kpi_label(k, str(c.info.at[k, "description"])).strip(), "change", delta, level, level + delta))
+        rows.append((cl.kpi_name(k, str(c.info.at[k, "description"]), lang).strip(), "change", delta, level,
+                     level + delta))
         level += delta
     if abs(total - level) >= OTHER_MIN_CNY:
-        rows.append(("other (in no component)", "change", total - level, level, total))
-    rows.append((f"{label}: total", "total", np.nan, 0.0, total))
+        rows.append((cl.phrase("other_cost", lang), "change", total - level, level, total))
+    rows.append((cl.phrase("total_of", lang, label=label), "total", np.nan, 0.0, total))
     return pd.DataFrame(rows, columns=list(STEP_COLUMNS))
 
 
@@ -76,15 +78,14 @@ def chart_columns(steps: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(SERIES))
 
 
-def write_waterfall_sheet(wb: Workbook, c) -> None:
-    """A 'Cost waterfall' sheet: per scenario against the base, the steps table and its chart."""
-    ws = wb.create_sheet("Cost waterfall")
-    r = styles.write_title(ws, 1, f"What the cost difference against {c.base} is made of",
-                           "Each bar is one cost component's change (red: costs more, green: costs less); they "
-                           "sum to the difference of the totals. M CNY/yr.")
+def write_waterfall_sheet(wb: Workbook, c, lang: str = "en") -> None:
+    """A 'Cost waterfall' sheet: per scenario against the base, the steps table and its chart (in `lang`)."""
+    ws = wb.create_sheet(cl.sheet("Cost waterfall", lang))
+    r = styles.write_title(ws, 1, cl.phrase("waterfall_title", lang, base=c.base),
+                           cl.phrase("waterfall_subtitle", lang))
     styles.freeze(ws, "A3")
     for label in c.others:
-        steps = cost_steps(c, label)
+        steps = cost_steps(c, label, lang)
         if steps.empty:
             continue
         table = pd.DataFrame({"step": steps["step"], "change_m_cny_per_yr": steps["delta_cny_per_yr"] / 1e6,
@@ -92,18 +93,18 @@ def write_waterfall_sheet(wb: Workbook, c) -> None:
         cols = chart_columns(steps)
         for name in SERIES:
             table[name] = cols[name].to_numpy()
-        header = r + 1
-        first, last = styles.write_table(ws, table, start_row=header, start_col=1,
-                                         units={col: "M CNY/yr" for col in table.columns if col != "step"},
-                                         formats={col: "#,##0.0" for col in table.columns if col != "step"})
+        header, first, last = cl.write_table(ws, table, lang, start_row=r + 1, start_col=1,
+                                             units={col: "M CNY/yr" for col in table.columns if col != "step"},
+                                             formats={col: "#,##0.0" for col in table.columns if col != "step"})
         chart = BarChart()
         chart.type, chart.grouping, chart.overlap, chart.gapWidth = "col", "stacked", 100, 40
-        chart.title = f"Cost: {c.base} -> {label} ({_signed(steps)} M CNY/yr)"
-        chart.y_axis.title, chart.y_axis.numFmt = "M CNY/yr", "#,##0"
+        chart.title = cl.phrase("waterfall_chart", lang, base=c.base, label=label, delta=_signed(steps),
+                                unit=unit_text("M CNY/yr", lang))
+        chart.y_axis.title, chart.y_axis.numFmt = unit_text("M CNY/yr", lang), "#,##0"
         chart.y_axis.delete = chart.x_axis.delete = False
         chart.x_axis.tickLblPos = "low"  # category names under the plot, not under bars below zero
         for j, name in enumerate(SERIES):
-            series = Series(Reference(ws, min_col=4 + j, min_row=first, max_row=last), title=name)
+            series = Series(Reference(ws, min_col=4 + j, min_row=first, max_row=last), title=cl.heading(name, lang))
             if name == "base":
                 series.graphicalProperties.noFill = True
                 series.graphicalProperties.line.noFill = True

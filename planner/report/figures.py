@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from planner.report.cjk_font import font_rc
+from planner.results.labels import label, table_rows
 from planner.results.schema import COST_TEXT
 
 UP, DOWN, TOTAL = "#C0504D", "#4F9D69", "#1F4E78"
@@ -18,13 +19,20 @@ LINE_FLOWS = (("facility load", "facility_load_mw", "#C00000", "-"), ("battery c
               ("export", "export_mw", "#2CA02C", "--"), ("curtailment", "curtailment_mw", "#999999", "-."))
 
 
-def component_label(component: str) -> str:
-    """The readable name of a cost component ('grid connection', 'service / network')."""
-    label = COST_TEXT.get(component, (component.replace("_", " "), ""))[0]
-    return label[:1].upper() + label[1:]
+def component_label(component: str, lang: str = "en") -> str:
+    """The readable name of a cost component ('grid connection', 'service / network'), in `lang`."""
+    if lang != "en" and f"component:{component}" in table_rows():
+        return label(f"component:{component}", lang)
+    text = COST_TEXT.get(component, (component.replace("_", " "), ""))[0]
+    return text[:1].upper() + text[1:]
 
 
-def waterfall_steps(costs: pd.DataFrame, *, scale: float = 1e-6) -> pd.DataFrame:
+def legend_name(name: str, lang: str = "en") -> str:
+    """A chart's series name ('PV', 'grid import') in `lang` (the `col:<name>` label)."""
+    return name if lang == "en" else label(f"col:{name}", lang)
+
+
+def waterfall_steps(costs: pd.DataFrame, *, scale: float = 1e-6, lang: str = "en") -> pd.DataFrame:
     """One row per non-zero cost component then the total: label, value, start, end, base, height (x scale).
 
     A component's bar floats from the running total before it (`start`) to after it (`end`); `base` and `height`
@@ -34,9 +42,9 @@ def waterfall_steps(costs: pd.DataFrame, *, scale: float = 1e-6) -> pd.DataFrame
     c = costs[costs["cost_cny_per_yr"].abs() > 1e-6] if not costs.empty else costs
     rows, run = [], 0.0
     for comp, v in zip(c["component"], c["cost_cny_per_yr"].astype(float) * scale):
-        rows.append({"label": component_label(str(comp)), "value": v, "start": run, "end": run + v})
+        rows.append({"label": component_label(str(comp), lang), "value": v, "start": run, "end": run + v})
         run += v
-    rows.append({"label": "Total", "value": run, "start": 0.0, "end": run})
+    rows.append({"label": label("text:report.total", lang), "value": run, "start": 0.0, "end": run})
     out = pd.DataFrame(rows, columns=["label", "value", "start", "end"])
     out["base"] = np.minimum(out["start"], out["end"])
     out["height"] = (out["end"] - out["start"]).abs()
@@ -52,10 +60,10 @@ def _plt():
     return plt
 
 
-def cost_waterfall_figure(costs: pd.DataFrame, *, title: str = "Annualised cost by component"):
+def cost_waterfall_figure(costs: pd.DataFrame, *, title: str = "Annualised cost by component", lang: str = "en"):
     """Bars from each component's running total down to the total (million CNY/yr)."""
     plt = _plt()
-    steps = waterfall_steps(costs)
+    steps = waterfall_steps(costs, lang=lang)
     with plt.rc_context(font_rc()):
         fig, ax = plt.subplots(figsize=(9.0, 4.2), dpi=110, layout="constrained")
         n = len(steps)
@@ -68,7 +76,7 @@ def cost_waterfall_figure(costs: pd.DataFrame, *, title: str = "Annualised cost 
             ax.text(i, max(r["start"], r["end"]) + 0.015 * top, f"{r['value']:,.1f}", ha="center", va="bottom",
                     fontsize=8)
         ax.set_xticks(range(n), steps["label"], rotation=30, ha="right", fontsize=8)
-        ax.set_ylabel("million CNY/yr")
+        ax.set_ylabel(label("text:report.money_axis", lang))
         ax.set_ylim(min(0.0, float(steps["base"].min()) * 1.1), top * 1.12)
         ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -76,7 +84,7 @@ def cost_waterfall_figure(costs: pd.DataFrame, *, title: str = "Annualised cost 
     return fig
 
 
-def capacity_figure(sites: pd.DataFrame, *, title: str = "Capacity of the open sites"):
+def capacity_figure(sites: pd.DataFrame, *, title: str = "Capacity of the open sites", lang: str = "en"):
     """Horizontal grouped bars: IT, PV, wind and battery MW per open site (by name, largest IT first)."""
     plt = _plt()
     opened = sites[sites["opened"].astype(bool)].sort_values("it_mw", ascending=False)
@@ -88,7 +96,7 @@ def capacity_figure(sites: pd.DataFrame, *, title: str = "Capacity of the open s
         h = 0.8 / max(len(cols), 1)
         y = np.arange(len(opened))
         for j, (name, col) in enumerate(cols.items()):
-            ax.barh(y + (j - (len(cols) - 1) / 2) * h, opened[col].astype(float), height=h, label=name,
+            ax.barh(y + (j - (len(cols) - 1) / 2) * h, opened[col].astype(float), height=h, label=legend_name(name, lang),
                     color=CAPACITY_COLOURS[name])
         ax.set_yticks(y, [str(v) for v in opened["name"]], fontsize=9)
         ax.invert_yaxis()
@@ -100,7 +108,7 @@ def capacity_figure(sites: pd.DataFrame, *, title: str = "Capacity of the open s
     return fig
 
 
-def dispatch_figure(day: pd.DataFrame, *, title: str):
+def dispatch_figure(day: pd.DataFrame, *, title: str, lang: str = "en"):
     """One day's flows at a site: supply as stacked areas, loads, charging, export and curtailment as lines."""
     plt = _plt()
     hours = day["hour"].astype(int).to_numpy()
@@ -108,13 +116,13 @@ def dispatch_figure(day: pd.DataFrame, *, title: str):
         fig, ax = plt.subplots(figsize=(9.0, 3.6), dpi=110, layout="constrained")
         areas = [(n, c, col) for n, c, col in AREA_FLOWS if c in day.columns]
         ax.stackplot(hours, *[day[c].astype(float).to_numpy() for _, c, _ in areas],
-                     labels=[n for n, _, _ in areas], colors=[col for _, _, col in areas], alpha=0.85)
+                     labels=[legend_name(n, lang) for n, _, _ in areas], colors=[col for _, _, col in areas], alpha=0.85)
         for name, c, col, style in LINE_FLOWS:
             if c in day.columns and float(day[c].abs().max()) > 1e-9:
-                ax.plot(hours, day[c].astype(float), color=col, linestyle=style, linewidth=1.6, label=name)
+                ax.plot(hours, day[c].astype(float), color=col, linestyle=style, linewidth=1.6, label=legend_name(name, lang))
         ax.set_xlim(hours.min(), hours.max())
         ax.set_xticks(range(0, 24, 3))
-        ax.set_xlabel("hour of day")
+        ax.set_xlabel(label("text:report.hour_of_day", lang))
         ax.set_ylabel("MW")
         ax.grid(color="#E5E5E5", linewidth=0.6)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)

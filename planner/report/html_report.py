@@ -20,9 +20,10 @@ from planner import __version__
 from planner.report.charts_sheet import typical_day
 from planner.report.cjk_font import font_face_css
 from planner.report.figures import capacity_figure, cost_waterfall_figure, dispatch_figure
-from planner.report.kpi_text import console_unit, fmt_value, kpi_label
+from planner.report.kpi_text import console_unit, fmt_value
 from planner.report.map_png import figure_bytes, map_figure
 from planner.report.report_data import ReportData, read_report_data
+from planner.results.labels import check_lang, label, unit_text
 from planner.results.schema import KPIS, POLICY_DESCRIPTIONS
 
 FIGURE_DPI = 150  # sharp enough to print
@@ -59,6 +60,11 @@ tr.bind td { font-weight: 600; } tr.fail td { color: #b00020; } tr.closed td { c
 """
 
 
+def text(key: str, lang: str, **values) -> str:
+    """The page's phrase `text:report.<key>` in `lang` (planner/results/labels.csv), `{placeholders}` filled."""
+    return label(f"text:report.{key}", lang).format(**values)
+
+
 def blank(v) -> str | None:
     """'-' for a missing value (None, NaN, '', 'nan'), else None."""
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() in ("", "nan") else None
@@ -84,7 +90,7 @@ def figure_html(fig, alt: str, element_id: str, caption: str = "") -> str:
     return f'<figure class="chart">{img_tag(png, alt, element_id)}{cap}</figure>'
 
 
-def kpi_cards(data: ReportData) -> str:
+def kpi_cards(data: ReportData, lang: str = "en") -> str:
     values = data.tables.kpi_dict()
     units = dict(zip(data.tables.kpis["kpi"], data.tables.kpis["unit"]))
     cards = []
@@ -93,9 +99,9 @@ def kpi_cards(data: ReportData) -> str:
             continue
         unit = str(units.get(k.name) or k.unit)
         value = fmt_value(values[k.name], unit, k.name)
-        cards.append(f'<div class="kpi" data-kpi="{esc(k.name)}"><div class="label">{esc(kpi_label(k.name).strip())}'
-                     f'</div><div class="value">{esc(value)}<span class="unit">{esc(console_unit(unit, k.name))}'
-                     f'</span></div></div>')
+        cards.append(f'<div class="kpi" data-kpi="{esc(k.name)}"><div class="label">'
+                     f'{esc(label(f"kpi:{k.name}", lang).strip())}</div><div class="value">{esc(value)}'
+                     f'<span class="unit">{esc(unit_text(console_unit(unit, k.name), lang))}</span></div></div>')
     return f'<div class="kpis">{"".join(cards)}</div>'
 
 
@@ -115,38 +121,48 @@ def policy_value(v, unit: str, policy: str) -> str:
     return fmt_value(float(v), unit, policy)
 
 
-def policy_table(policy: pd.DataFrame | None) -> str:
+POLICY_COLUMNS = ("policy", "scope", "required", "achieved", "slack", "unit", "binding", "satisfied", "description")
+
+
+def policy_table(policy: pd.DataFrame | None, lang: str = "en") -> str:
     if policy is None or policy.empty:
-        return '<p class="notes">No policy constraints in this plan.</p>'
-    head = ("Policy", "Scope", "Required", "Achieved", "Slack", "Unit", "Binding", "Met", "What it says")
+        return f'<p class="notes">{esc(text("no_policy", lang))}</p>'
+    head = [label(f"col:{c}", lang) for c in POLICY_COLUMNS]
+    yes, no = text("yes", lang), text("no", lang)
     rows = []
     for _, r in policy.iterrows():
         unit, pol = str(r.get("unit", "")), str(r["policy"])
         cls = "fail" if not bool(r.get("satisfied", True)) else ("bind" if bool(r.get("binding", False)) else "")
-        desc = r.get("description") or POLICY_DESCRIPTIONS.get(pol, "")
+        desc = label(f"policy:{pol}", lang) if pol in POLICY_DESCRIPTIONS else r.get("description") or ""
         shown_unit = "%" if unit in ("%", "-", "", "share") and "pue" not in pol else unit
         cells = [esc(pol), esc(r.get("scope", "")),
                  *(f'<td class="num">{esc(policy_value(r.get(c), unit, pol))}</td>' for c in
                    ("required", "achieved", "slack")),
-                 esc(shown_unit), "yes" if bool(r.get("binding", False)) else "no",
-                 "yes" if bool(r.get("satisfied", True)) else "NO", esc(desc)]
+                 esc(shown_unit), yes if bool(r.get("binding", False)) else no,
+                 yes if bool(r.get("satisfied", True)) else text("not_met", lang), esc(desc)]
         tds = "".join(c if c.startswith("<td") else f"<td>{c}</td>" for c in cells)
         rows.append(f'<tr class="{cls}">{tds}</tr>')
-    ths = "".join(f"<th>{h}</th>" for h in head)
+    ths = "".join(f"<th>{esc(h)}</th>" for h in head)
     return f'<table id="policy-table"><thead><tr>{ths}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-SITE_COLUMNS = (("name", "Site", None), ("hub", "Hub", None), ("opened", "Open", None), ("it_mw", "IT MW", 1),
-                ("cooling", "Cooling", None), ("pue_annual", "PUE", 3), ("pv_mw", "PV MW", 1),
-                ("wind_mw", "Wind MW", 1), ("battery_mw", "Battery MW", 1), ("grid_mw", "Grid MW", 1),
-                ("green_share", "Green share %", None), ("emissions_tco2", "Emissions tCO2/yr", 0),
-                ("cost_mcny", "Cost M CNY/yr", 1))
+# (column, label key, unit, digits): the headers are the Sites sheet's labels (planner/results/labels.csv)
+SITE_COLUMNS = (("name", "col:site_name", "", None), ("hub", "text:report.hub", "", None),
+                ("opened", "col:opened", "", None), ("it_mw", "col:it_mw", "MW", 1),
+                ("cooling", "col:cooling_id", "", None), ("pue_annual", "col:pue", "", 3), ("pv_mw", "col:pv_mw", "MW", 1),
+                ("wind_mw", "col:wind_mw", "MW", 1), ("battery_mw", "col:battery_mw", "MW", 1),
+                ("grid_mw", "col:grid_mw", "MW", 1), ("green_share", "col:green_share", "%", None),
+                ("emissions_tco2", "col:emissions_tco2", "tCO2/yr", 0), ("cost_mcny", "col:cost_cny", "M CNY/yr", 1))
 
 
-def sites_table(data: ReportData, hub_names: dict, cooling_names: dict) -> str:
+def site_header(key: str, unit: str, lang: str = "en") -> str:
+    return label(key, lang) + (f" ({unit_text(unit, lang)})" if unit else "")
+
+
+def sites_table(data: ReportData, hub_names: dict, cooling_names: dict, lang: str = "en") -> str:
     sites = data.tables.sites
     if sites is None or sites.empty:
-        return '<p class="notes">The workbook has no Sites table.</p>'
+        return f'<p class="notes">{esc(text("no_sites", lang))}</p>'
     s = sites.sort_values(["opened", "it_mw"], ascending=[False, False]).copy()
     s["hub"] = s["hub_id"].map(lambda h: hub_names.get(str(h), str(h)))
     s["cooling"] = s["cooling_id"].map(lambda c: blank(c) or cooling_names.get(str(c), str(c))) \
@@ -156,10 +172,10 @@ def sites_table(data: ReportData, hub_names: dict, cooling_names: dict) -> str:
     rows = []
     for _, r in s.iterrows():
         tds = []
-        for col, _, digits in SITE_COLUMNS:
+        for col, _, _, digits in SITE_COLUMNS:
             v = r.get(col)
             if col == "opened":
-                tds.append(f"<td>{'yes' if bool(v) else 'no'}</td>")
+                tds.append(f"<td>{esc(text('yes' if bool(v) else 'no', lang))}</td>")
             elif col == "green_share":
                 tds.append(f'<td class="num">{"-" if v is None or pd.isna(v) else f"{float(v) * 100:.1f}"}</td>')
             elif digits is not None:
@@ -167,80 +183,82 @@ def sites_table(data: ReportData, hub_names: dict, cooling_names: dict) -> str:
             else:
                 tds.append(f"<td>{esc(v)}</td>")
         rows.append(f'<tr class="{"" if bool(r["opened"]) else "closed"}">{"".join(tds)}</tr>')
-    ths = "".join(f"<th>{esc(h)}</th>" for _, h, _ in SITE_COLUMNS)
+    ths = "".join(f"<th>{esc(site_header(key, unit, lang))}</th>" for _, key, unit, _ in SITE_COLUMNS)
     return f'<table id="sites-table"><thead><tr>{ths}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def charts_html(data: ReportData) -> str:
+def charts_html(data: ReportData, lang: str = "en") -> str:
     parts = []
     costs = data.costs()
     if not costs.empty:
-        parts.append(figure_html(cost_waterfall_figure(costs, title="Annualised cost by component down to the "
-                                                       "total (million CNY/yr)"), "Cost waterfall",
-                                 "chart-costs"))
+        parts.append(figure_html(cost_waterfall_figure(costs, title=text("cost_chart", lang), lang=lang),
+                                 "Cost waterfall", "chart-costs"))
     sites = data.tables.sites
     opened = sites[sites["opened"].astype(bool)] if sites is not None else None
     if opened is not None and not opened.empty:
-        parts.append(figure_html(capacity_figure(sites, title="IT, PV, wind and battery capacity of the open "
-                                                 "sites (MW)"), "Capacity by site", "chart-capacity"))
+        parts.append(figure_html(capacity_figure(sites, title=text("capacity_chart", lang), lang=lang),
+                                 "Capacity by site", "chart-capacity"))
         if data.dispatch is not None and not data.dispatch.empty:
             for i, (_, site) in enumerate(opened.sort_values("it_mw", ascending=False).iterrows()):
-                day, label = typical_day(data.dispatch, str(site["site_id"]))
+                day, day_text = typical_day(data.dispatch, str(site["site_id"]), lang)
                 if not day.empty:
-                    parts.append(figure_html(dispatch_figure(day, title=f"{site['name']}: energy flows on a "
-                                                             f"{label}"), f"Dispatch at {site['name']}",
-                                             f"chart-dispatch-{i + 1}"))
-    return "".join(parts) or '<p class="notes">No chart data in the workbook.</p>'
+                    title = text("dispatch_chart", lang, site=site["name"], day=day_text)
+                    parts.append(figure_html(dispatch_figure(day, title=title, lang=lang),
+                                             f"Dispatch at {site['name']}", f"chart-dispatch-{i + 1}"))
+    return "".join(parts) or f'<p class="notes">{esc(text("no_charts", lang))}</p>'
 
 
-def build_report_html(data: ReportData, *, latency_circles: bool = False, colour_by: str = "hub") -> str:
+def build_report_html(data: ReportData, *, latency_circles: bool = False, colour_by: str = "hub",
+                      lang: str = "en") -> str:
     """The page as one HTML string (the map with each demand's latency circle if `latency_circles`; its sites
-    coloured by hub or by cooling)."""
+    coloured by hub or by cooling; its titles, headers, KPI names, chart titles and policy texts in `lang`)."""
     import matplotlib.pyplot as plt
 
+    check_lang(lang)
     t = data.tables
     status = t.status.get("solver_status", "")
     proven = bool(t.status.get("proven_optimal", False))
     badge = (f'<span class="status {"ok" if proven else "warn"}">'
-             f'{esc(status)}{"" if proven else " - not proven optimal"}</span>')
+             f'{esc(status)}{"" if proven else esc(text("not_proven", lang))}</span>')
     mdata = data.map_data()
     if mdata is not None:
-        fig = map_figure(mdata, latency_circles=latency_circles, colour_by=colour_by, dpi=FIGURE_DPI)
+        mdata.title = label("text:map.title", lang).format(case=t.case_name)
+        fig = map_figure(mdata, latency_circles=latency_circles, colour_by=colour_by, dpi=FIGURE_DPI, lang=lang)
         try:
             png = figure_bytes(fig, "png", dpi=FIGURE_DPI)
         finally:
             plt.close(fig)
+        caption = text("map_caption", lang, colour_by=text(f"by.{colour_by}", lang),
+                       circles=text("circles", lang) if latency_circles else "")
         map_html = (f'<figure class="map">{img_tag(png, "Map of sites, demands and assignments", "map")}'
-                    f"<figcaption>Open sites sized by IT capacity and coloured by {esc(colour_by)}; lines: demand "
-                    f"assigned to sites (width ~ MW)"
-                    f"{'; dashed: latency caps at the proxy distance' if latency_circles else ''}."
-                    f"</figcaption></figure>")
+                    f"<figcaption>{esc(caption)}</figcaption></figure>")
         hubs, cooling = mdata.hub_names, mdata.cooling_names
     else:
-        map_html, hubs, cooling = '<p class="notes">No map: the workbook lacks site or demand locations.</p>', {}, {}
+        map_html, hubs, cooling = f'<p class="notes">{esc(text("no_map", lang))}</p>', {}, {}
     run = t.run
-    meta = " · ".join(esc(x) for x in (f"input {run.get('input_file')}" if run.get("input_file") else "",
-                                       f"solved {run.get('written_at')}" if run.get("written_at") else "",
+    meta = " · ".join(esc(x) for x in (text("input", lang, value=run.get("input_file")) if run.get("input_file")
+                                       else "",
+                                       text("solved", lang, value=run.get("written_at")) if run.get("written_at")
+                                       else "",
                                        f"planner {run.get('planner_version')}" if run.get("planner_version")
                                        else "") if x)
     notes = "".join(f"<li>{esc(n)}</li>" for n in t.notes)
     body = f"""<header><h1>{esc(t.case_name)}</h1><p class="meta">{meta}</p>{badge}</header>
-<h2 id="kpis">Headline results</h2>{kpi_cards(data)}
-<h2 id="map-section" class="pagebreak">Map</h2>{map_html}
-<h2 id="charts" class="pagebreak">Charts</h2>{charts_html(data)}
-<h2 id="policy" class="pagebreak">Policy</h2>
-<p class="notes">Every policy constraint: bold rows bind (at their limit), red rows are not met.</p>
-{policy_table(data.policy)}
-<h2 id="sites">Sites</h2>{sites_table(data, hubs, cooling)}
-{f'<h2>Notes</h2><ul class="notes">{notes}</ul>' if notes else ''}
-<footer>Written by planner {esc(__version__)} from {esc(t.path.name)}. Money in million CNY per year unless
-stated; shares in %.</footer>"""
-    text = re.sub(r'src="data:[^"]*"', "", body)  # the page's text, for the embedded CJK font
+<h2 id="kpis">{esc(text("kpis", lang))}</h2>{kpi_cards(data, lang)}
+<h2 id="map-section" class="pagebreak">{esc(text("map", lang))}</h2>{map_html}
+<h2 id="charts" class="pagebreak">{esc(label("sheet:Charts", lang))}</h2>{charts_html(data, lang)}
+<h2 id="policy" class="pagebreak">{esc(label("sheet:Policy", lang))}</h2>
+<p class="notes">{esc(text("policy_note", lang))}</p>
+{policy_table(data.policy, lang)}
+<h2 id="sites">{esc(label("sheet:Sites", lang))}</h2>{sites_table(data, hubs, cooling, lang)}
+{f'<h2>{esc(text("notes", lang))}</h2><ul class="notes">{notes}</ul>' if notes else ''}
+<footer>{esc(text("footer", lang, version=__version__, file=t.path.name))}</footer>"""
+    page_text = re.sub(r'src="data:[^"]*"', "", body)  # the page's text, for the embedded CJK font
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{"zh-CN" if lang == "zh" else lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(t.case_name)}: planner report</title>
-<style>{font_face_css(text + t.case_name)}{STYLE}</style></head>
+<title>{esc(t.case_name)}: {esc(text("title", lang))}</title>
+<style>{font_face_css(page_text + t.case_name + text("title", lang))}{STYLE}</style></head>
 <body>
 {body}
 </body></html>

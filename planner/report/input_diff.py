@@ -18,7 +18,9 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 
 from planner.input.schema import SHEETS_BY_NAME
+from planner.report import compare_labels as cl
 from planner.report import styles
+from planner.results.labels import sheet_titles
 
 MISSING = "(missing)"
 REL_TOL = 1e-9
@@ -29,9 +31,10 @@ def read_inputs(path: str | Path) -> dict[str, pd.DataFrame]:
     """Input sheet name -> its table as used, from a result workbook's Inputs sheet ({} if it has none)."""
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        if "Inputs" not in wb.sheetnames:
+        tab = next((t for t in wb.sheetnames if t in sheet_titles("Inputs")), None)  # its name in any language
+        if tab is None:
             return {}
-        rows = [tuple(r) for r in wb["Inputs"].iter_rows(values_only=True)]
+        rows = [tuple(r) for r in wb[tab].iter_rows(values_only=True)]
     finally:
         wb.close()
     out: dict[str, pd.DataFrame] = {}
@@ -124,17 +127,18 @@ def input_differences(paths: Sequence[str | Path], labels: Sequence[str]) -> pd.
     return pd.DataFrame(rows, columns=["sheet", "id", "column", *labels])
 
 
-def write_input_differences(wb: Workbook, paths: Sequence[str | Path], labels: Sequence[str]) -> pd.DataFrame:
-    """The Input differences sheet (after the others); returns its table."""
+def write_input_differences(wb: Workbook, paths: Sequence[str | Path], labels: Sequence[str],
+                            lang: str = "en") -> pd.DataFrame:
+    """The Input differences sheet (after the others, in `lang`); returns its table."""
     frame = input_differences(paths, labels)
-    ws = wb.create_sheet(SHEET)
-    row = styles.write_title(ws, 1, "Inputs that differ between the compared results",
-                             f"Against {labels[0]}; from each result's Inputs sheet (the inputs as used).")
+    ws = wb.create_sheet(cl.sheet(SHEET, lang))
+    row = styles.write_title(ws, 1, cl.phrase("inputs_title", lang), cl.phrase("inputs_subtitle", lang, base=labels[0]))
     if frame.empty:
-        styles.put(ws, row + 1, 1, "No input differs.")
+        styles.put(ws, row + 1, 1, cl.phrase("no_input_change", lang))
     else:
-        styles.write_table(ws, frame, start_row=row + 1, unit_row=False)
-        styles.freeze(ws, f"D{row + 2}")
+        header, _, _ = cl.write_table(ws, frame, lang, start_row=row + 1, unit_row=False, keep=labels)
+        styles.freeze(ws, f"D{header + 1}")
+        styles.print_setup(ws, repeat_rows=f"{header}:{header}")
     styles.set_widths(ws, max_width=40)
     return frame
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from planner.report.china_geometry import albers, circle, provinces
 from planner.report.cjk_font import font_rc
+from planner.results.labels import label
 
 HUB_COLOURS = ("#1F77B4", "#2CA02C", "#9467BD", "#8C564B", "#17BECF", "#BCBD22", "#E377C2", "#FF7F0E",
                "#7F7F7F", "#AEC7E8", "#98DF8A", "#C5B0D5", "#C49C94", "#9EDAE5", "#DBDB8D", "#F7B6D2")
@@ -58,7 +59,7 @@ def map_data(result, case) -> MapData:
     st = case.settings
     per_km = float(st.latency_ms_per_km) * float(st.latency_route_factor)
     return MapData(sites, demand, result.assignments, names_of(case.hubs), names_of(case.cooling),
-                   1.0 / per_km if per_km > 0 else None, f"{result.case_name}: sites, demands and assignments")
+                   1.0 / per_km if per_km > 0 else None, label("text:map.title").format(case=result.case_name))
 
 
 def names_of(table: pd.DataFrame | None) -> dict[str, str]:
@@ -127,8 +128,9 @@ def _scale_bar(ax, box) -> None:
     ax.text(x + km / 2, y + 0.012 * (y1 - y0), f"{km:.0f} km", ha="center", va="bottom", fontsize=7, zorder=6)
 
 
-def map_figure(data: MapData, *, colour_by: str = "hub", latency_circles: bool = False, dpi: int = 110):
-    """The map as a matplotlib Figure (close it with matplotlib.pyplot.close)."""
+def map_figure(data: MapData, *, colour_by: str = "hub", latency_circles: bool = False, dpi: int = 110,
+               lang: str = "en"):
+    """The map as a matplotlib Figure (close it with matplotlib.pyplot.close), its legend in `lang`."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -211,23 +213,23 @@ def map_figure(data: MapData, *, colour_by: str = "hub", latency_circles: bool =
             adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.1, 1.3), iter_lim=400,
                         arrowprops=dict(arrowstyle="-", color="#777777", linewidth=0.5))
 
-        what = "cooling" if key == "cooling_id" else "hub"
+        what = label(f"text:report.by.{'cooling' if key == 'cooling_id' else 'hub'}", lang)
         handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=colour[g], markeredgecolor="black",
                           markersize=8, label=names.get(g, g)) for g in groups]
         handles += [
             Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#555555",
-                   markersize=6, label="candidate site, not opened"),
+                   markersize=6, label=label("text:map.not_opened", lang)),
             Line2D([], [], marker="^", linestyle="", markerfacecolor=DEMAND_COLOUR, markeredgecolor="black",
-                   markersize=8, label="demand region"),
-            Line2D([], [], color="#555555", linewidth=2.5, alpha=0.6, label="assignment (width ~ MW)"),
+                   markersize=8, label=label("text:map.demand", lang)),
+            Line2D([], [], color="#555555", linewidth=2.5, alpha=0.6, label=label("text:map.assignment", lang)),
         ]
         if latency_circles and data.km_per_ms:
             handles.append(Line2D([], [], color=DEMAND_COLOUR, linestyle="--", alpha=0.6,
-                                  label="latency cap (proxy distance)"))
+                                  label=label("text:map.latency", lang)))
         fig.legend(handles=handles, loc="outside lower center", ncols=3 if len(handles) > 8 else 4, fontsize=7.5,
-                   framealpha=0.9, title=f"open sites by {what} (size ~ IT MW)", title_fontsize=8)
-        ax.set_title(data.title or "Sites, demands and assignments", fontsize=11)
-        ax.text(0.995, 0.005, f"Boundaries: {provinces().source} (China's official boundaries), simplified",
+                   framealpha=0.9, title=label("text:map.legend", lang).format(what=what), title_fontsize=8)
+        ax.set_title(data.title, fontsize=11)
+        ax.text(0.995, 0.005, label("text:map.boundaries", lang).format(source=provinces().source),
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="#777777", zorder=8)
     return fig
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from planner.model.cost_components import COST_COMPONENTS
 from planner.report.map_png import MapData, names_of
 from planner.report.read_result import ResultTables, read_result_workbook, read_rows_table
+from planner.results.labels import label, sheet_titles
 from planner.results.schema import DISPATCH, POLICY, cost_kpi
 
 # Inputs-sheet blocks: name -> the column names that find its header
@@ -71,7 +72,7 @@ class ReportData:
                        names_of(hubs.set_index("hub_id")) if hubs is not None else {},
                        names_of(cooling.set_index("cooling_id")) if cooling is not None else {},
                        1.0 / per_km if per_km > 0 else None,
-                       f"{self.tables.case_name}: sites, demands and assignments")
+                       label("text:map.title").format(case=self.tables.case_name))
 
 
 def money_scale(unit: str) -> float:
@@ -90,8 +91,9 @@ def read_report_data(path: str | Path) -> ReportData:
     tables = read_result_workbook(path)
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        def rows(sheet: str) -> list[tuple]:
-            return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)] if sheet in wb.sheetnames else []
+        def rows(sheet: str) -> list[tuple]:  # the sheet's tab in any language (`solve --lang`)
+            tab = next((t for t in wb.sheetnames if t in sheet_titles(sheet)), None)
+            return [tuple(r) for r in wb[tab].iter_rows(values_only=True)] if tab is not None else []
 
         policy = read_rows_table(rows(POLICY.name), ("policy", "scope", "required", "achieved"), POLICY)
         dispatch = read_rows_table(rows(DISPATCH.name), ("site_id", "day", "hour", "weight_days"), DISPATCH)
