@@ -33,7 +33,8 @@ def typical_day(dispatch: pd.DataFrame, site_id: str, lang: str = "en") -> tuple
     value_cols = [c for c in d.columns if c.endswith("_mw") or c.endswith("_mwh")]
     if weights.nunique() > 1 or len(weights) <= 31:
         day = weights.idxmax()
-        label = text_label("text:report.representative_day", lang).format(day=day, weight=f"{weights[day]:g}")
+        shown = f"{day:g}" if isinstance(day, float) else day
+        label = text_label("text:report.representative_day", lang).format(day=shown, weight=f"{weights[day]:g}")
         out = d[d["day"] == day].sort_values("hour")
     else:
         out = d.groupby("hour", as_index=False)[value_cols].mean()

@@ -374,7 +374,9 @@ def _write_kpis(wb: Workbook, c: Comparison, written_at: str, lang: str = "en") 
             ws.cell(row=first + i, column=1 + j).number_format = PP_FORMAT
     _write_solver_rows(ws, c, last + 2, lang)
     styles.freeze(ws, f"D{header + 1}")
-    styles.set_widths(ws, max_width=18, fixed={"A": 27, "B": 60, "C": 11})
+    # printed: the title and notes run across (no wrap), the KPI ids unbroken, descriptions wrap in a wide column
+    styles.set_widths(ws, max_width=18, fixed={"A": 27, "B": 70, "C": 11, get_column_letter(table.shape[1]): 34},
+                      wrap_from_row=header)
     styles.print_setup(ws, repeat_rows=f"{header}:{header}")
 
 
@@ -409,6 +411,7 @@ def _write_changes(wb: Workbook, title: str, frame: pd.DataFrame, empty_text: st
         styles.write_title(ws, 1, cl.sheet(title, lang), empty_text)
         styles.freeze(ws, "A3")
         styles.set_widths(ws)
+        styles.print_setup(ws)
         return
     formats = None
     row_cols: tuple[str, ...] = ()

@@ -138,8 +138,9 @@ def write_input_differences(wb: Workbook, paths: Sequence[str | Path], labels: S
     else:
         header, _, _ = cl.write_table(ws, frame, lang, start_row=row + 1, unit_row=False, keep=labels)
         styles.freeze(ws, f"D{header + 1}")
-        styles.print_setup(ws, repeat_rows=f"{header}:{header}")
+        ws.print_title_rows = f"{header}:{header}"
     styles.set_widths(ws, max_width=40)
+    styles.print_setup(ws)
     return frame
 
 

@@ -268,3 +268,39 @@ def test_full_year_plan_by_sites_exits_1_and_is_marked_feasible(tmp_path):
     assert gap > 0.005
     assert f"a lower bound from average days of the year and each site's year dispatch puts it within {gap:.2%}" in text
     assert not back.kpis.empty
+
+
+def test_compare_and_report_lang_zh_write_chinese_titles_and_headers(project):
+    """`--lang zh` on compare and report (the quickstart's result, compared with itself): Chinese sheet names,
+    headers, KPI names and titles from planner/results/labels.csv; the ids stay."""
+    import re
+
+    import openpyxl
+
+    from planner.results.labels import label
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    outputs = project / "inputs" / "outputs"
+    run = planner("compare", "case-result.xlsx", "case-result.xlsx", "--lang", "zh", "-o", "zh.xlsx", cwd=outputs)
+    assert run.returncode == 0, run.stdout
+    wb = openpyxl.load_workbook(outputs / "zh.xlsx")
+    assert wb.sheetnames[0] == "指标" and all(cjk.search(name) for name in wb.sheetnames)
+    rows = list(wb["指标"].iter_rows(values_only=True))
+    ids = next(i for i, r in enumerate(rows) if r and "kpi" in r)
+    head = rows[ids + 1]
+    assert head[:3] == ("分组", "说明", "单位") and "case (2) Δ" in head
+    assert all(cjk.search(h) for h in head if h and not h.startswith("case"))
+    total = next(r for r in rows if r[-1] == "total_cost_cny_per_yr")  # the KPI id stays, its name is Chinese
+    assert total[1] == label("kpi:total_cost_cny_per_yr", "zh")
+    page = outputs / "case-result-zh.html"
+    run = planner("report", "case-result.xlsx", "--lang", "zh", "-o", page.name, cwd=outputs)
+    assert run.returncode == 0, run.stdout
+    html = page.read_text(encoding="utf-8")
+    for title in ("主要结果", "地图", label("sheet:Charts", "zh"), label("sheet:Policy", "zh"),
+                  label("sheet:Sites", "zh"), label("kpi:total_cost_cny_per_yr", "zh"),
+                  label("policy:demand_served", "zh"), label("col:it_mw", "zh")):
+        assert title in html, title
+    assert '<html lang="zh-CN">' in html and 'data-kpi="total_cost_cny_per_yr"' in html
+    assert html.count('src="data:image/png;base64,') >= 3  # the map and the charts
+    helps = [" ".join(planner(command, "--help").stdout.split()) for command in ("compare", "report")]
+    assert all("--lang" in h and "zh (Chinese)" in h for h in helps)

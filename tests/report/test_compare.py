@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import openpyxl
 import pytest
@@ -269,3 +270,51 @@ def test_comparison_charts_keep_labels_off_negative_bars(results, tmp_path):
     with zipfile.ZipFile(out) as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 2 and all('tickLblPos val="low"' in x for x in charts)
+
+
+def test_comparison_workbook_in_chinese_keeps_the_ids(results, tmp_path):
+    """`--lang zh`: Chinese sheet names, headers (the column ids in a hidden row above them), KPI names and chart
+    titles, from planner/results/labels.csv; ids (site, KPI ids, scenario labels) as they are."""
+    import re
+    import zipfile
+
+    from planner.results import labels
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    (_, a), (_, b) = results["base"], results["carbon"]
+    c = compare_results([a, b], threshold=0.0)
+    en = openpyxl.load_workbook(write_comparison_workbook(c, tmp_path / "en.xlsx"))
+    out = write_comparison_workbook(c, tmp_path / "zh.xlsx", lang="zh")
+    wb = openpyxl.load_workbook(out)
+    assert len(wb.sheetnames) == len(en.sheetnames) and all(cjk.search(name) for name in wb.sheetnames)
+    kpis = wb[wb.sheetnames[0]]
+    rows = list(kpis.iter_rows(values_only=True))
+    ids = next(i for i, r in enumerate(rows) if r and "kpi" in r)
+    assert kpis.row_dimensions[ids + 1].hidden and cjk.search(rows[0][0])
+    head = rows[ids + 1]
+    assert head[:3] == (labels.label("col:section", "zh"), labels.label("col:description", "zh"),
+                        labels.label("col:unit", "zh"))
+    assert {"base", "carbon", "carbon Δ"} <= set(head)  # scenario labels are ids: never translated
+    total = next(r for r in rows if r[-1] == "total_cost_cny_per_yr")
+    assert total[1] == "年化总成本" and total[0] == "成本"
+    sites = wb[wb.sheetnames[1]]
+    assert [x.value for x in sites[1]][:4] == ["site_id", "name", "scenario", "change"] and sites.row_dimensions[1].hidden
+    assert all(cjk.search(x.value) for x in sites[2])  # every header Chinese
+    body = list(sites.iter_rows(min_row=4, values_only=True))
+    assert body and {r[0] for r in body} <= {"qy", "zw", "wh"} and all(cjk.search(r[5]) for r in body)
+    assert sites.print_title_rows == "$2:$3"
+    with zipfile.ZipFile(out) as z:  # the chart titles too
+        charts = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+    assert "成本" in charts and "指标变化" in charts
+
+
+def test_every_comparison_and_report_phrase_has_both_languages():
+    from planner.results import labels
+
+    keys = [k for k in labels.table_rows() if k.startswith(("text:compare.", "text:report.", "text:map."))]
+    assert len(keys) > 60
+    missing = [k for k in keys if not all(labels.table_rows()[k].get(lang) for lang in labels.LANGS)]
+    assert missing == []
+    for k in keys:  # the same {placeholders} in both languages
+        en, zh = (re.findall(r"\{\w+\}", labels.table_rows()[k][lang]) for lang in labels.LANGS)
+        assert sorted(en) == sorted(zh), k
