@@ -490,7 +490,8 @@ def build_comparison_workbook(c: Comparison, lang: str = "en") -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     _write_kpis(wb, c, written_at, lang)
-    _write_changes(wb, "Site changes", c.site_changes, cl.phrase("no_site_change", lang, threshold=f"{c.threshold:.1%}"),
+    _write_changes(wb, "Site changes", c.site_changes,
+                   cl.phrase("no_site_change", lang, threshold=f"{c.threshold:.1%}"),
                    units={"base": "see unit", "value": "see unit", "delta": "see unit", "unit": "-", "what": "-"},
                    lang=lang)
     _write_changes(wb, "Assignment changes", c.assignment_changes,

@@ -96,7 +96,8 @@ def capacity_figure(sites: pd.DataFrame, *, title: str = "Capacity of the open s
         h = 0.8 / max(len(cols), 1)
         y = np.arange(len(opened))
         for j, (name, col) in enumerate(cols.items()):
-            ax.barh(y + (j - (len(cols) - 1) / 2) * h, opened[col].astype(float), height=h, label=legend_name(name, lang),
+            ax.barh(y + (j - (len(cols) - 1) / 2) * h, opened[col].astype(float), height=h,
+                    label=legend_name(name, lang),
                     color=CAPACITY_COLOURS[name])
         ax.set_yticks(y, [str(v) for v in opened["name"]], fontsize=9)
         ax.invert_yaxis()
@@ -116,10 +117,12 @@ def dispatch_figure(day: pd.DataFrame, *, title: str, lang: str = "en"):
         fig, ax = plt.subplots(figsize=(9.0, 3.6), dpi=110, layout="constrained")
         areas = [(n, c, col) for n, c, col in AREA_FLOWS if c in day.columns]
         ax.stackplot(hours, *[day[c].astype(float).to_numpy() for _, c, _ in areas],
-                     labels=[legend_name(n, lang) for n, _, _ in areas], colors=[col for _, _, col in areas], alpha=0.85)
+                     labels=[legend_name(n, lang) for n, _, _ in areas], colors=[col for _, _, col in areas],
+                     alpha=0.85)
         for name, c, col, style in LINE_FLOWS:
             if c in day.columns and float(day[c].abs().max()) > 1e-9:
-                ax.plot(hours, day[c].astype(float), color=col, linestyle=style, linewidth=1.6, label=legend_name(name, lang))
+                ax.plot(hours, day[c].astype(float), color=col, linestyle=style, linewidth=1.6,
+                        label=legend_name(name, lang))
         ax.set_xlim(hours.min(), hours.max())
         ax.set_xticks(range(0, 24, 3))
         ax.set_xlabel(label("text:report.hour_of_day", lang))

@@ -149,7 +149,8 @@ def policy_table(policy: pd.DataFrame | None, lang: str = "en") -> str:
 # (column, label key, unit, digits): the headers are the Sites sheet's labels (planner/results/labels.csv)
 SITE_COLUMNS = (("name", "col:site_name", "", None), ("hub", "text:report.hub", "", None),
                 ("opened", "col:opened", "", None), ("it_mw", "col:it_mw", "MW", 1),
-                ("cooling", "col:cooling_id", "", None), ("pue_annual", "col:pue", "", 3), ("pv_mw", "col:pv_mw", "MW", 1),
+                ("cooling", "col:cooling_id", "", None), ("pue_annual", "col:pue", "", 3),
+                ("pv_mw", "col:pv_mw", "MW", 1),
                 ("wind_mw", "col:wind_mw", "MW", 1), ("battery_mw", "col:battery_mw", "MW", 1),
                 ("grid_mw", "col:grid_mw", "MW", 1), ("green_share", "col:green_share", "%", None),
                 ("emissions_tco2", "col:emissions_tco2", "tCO2/yr", 0), ("cost_mcny", "col:cost_cny", "M CNY/yr", 1))

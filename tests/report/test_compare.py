@@ -298,7 +298,8 @@ def test_comparison_workbook_in_chinese_keeps_the_ids(results, tmp_path):
     total = next(r for r in rows if r[-1] == "total_cost_cny_per_yr")
     assert total[1] == "年化总成本" and total[0] == "成本"
     sites = wb[wb.sheetnames[1]]
-    assert [x.value for x in sites[1]][:4] == ["site_id", "name", "scenario", "change"] and sites.row_dimensions[1].hidden
+    assert [x.value for x in sites[1]][:4] == ["site_id", "name", "scenario", "change"]
+    assert sites.row_dimensions[1].hidden
     assert all(cjk.search(x.value) for x in sites[2])  # every header Chinese
     body = list(sites.iter_rows(min_row=4, values_only=True))
     assert body and {r[0] for r in body} <= {"qy", "zw", "wh"} and all(cjk.search(r[5]) for r in body)
