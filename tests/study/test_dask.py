@@ -17,10 +17,12 @@ import pytest
 from planner.solver.outcome import SOLVED
 from rich.console import Console
 
-from study_cases import write_study_case
+from study_cases import study_tables, write_study_case
 from planner.examples import example_path
 from planner.input.overrides import Scenario, parse_override, read_scenarios
 from planner.input.reader import read_workbook
+from planner.input.validate import case_from_tables
+from planner.study.pareto import frontier
 from planner.study.sweep import run_study
 
 QUIET = Console(quiet=True)
@@ -85,6 +87,27 @@ def test_sweep_on_the_cluster_equals_the_serial_sweep(cluster, tmp_path):
                {k: v for k, v in b.kpis.items() if k not in TIMING_KPIS}
         assert a.design == b.design
         assert (tmp_path / "dask" / b.workbook).is_file()
+
+
+def test_frontier_on_the_cluster_equals_the_serial_frontier(cluster):
+    """The points between the ends spread over the two workers (three points: one worker solves two, on the model
+    it built for the first), each from the least-emissions plan; the serial frontier re-solves one model, each
+    point from the plan before it. The same frontier within the gap."""
+    address, _ = cluster
+    tables = study_tables(scenarios=[], days=3)
+    tables.pop("Scenarios")
+    case = case_from_tables(tables)
+    serial, dask = frontier(case, 5), frontier(case, 5, scheduler=address)
+    assert [p.label for p in dask] == [p.label for p in serial]
+    gap = case.settings.mip_gap
+    for a, b in zip(serial, dask):
+        assert b.outcome.status in SOLVED and a.outcome.status in SOLVED
+        assert b.cap_tco2_per_yr == a.cap_tco2_per_yr
+        assert b.cost == pytest.approx(a.cost, rel=2 * gap)
+        if b.cap_tco2_per_yr is not None:
+            assert b.emissions <= b.cap_tco2_per_yr * (1 + 1e-6)
+    assert [p.outcome.worker for p in (dask[0], dask[-1])] == ["client", "client"]  # the ends: on the client
+    assert not any(p.outcome.worker.endswith(f":{os.getpid()}") for p in dask[1:-1])  # the rest: on the workers
 
 
 def test_worker_killed_while_solving_loses_no_scenario(cluster, tmp_path):
