@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -90,16 +91,26 @@ class Shared:
 
 
 _BUILT: dict[str, PlanningModel] = {}  # on a worker: the model of the last case it solved a point of
+_BUILT_IN_USE = threading.Lock()  # a worker of several threads: one point at a time on the kept model
 
 
 def solve_point(task: PointTask, shared: Shared) -> Outcome:
-    """Solve one capped point (on a Dask worker): the case's model, built once per worker, with the cap changed,
-    from the shared start plan."""
+    """Solve one capped point (on a Dask worker): the case's model, built once per worker process, with the cap
+    changed, from the shared start plan (a point that finds the kept model busy builds its own)."""
     one_thread()
-    model = _BUILT.get(shared.token)
-    if model is None:
-        _BUILT.clear()
-        model = _BUILT[shared.token] = PlanningModel(shared.case)
+    if not _BUILT_IN_USE.acquire(blocking=False):
+        return _solve_point(task, shared, PlanningModel(shared.case))
+    try:
+        model = _BUILT.get(shared.token)
+        if model is None:
+            _BUILT.clear()
+            model = _BUILT[shared.token] = PlanningModel(shared.case)
+        return _solve_point(task, shared, model)
+    finally:
+        _BUILT_IN_USE.release()
+
+
+def _solve_point(task: PointTask, shared: Shared, model: PlanningModel) -> Outcome:
     model.set_carbon_cap(task.cap_tco2_per_yr)
     start = time.perf_counter()
     where = f"{socket.gethostname()}:{os.getpid()}"
