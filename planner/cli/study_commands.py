@@ -178,7 +178,8 @@ def pareto(
                                 command_line=_command_line())
             study.records[point.label] = record
             progress.finished(point.label, point.outcome.status, f"total cost {point.cost / 1e6:,.2f} M CNY/yr, "
-                              f"emissions {point.emissions:,.0f} tCO2/yr, {point.outcome.seconds:,.1f} s ({point.outcome.worker})", True)
+                              f"emissions {point.emissions:,.0f} tCO2/yr, {point.outcome.seconds:,.1f} s "
+                              f"({point.outcome.worker})", True)
 
         try:
             found = frontier(case, points, mip_gap=gap, time_limit_s=time_limit, strategy=strategy.value,
