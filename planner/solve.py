@@ -131,7 +131,8 @@ class PlanningModel:
         stopping = (lambda: progress({"stage": "stopping"})) if progress else None
         with leave_alive_objects_alone():
             return run_stoppable(
-                lambda: self._solve(mip_gap, time_limit_s, objective, log, progress, options, strategy, start_plan=start),
+                lambda: self._solve(mip_gap, time_limit_s, objective, log, progress, options, strategy,
+                                    start_plan=start),
                 on_stop=stopping)
 
     def _solve(self, mip_gap, time_limit_s, objective, log, progress, options, strategy, start_plan=None) -> Result:
