@@ -1,7 +1,7 @@
 """Scenario-study benchmark (prints figures; not a test): sweep throughput serial vs a 2-worker local Dask cluster,
 the Pareto frontier against one solve (serial, and spread over the workers), and the peak memory of each worker.
 
-    python benchmarks/study_benchmark.py                       # the built-in east-data-west example (the issue's figures)
+    python benchmarks/study_benchmark.py                  # the built-in east-data-west example: the issue's figures
     python benchmarks/study_benchmark.py --input planner/data/quickstart.xlsx --set "Demand.it_load_mw*=0.5" \\
         --set mip_gap=0.05 --scenarios 3 --points 3           # a smoke run of every step (the quickstart has
                                                                # no scenarios: the sweep is its base only)
