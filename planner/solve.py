@@ -11,6 +11,7 @@ from collections import Counter
 from operator import attrgetter
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
@@ -113,8 +114,10 @@ class PlanningModel:
     def solve(self, *, mip_gap: float | None = None, time_limit_s: float | None = None,
               objective: str | None = None, log: LogCallback | None = None,
               progress: ProgressCallback | None = None, options: dict | None = None,
-              strategy: str = "auto") -> Result:
-        """Solve (again); `options` are passed to HiGHS as they are (e.g. {"threads": 2}).
+              strategy: str = "auto", start: np.ndarray | None = None) -> Result:
+        """Solve (again); `options` are passed to HiGHS as they are (e.g. {"threads": 2}); `start`: a plan of
+        this case (`self.solver.plan()` after an earlier solve, here or in another process) as the direct solve's
+        MIP start (a warm start; the site decomposition makes its own).
 
         `strategy`: "direct" hands the whole MILP to HiGHS; "sites" solves it by site decomposition
         (`planner.decomposition`: candidate sites, a Lagrangian lower bound, a rounded plan, and HiGHS only if
@@ -128,10 +131,11 @@ class PlanningModel:
         stopping = (lambda: progress({"stage": "stopping"})) if progress else None
         with leave_alive_objects_alone():
             return run_stoppable(
-                lambda: self._solve(mip_gap, time_limit_s, objective, log, progress, options, strategy),
+                lambda: self._solve(mip_gap, time_limit_s, objective, log, progress, options, strategy,
+                                    start_plan=start),
                 on_stop=stopping)
 
-    def _solve(self, mip_gap, time_limit_s, objective, log, progress, options, strategy) -> Result:
+    def _solve(self, mip_gap, time_limit_s, objective, log, progress, options, strategy, start_plan=None) -> Result:
         st = self.case.settings
         gap = st.mip_gap if mip_gap is None else mip_gap
         limit = st.time_limit_s if time_limit_s is None else time_limit_s
@@ -146,7 +150,7 @@ class PlanningModel:
             outcome = self._solve_min_emissions_then_cost(gap, limit, log, progress)
         else:
             self._use_objective("total_cost")
-            outcome = self._run(gap, limit, log, progress)
+            outcome = self._run(gap, limit, log, progress, start_plan)
         info = SolveInfo(
             status=outcome.status, termination=outcome.termination, objective_cny=outcome.objective,
             best_bound_cny=outcome.bound, gap=outcome.gap, proven_optimal=outcome.status == "optimal",
@@ -169,12 +173,13 @@ class PlanningModel:
                  and len(d.demands) <= AUTO_SITES_MAX_DEMANDS)
         return "sites" if large and not emissions_on_year else "direct"
 
-    def _run(self, gap, limit, log, progress) -> SolveOutcome:
+    def _run(self, gap, limit, log, progress, start_plan=None) -> SolveOutcome:
         """One solve of the active objective by the strategy picked, within `limit` seconds."""
         if self.strategy_used == "sites":
             return solve_by_sites(self.model, self.data, mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
                                   options=self._options)
-        return self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress, options=self._options)
+        return self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress, options=self._options,
+                                 start=start_plan)
 
     def _solve_min_emissions_then_cost(self, gap, limit, log, progress) -> SolveOutcome:
         """Lexicographic: minimal emissions first, then the cheapest plan within that emission level; both

@@ -171,7 +171,8 @@ TEMPLATE_HELP = (
 VALIDATE_HELP = (
     "Check an input workbook and list every problem.\n\n"
     "Valid: prints a one-line summary (exit code 0). Invalid: prints a table of every problem with its sheet, "
-    "cell, what is wrong and how to fix it (exit code 2).\n\n"
+    "cell, what is wrong and how to fix it (exit code 2). Each scenario of the Scenarios sheet is checked too: its "
+    "overrides applied and validated as planner sweep does, without solving (a bad one reported at its cell).\n\n"
     "Warnings (a price that looks like CNY/kWh where CNY/MWh is expected, a PUE above 3, an unknown column) do "
     "not make the workbook invalid. The file is only read, never changed.\n\n"
     + exit_codes_help("validate")
@@ -197,7 +198,8 @@ def template(
 def validate(path: Path = WORKBOOK_ARG) -> None:
     """Validate a workbook."""
     case = read_case(path)
-    say(f"valid: {case.summary()}")
+    from planner.input.scenario_check import scenarios_note  # each scenario's overrides, validated as sweep does
+    say(f"valid: {case.summary()}{scenarios_note(path)}")
     print_problems(case.warnings, str(path))
 
 

@@ -102,7 +102,7 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
         (EXIT_INVALID, "invalid input (every problem listed with its sheet and cell), PATH does not exist or is not "
                        "a readable .xlsx workbook, or " + usage_error("`--points 1`")),
         (EXIT_INFEASIBLE, "an end of the frontier has no plan: the case is infeasible or no plan was found in time"),
-        (EXIT_ERROR, f"a file cannot be written, or {UNEXPECTED}"),
+        (EXIT_ERROR, f"the Dask scheduler cannot be reached, a file cannot be written, or {UNEXPECTED}"),
         (EXIT_INTERRUPTED, INTERRUPTED + ": the points finished so far are written"),
     ),
     "sensitivity": (

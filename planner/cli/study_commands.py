@@ -27,7 +27,9 @@ SWEEP_HELP = (
     "with its reason; the others go on.\n\n" + exit_codes_help("sweep"))
 PARETO_HELP = (
     "The cost-carbon frontier: --points plans from the least-cost to the least-emissions plan, the ones between of "
-    "least cost under evenly spaced emission caps (epsilon constraint; one model, only the cap changes). Writes "
+    "least cost under evenly spaced emission caps (epsilon constraint; one model, only the cap changes, each point "
+    "starting from the plan of the one before; with --workers or --scheduler the points between the two ends are "
+    "spread over the Dask workers, each starting from the least-emissions plan). Writes "
     "each point's result workbook and <stem>-pareto.xlsx (Pareto sheet and chart, marginal abatement cost in "
     "CNY/tCO2) into <stem>-pareto/ in an outputs/ folder next to the input.\n\n" + exit_codes_help("pareto"))
 SENSITIVITY_HELP = (
@@ -147,6 +149,9 @@ def pareto(
     path: Path = cli.WORKBOOK_ARG,
     points: int = typer.Option(9, "--points", metavar="N", help="Points on the frontier (2 or more), both ends "
                                "included."),
+    workers: int | None = typer.Option(None, "--workers", metavar="N", show_default=False, help=WORKERS_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS", show_default=False,
+                                         help=SCHEDULER_HELP),
     folder: Path | None = typer.Option(None, "--output", "-o", metavar="FOLDER", show_default=False,
                                        help=FOLDER_HELP.format(what="pareto")),
     time_limit: float | None = OPT["time_limit"], gap: float | None = OPT["gap"],
@@ -155,7 +160,7 @@ def pareto(
     """The cost-carbon frontier."""
     if points < 2:
         raise typer.BadParameter("must be 2 or more", param_hint="--points")
-    _check(path, time_limit, gap)
+    _check(path, time_limit, gap, workers, scheduler)
     from planner.study.pareto import FrontierError, frontier, frontier_table
     from planner.study.progress import StudyProgress
     from planner.study.store import StudyFolder
@@ -173,14 +178,18 @@ def pareto(
                                 command_line=_command_line())
             study.records[point.label] = record
             progress.finished(point.label, point.outcome.status, f"total cost {point.cost / 1e6:,.2f} M CNY/yr, "
-                              f"emissions {point.emissions:,.0f} tCO2/yr, {point.outcome.seconds:,.1f} s", True)
+                              f"emissions {point.emissions:,.0f} tCO2/yr, {point.outcome.seconds:,.1f} s "
+                              f"({point.outcome.worker})", True)
 
         try:
             found = frontier(case, points, mip_gap=gap, time_limit_s=time_limit, strategy=strategy.value,
-                             on_point=done)
+                             on_point=done, on_start=lambda _: progress.started(), workers=workers,
+                             scheduler=scheduler)
         except FrontierError as exc:
             cli.say(str(exc), markup="[red]infeasible:[/] ")
             raise typer.Exit(EXIT_INFEASIBLE) from None
+        except OSError as exc:  # the scheduler cannot be reached (a timeout is an OSError too)
+            raise CliError(f"cannot use the Dask cluster {scheduler or ''}: {exc}".replace("  ", " ")) from None
     from planner.input.overrides import Scenario
 
     study.scenarios = [Scenario(p.label, overrides=[]) for p in found]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import time
 
+import highspy
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.contrib.solver.common.results import SolutionStatus
@@ -63,9 +65,14 @@ class HighsSolver:
 
     def solve(self, *, mip_gap: float | None = None, time_limit_s: float | None = None,
               log: LogCallback | None = None, progress: ProgressCallback | None = None,
-              options: dict | None = None, model_is_current: bool = False) -> SolveOutcome:
+              options: dict | None = None, model_is_current: bool = False,
+              start: np.ndarray | None = None) -> SolveOutcome:
         """Solve; `model_is_current`: the HiGHS model is already up to date (skip Pyomo's change detection,
-        which would also discard a MIP start set on the HiGHS model)."""
+        which would also discard a MIP start set on the HiGHS model). `start`: a plan (`plan()` of a solve of
+        the same model) handed to HiGHS as its MIP start, after the model's changes since then are sent."""
+        if start is not None:
+            self._set_start(start)
+            model_is_current = True
         stream = LineStream(log, progress)
         start = time.perf_counter()
         skip = {name: False for name in _AUTO_UPDATES} if model_is_current else {}
@@ -87,6 +94,33 @@ class HighsSolver:
         return SolveOutcome(status=status, termination=f"{METHOD}: {h.modelStatusToString(h.getModelStatus())}",
                             has_solution=has_solution, objective=obj, bound=bound, gap=gap, wall_s=wall,
                             highs_s=results.timing_info.highs_time, log=results.solver_log or "")
+
+
+    def _variables(self) -> list:
+        return list(self.model.component_data_objects(pyo.Var, descend_into=True))
+
+    def plan(self) -> np.ndarray:
+        """The model's variable values (its last plan) in the model's own variable order: a start for a re-solve
+        of this model, or of the same case's model built elsewhere (e.g. on another process)."""
+        return np.array([v.value if v.value is not None else 0.0 for v in self._variables()], dtype=float)
+
+    def _set_start(self, plan: np.ndarray) -> None:
+        """Send the model's changes to HiGHS (or hand it the model), then set `plan` as the MIP start; HiGHS
+        drops it if it breaks a constraint of the changed model."""
+        if self.solver._model is not self.model:
+            self.solver.set_instance(self.model)
+        else:
+            self.solver.update()
+        columns = self.solver._pyomo_var_to_solver_var_map
+        values = np.zeros(len(columns))
+        for var, value in zip(self._variables(), plan, strict=True):
+            column = columns.get(id(var))
+            if column is not None:
+                values[column] = round(value) if var.is_integer() or var.is_binary() else value
+        solution = highspy.HighsSolution()
+        solution.col_value = values.tolist()
+        solution.value_valid = True
+        self.solver._solver_model.setSolution(solution)
 
 
 _AUTO_UPDATES = ("check_for_new_or_removed_constraints", "check_for_new_or_removed_vars",

@@ -8,6 +8,7 @@ run again on another worker by the scheduler; a task that raises is retried `RET
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from planner.study.task import Outcome, Task, one_thread, solve_scenario
 
@@ -32,18 +33,22 @@ def local_cluster(workers: int):
 
 
 def run_dask(tasks: Sequence[Task], on_done: DONE, *, scheduler: str | None = None, workers: int | None = None,
-             on_start: Callable[[Task], None] | None = None, timeout_s: float = 30.0) -> None:
+             on_start: Callable[[Task], None] | None = None, timeout_s: float = 30.0,
+             function: Callable[..., Outcome] = solve_scenario, shared: Any = None) -> None:
     """Submit every task to the cluster (an existing `scheduler` address, or a local one of `workers`) and hand
     each outcome to `on_done` as it completes. A task that fails even after its retries becomes a failed
-    outcome naming the error."""
+    outcome naming the error. `function` runs one task on a worker (default: a scenario solve; any task with a
+    `scenario` name, e.g. a Pareto point); `shared`, if given, is sent to every worker once and passed to
+    `function` after the task."""
     from distributed import Client, as_completed
 
     cluster = None if scheduler else local_cluster(workers or 2)
     client = Client(scheduler or cluster, timeout=timeout_s)
     try:
         futures = {}
+        extra = [] if shared is None else client.scatter([shared], broadcast=True, hash=False)
         for task in tasks:
-            future = client.submit(solve_scenario, task, pure=False, retries=RETRIES,
+            future = client.submit(function, task, *extra, pure=False, retries=RETRIES,
                                    key=f"scenario-{task.scenario}-{id(task):x}")
             futures[future] = task
             if on_start:

@@ -17,11 +17,16 @@ import pytest
 from planner.solver.outcome import SOLVED
 from rich.console import Console
 
-from study_cases import write_study_case
+from cli_run import planner
+from study_cases import study_tables, write_study_case
 from planner.examples import example_path
-from planner.input.overrides import Scenario, parse_override, read_scenarios
+from planner.input.overrides import Scenario, parse_override, parse_overrides, read_scenarios
 from planner.input.reader import read_workbook
-from planner.study.sweep import run_study
+from planner.input.validate import case_from_tables
+from planner.study.pareto import frontier
+from planner.study.store import StudyFolder
+from planner.study.sweep import run_study, tasks_of
+from planner.study.task import input_sha256
 
 QUIET = Console(quiet=True)
 BIN = Path(sys.executable).parent
@@ -85,6 +90,65 @@ def test_sweep_on_the_cluster_equals_the_serial_sweep(cluster, tmp_path):
                {k: v for k, v in b.kpis.items() if k not in TIMING_KPIS}
         assert a.design == b.design
         assert (tmp_path / "dask" / b.workbook).is_file()
+
+
+def test_frontier_on_the_cluster_equals_the_serial_frontier(cluster):
+    """The points between the ends spread over the two workers (three points: one worker solves two, on the model
+    it built for the first), each from the least-emissions plan; the serial frontier re-solves one model, each
+    point from the plan before it. The same frontier within the gap."""
+    address, _ = cluster
+    tables = study_tables(scenarios=[], days=3)
+    tables.pop("Scenarios")
+    case = case_from_tables(tables)
+    serial, dask = frontier(case, 5), frontier(case, 5, scheduler=address)
+    assert [p.label for p in dask] == [p.label for p in serial]
+    gap = case.settings.mip_gap
+    for a, b in zip(serial, dask):
+        assert b.outcome.status in SOLVED and a.outcome.status in SOLVED
+        assert b.cap_tco2_per_yr == a.cap_tco2_per_yr
+        assert b.cost == pytest.approx(a.cost, rel=2 * gap)
+        if b.cap_tco2_per_yr is not None:
+            assert b.emissions <= b.cap_tco2_per_yr * (1 + 1e-6)
+    assert [p.outcome.worker for p in (dask[0], dask[-1])] == ["client", "client"]  # the ends: on the client
+    assert not any(p.outcome.worker.endswith(f":{os.getpid()}") for p in dask[1:-1])  # the rest: on the workers
+
+
+CHEAP = ["Demand.it_load_mw*=0.5", "mip_gap=0.05"]  # the quickstart at half its demand: well under a second a solve
+QUICK_SCENARIOS = [("carbon-300", "carbon_price_cny_per_tco2=300"),
+                   ("cheap-batteries", "Technologies[battery].capex_cny_per_kwh*=0.5")]
+
+
+def test_cli_sweep_on_a_local_cluster_equals_the_serial_sweep(tmp_path):
+    """`planner sweep --workers 2` (a local Dask cluster started by the CLI) on the quickstart with two scenarios
+    and the base, against the same sweep solved serially here: the same records (same keys: input, overrides and
+    options), KPIs and designs."""
+    path = tmp_path / "case.xlsx"
+    path.write_bytes(Path(example_path("quickstart")).read_bytes())
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    for row, (name, override) in enumerate(QUICK_SCENARIOS, start=3):
+        wb["Scenarios"].cell(row, 1, name), wb["Scenarios"].cell(row, 2, override)
+    wb.save(path)
+    sets = [a for o in CHEAP for a in ("--set", o)]
+    result = planner("sweep", path.name, "--workers", "2", *sets, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    scenarios = read_scenarios(read_workbook(path))
+    for scenario in scenarios:
+        scenario.overrides = [*parse_overrides(CHEAP), *scenario.overrides]
+    serial = run_study(path, scenarios, tmp_path / "serial", console=QUIET)
+    assert sorted(serial.solved_now) == ["base", "carbon-300", "cheap-batteries"]
+    dask = StudyFolder(tmp_path / "outputs" / "case-study")
+    sha = input_sha256(path)
+    for task in tasks_of(path, scenarios):
+        a, b = serial.records[task.scenario], dask.done(task.scenario, task.key(sha))
+        assert b is not None, task.scenario  # solved by the CLI with the same input, overrides and options
+        assert a.status == b.status and a.status in SOLVED
+        assert {k: v for k, v in a.kpis.items() if k not in TIMING_KPIS} == \
+               {k: v for k, v in b.kpis.items() if k not in TIMING_KPIS}
+        assert a.design == b.design
+        assert b.worker != a.worker  # on a worker process of the CLI's cluster
+    assert (dask.folder / "case-study.xlsx").is_file()
 
 
 def test_worker_killed_while_solving_loses_no_scenario(cluster, tmp_path):
