@@ -70,11 +70,11 @@ class HighsSolver:
         """Solve; `model_is_current`: the HiGHS model is already up to date (skip Pyomo's change detection,
         which would also discard a MIP start set on the HiGHS model). `start`: a plan (`plan()` of a solve of
         the same model) handed to HiGHS as its MIP start, after the model's changes since then are sent."""
+        began = time.perf_counter()
         if start is not None:
             self._set_start(start)
             model_is_current = True
         stream = LineStream(log, progress)
-        start = time.perf_counter()
         skip = {name: False for name in _AUTO_UPDATES} if model_is_current else {}
         if time_limit_s is not None:  # the persistent HiGHS object's run clock adds up over solves
             time_limit_s = time_limit(getattr(self.solver, "_solver_model", None), time_limit_s)
@@ -83,7 +83,7 @@ class HighsSolver:
                                         solver_options=dict(options or {}), auto_updates=skip)
         stream.flush()
         raise_if_stopped()
-        wall = time.perf_counter() - start
+        wall = time.perf_counter() - began
         has_solution = results.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
         if has_solution:
             results.solution_loader.load_vars()
