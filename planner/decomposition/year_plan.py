@@ -122,6 +122,9 @@ def decompose_on_days(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, bud
     progress.stage(stage.DESIGN_DAYS)
 
     coarse = prepare(coarse_case(d.case, DESIGN_DAYS))
+    if coarse.facility is not None and d.facility is not None:  # water is annual: the real year's own coefficients,
+        # so a design that meets a water limit or WUE cap on the days meets it over the year
+        coarse.facility = dataclasses.replace(coarse.facility, water_m3_per_mw=d.facility.water_m3_per_mw)
     cm, coarse_mat, cb = built_blocks(coarse)
     say(f"design on {DESIGN_DAYS} days of the year ({coarse.n_t} time steps)")
     design = decompose(coarse_mat.highs, cb, mip_gap=mip_gap, budget=budget.share_of_total(DESIGN_DAYS_SHARE),

@@ -7,10 +7,15 @@ heat variables, and only at the time steps with heat demand (SKHT; a heating sea
 Hourly, with no big-M:
     heat_mw[s,k,t] <= share_k x sum_p u_p(t) x it_load_mw[s,k,p]     (heat_within_recoverable)
     sum_k heat_mw[s,k,t] <= sum_k heat_recovery_mw[s,k]               (heat_within_plant)
-    sum_k heat_mw[s,k,t] <= heat demand[s,t]                           (heat_within_demand)
+    sum_k heat_mw[s,k,t] <= heat demand[s,t] x sum_k cool[s,k]         (heat_within_demand)
     heat_recovery_mw[s,k] <= share_k x it_mw[s,k]                      (heat_plant_within_capacity)
 The plant rows are per site and hour, not per technology: with one technology per site, the capacity row keeps
 an unchosen technology's plant at 0, so the site-level row is exact and has a quarter of the rows.
+The demand row's right-hand side is the hour's heat demand times the binaries of the site's heat-recovering
+technologies: the same integer solutions (heat needs IT load under a chosen heat-recovering technology), but in the
+LP relaxation a site open by a fraction sells at most that fraction of its heat demand, where the plain demand
+bound let it sell all of it (a tighter relaxation: the decomposition's bound is the LP relaxation's). The demand is
+the row's own bound, not a big-M.
 The heat pumps' electricity, e_k x heat_mw[s,k,t], joins the facility load in the energy balance and the
 annual facility energy (so PUE, grid import, emissions and the green rules count it).
 """
@@ -71,8 +76,10 @@ def define_waste_heat(m: pyo.ConcreteModel, d: ModelData) -> None:
                                                          *(plant[s, k] for k in techs[s])]), equality=False)
     m.heat_plant_within_capacity = pyo.Constraint(m.SKH, rule=lambda m, s, k: (
         m.heat_recovery_mw[s, k] <= share[k] * m.it_mw[s, k]))
-    m.heat_within_demand = pyo.Constraint(m.HST, rule=lambda m, s, t: (
-        sum(m.heat_mw[s, k, t] for k in techs[s]) <= float(f.heat_demand_mw[s][t])))
+    cool = elements(m.cool)
+    add_rows(m, "heat_within_demand", (m.HST,), lambda s, t: (  # heat - demand x sum_k cool[s,k] <= 0
+        [1.0] * len(techs[s]) + [-float(f.heat_demand_mw[s][t])] * len(techs[s]),
+        [*(heat[s, k, t] for k in techs[s]), *(cool[s, k] for k in techs[s])]), equality=False)
 
     def annual(s: str, per_mwh) -> LinearExpression | float:
         w = d.weights(s).tolist()

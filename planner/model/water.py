@@ -2,7 +2,9 @@
 hubs' WUE caps (`models/formulation.md`, Water and waste heat).
 
 Water use is capacity-level: site_water_m3[s] = sum over (k, p) of water_m3_per_mw[s,k,p] x it_load_mw[s,k,p]
-(`planner.model.facility`), so the limits are single annual rows with no hourly variable and no big-M.
+(`planner.model.facility`), so the limits are single annual rows with no hourly variable and no big-M. A site's
+limit is multiplied by its open binary: a closed site uses no water, so the integer solutions are the same, and in
+the LP relaxation a site open by a fraction gets that fraction of its water limit (a tighter relaxation).
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ def define_water(m: pyo.ConcreteModel, d: ModelData) -> None:
                                      doc="annual water use of a site (m3/yr)")
     limit = d.case.sites["max_water_m3_per_yr"].astype(float).to_dict()
     m.SWL = pyo.Set(initialize=water_limit_sites(d), ordered=True, doc="sites with a water limit")
+    # limit x open: the same integer solutions (a closed site uses no water), a tighter LP relaxation
     m.site_water_limit = pyo.Constraint(m.SWL, rule=lambda m, s: (
-        m.site_water_m3[s] <= limit[s] + relax(m, "site_water_limit", s)))
+        m.site_water_m3[s] <= limit[s] * m.open[s] + relax(m, "site_water_limit", s)))
     sites_of_hub = {h: [s for s in d.sites if d.site_hub[s] == h] for h in d.hubs}
 
     def wue_cap(m, h):
