@@ -15,6 +15,7 @@ from planner.model.data import ModelData
 from planner.model.policies import Annual
 from planner.pyomo_fast.elements import elements, values
 from planner.pyomo_fast.evaluate import value_of
+from planner.results.green_share import hub_green_parts, with_hub_parts, with_policy_parts
 from planner.results.investment import hub_table, investment_kpis, investment_table
 from planner.results.schema import kpi_rows
 from planner.results.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, POLICY_COLUMNS, SITE_COLUMNS,
@@ -330,6 +331,9 @@ def postprocess(m: pyo.ConcreteModel, d: ModelData, info: SolveInfo) -> Result:
     assignments = assignment_table(sol, d)
     kpis = kpi_table(sites, sol, info, green_import, d)
     costs = pd.DataFrame({"component": list(sol.costs), "cost_cny_per_yr": list(sol.costs.values())})
+    green = hub_green_parts(m, d)  # what makes up each hub's green share, from the model's expressions
+    policy = with_policy_parts(policy_table(sites, assignments, sol, d), green)
     return Result(case_name=d.case.name, solve=info, kpis=kpis, costs=costs, sites=sites, assignments=assignments,
-                  policy=policy_table(sites, assignments, sol, d), dispatch=dispatch_table(sites, sol, d),
-                  hubs=hub_table(sites, d), investment=investment_table(sites, sol.site_capex))
+                  policy=policy, dispatch=dispatch_table(sites, sol, d),
+                  hubs=with_hub_parts(hub_table(sites, d), green, policy, d),
+                  investment=investment_table(sites, sol.site_capex))
