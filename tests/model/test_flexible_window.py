@@ -48,3 +48,20 @@ def test_a_rolling_window_on_representative_days_is_the_day_with_a_warning_namin
     warning, = [w for w in case.warnings if "flexible_window_h" in w.message]
     assert warning.sheet == "Demand" and warning.cell and "the window used is the day" in warning.message
     assert "leave flexible_window_h blank" in warning.fix
+
+
+def test_which_rows_keep_a_rolling_windows_energy_on_each_kind_of_time_steps():
+    """The year's hours: the deadline rows (one per hour from the window's end on); its average days (the bound's
+    relaxation): only the year's energy; a day window: the days."""
+    from planner.model.build import build_model
+    from planner.model.data import aggregated_days, prepare
+
+    d = prepare(_year(4.0))
+    year = build_model(d)
+    assert len(year.flex_window_deadline) == len(year.flex_window_advance) == 8760 - 4
+    assert len(year.flex_window_energy) == 1 and len(year.flex_day_energy) == 0
+    average = build_model(aggregated_days(d, 2))
+    assert len(average.flex_year_energy) == 1 and len(average.flex_window_deadline) == 0
+    assert len(average.flex_day_energy) == 0
+    day = build_model(prepare(_year()))
+    assert len(day.flex_day_energy) == 365 and len(day.flex_window_deadline) == 0
