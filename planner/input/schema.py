@@ -352,6 +352,10 @@ DEMAND = Sheet(
         _c("flexible_window", "str", "-", "Window within which moved energy must still be served: 'day' (the "
            "representative day, or each calendar day of a full year).", choices=("day",), default="day",
            required=False, example=None),
+        _c("flexible_window_h", "float", "h", "Optional rolling window instead of the calendar day: each MWh moved "
+           "is served within this many hours of its own hour, across midnight (full-year profiles only; on "
+           "representative days the window is the day); blank = flexible_window.", min=1.0, max=8760.0,
+           required=False, plausible=(1.0, 168.0), example=None),
         _c("rack_kw", "float", "kW/rack", "Optional rack power density of the demand's IT: only cooling "
            "technologies with Cooling.max_rack_kw >= it may serve it; blank = any.", min=0.0, min_exclusive=True,
            limit=1000.0, required=False, plausible=(1.0, 200.0), example=None),

@@ -28,6 +28,7 @@ from openpyxl.utils import column_index_from_string
 from planner.input.assemble import build_case
 from planner.input.case import Case
 from planner.input.checks import cross_checks, latency_problems
+from planner.input.flexible_window import window_problems
 from planner.input.profiles import ProfileData, parse_profiles
 from planner.input.reader import RawTable, RawWorkbook, raw_from_frame, raw_from_settings, read_workbook
 from planner.input.schema import FIRST_DATA_ROW, INFO_SHEETS, SHEETS, SHEETS_BY_NAME, Problem, ProblemList, by_severity
@@ -134,6 +135,7 @@ def validate(raw: RawWorkbook) -> Case:
         raise CaseInvalid(sort_problems(problems.items), raw.source)
     case = build_case(settings, tables, profiles, raw.source)
     problems.items.extend(latency_problems(case, tables.get("Demand")))
+    problems.items.extend(window_problems(case, tables.get("Demand")))  # rolling windows of flexible load
     if problems.errors:
         raise CaseInvalid(sort_problems(problems.items), raw.source)
     case.warnings = sort_problems(problems.warnings)

@@ -88,6 +88,8 @@ class ModelData:
     # move within its day, and (aggregated days only) u_p(t) averaged over each site's own groups of days
     flex_share: dict[str, float] = dataclasses.field(default_factory=dict)
     flex_utilisation: dict[tuple[str, str], np.ndarray] | None = None
+    # flexible groups with a rolling window (Demand.flexible_window_h): group -> hours; absent = the day
+    flex_window_h: dict[str, float] = dataclasses.field(default_factory=dict)
     # rack density (`planner.model.facility`): group -> the technologies able to cool it (absent: every one)
     group_cooling: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
     facility: FacilityData | None = None  # water and waste-heat data (`planner.model.facility`)
@@ -130,11 +132,15 @@ class ModelData:
 
 
 FLEX_MARK = "~flexible:"  # load group of demands with a flexible share: "<profile>~flexible:<share>"
+WINDOW_MARK = "~window_h:"  # ... and a rolling window: "<profile>~flexible:<share>~window_h:<hours>"
 
 
-def flexible_group(profile_group: str, share: float) -> str:
-    """The load group of a demand: its profile's group, apart per flexible share (one share per group)."""
-    return profile_group if not share > 0 else f"{profile_group}{FLEX_MARK}{share:g}"
+def flexible_group(profile_group: str, share: float, window_h: float = float("nan")) -> str:
+    """The load group of a demand: its profile's group, apart per flexible share and rolling window (one share
+    and one window per group)."""
+    if not share > 0:
+        return profile_group
+    return f"{profile_group}{FLEX_MARK}{share:g}" + (f"{WINDOW_MARK}{window_h:g}" if window_h > 0 else "")
 
 
 def _previous_time_step(case: Case) -> np.ndarray:
@@ -178,8 +184,10 @@ def prepare(case: Case) -> ModelData:
     capable = capable_cooling(case)  # rack density: only (demand, site) pairs with a capable technology
     pairs = coolable_pairs(case, allowed_pairs(case).reset_index(), capable)
 
-    demand_group = {d: flexible_group(p if isinstance(p, str) and p else FLAT_PROFILE, float(f))
-                    for d, p, f in zip(case.demand.index, case.demand["load_profile"], case.demand["flexible_share"])}
+    window = case.demand.get("flexible_window_h", pd.Series(np.nan, index=case.demand.index)).astype(float)
+    demand_group = {d: flexible_group(p if isinstance(p, str) and p else FLAT_PROFILE, float(f), float(w))
+                    for d, p, f, w in zip(case.demand.index, case.demand["load_profile"], case.demand["flexible_share"],
+                                          window)}
     demand_group, group_cooling = density_groups(demand_group, capable, frozenset(case.cooling.index))
     load_groups = sorted(set(demand_group.values()))
     # a group's name: "<profile>[~flexible:<share>][@<techs>]" (`flexible_group`, then `density_groups`)
@@ -187,7 +195,9 @@ def prepare(case: Case) -> ModelData:
     profile_of = {p: flex_part[p].split(FLEX_MARK)[0] for p in load_groups}
     utilisation = {p: _profile_or_flat(case, None if profile_of[p] == FLAT_PROFILE else profile_of[p], 1.0)
                    for p in load_groups}
-    flex_share = {p: float(flex_part[p].split(FLEX_MARK)[1]) for p in load_groups if FLEX_MARK in flex_part[p]}
+    flex_share = {p: float(flex_part[p].split(FLEX_MARK)[1].split(WINDOW_MARK)[0]) for p in load_groups
+                  if FLEX_MARK in flex_part[p]}
+    flex_window_h = {p: float(flex_part[p].split(WINDOW_MARK)[1]) for p in flex_share if WINDOW_MARK in flex_part[p]}
     pairs["group"] = pairs["demand_id"].map(demand_group)
     share = case.demand["max_share_per_site"].fillna(1.0).astype(float)
     pairs["assign_ub_mw"] = np.minimum(
@@ -232,7 +242,7 @@ def prepare(case: Case) -> ModelData:
         price=series("grid_price_cny_per_mwh", "grid_price_profile"),
         ef=series("grid_ef_tco2_per_mwh", "grid_ef_profile"),
         crf=crf, eta_charge=float(np.sqrt(rte)), eta_discharge=float(np.sqrt(rte)), flex_share=flex_share,
-        group_cooling=group_cooling,
+        flex_window_h=flex_window_h, group_cooling=group_cooling,
     )
     d.facility = facility_data(case, site_tech, d.groups_of, d.weight_h, utilisation)
     return d

@@ -16,6 +16,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from planner.model.data import ModelData
+from planner.model.green_share import define_green_share_parts
 
 
 def prices(d: ModelData, column: str) -> dict[str, float]:
@@ -52,6 +53,7 @@ def define_green_trade(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     m.hub_certificate_cap = pyo.Constraint(m.H, rule=cap("max_certificate_mwh_per_yr", m.certificate_mwh))
     m.hub_contract_cap = pyo.Constraint(m.H, rule=cap("max_contract_mwh_per_yr", m.contract_mwh))
+    define_green_share_parts(m, d)  # what makes up each hub's green share (`planner.model.green_share`)
 
 
 def purchased_mwh(m: pyo.ConcreteModel, sites) -> object:

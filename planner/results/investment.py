@@ -41,11 +41,9 @@ def investment_table(sites: pd.DataFrame, site_capex: Mapping[tuple[str, str], f
 
 
 def hub_table(sites: pd.DataFrame, d: ModelData) -> pd.DataFrame:
-    """One row per hub with an open site (HUB_COLUMNS): the sums over its open sites."""
+    """One row per hub with an open site (HUB_COLUMNS): the sums over its open sites (the green share and its
+    parts: `planner.results.green_share.with_hub_parts`)."""
     open_sites = sites.loc[sites["opened"].astype(bool)].copy()
-    green = d.case.sites["grid_green_share"].astype(float)
-    open_sites["green_mwh"] = open_sites["selfuse_mwh"] + open_sites["grid_import_mwh"] * \
-        green.reindex(open_sites["site_id"]).to_numpy()
     rows = []
     for h in d.case.hubs.index:
         g = open_sites.loc[open_sites["hub_id"] == h]
@@ -57,7 +55,7 @@ def hub_table(sites: pd.DataFrame, d: ModelData) -> pd.DataFrame:
                      "capex_cny": g["capex_cny"].sum(), "cost_cny": cost,
                      "unit_cost_cny_per_kw_it_yr": _ratio(cost, it_mw * KW_PER_MW),
                      "it_energy_mwh": g["it_energy_mwh"].sum(), "consumption_mwh": g["consumption_mwh"].sum(),
-                     "green_share": _ratio(g["green_mwh"].sum(), g["consumption_mwh"].sum()),
+                     "green_share": float("nan"),  # the model's parts (`planner.results.green_share`)
                      "pue": _ratio(g["facility_energy_mwh"].sum(), g["it_energy_mwh"].sum()),
                      "emissions_tco2": g["emissions_tco2"].sum()})
     return pd.DataFrame(rows, columns=list(HUB_COLUMNS))

@@ -15,6 +15,7 @@ from planner.model.data import ModelData
 from planner.model.policies import Annual
 from planner.pyomo_fast.elements import elements, values
 from planner.pyomo_fast.evaluate import value_of
+from planner.results.green_share import hub_green_parts, with_hub_parts, with_policy_parts
 from planner.results.investment import hub_table, investment_kpis, investment_table
 from planner.results.schema import kpi_rows
 from planner.results.result import (ASSIGNMENT_COLUMNS, DISPATCH_COLUMNS, POLICY_COLUMNS, SITE_COLUMNS,
@@ -43,7 +44,7 @@ class _Solution:
             if roles.role(var.local_name).scope != "site":
                 continue
             sets = list(var.index_set().subsets())
-            if len(sets) == 2 and sets[1] is m.T and sets[0].dimen != 2:
+            if len(sets) == 2 and sets[1] is m.T and sets[0].dimen not in (2, 3):
                 self.hourly[var.local_name] = self._hourly(var)
             else:
                 setattr(self, var.local_name, _values(var))
@@ -60,10 +61,10 @@ class _Solution:
         self.flex_saving = value_of(m.flexible_saving_cny)
         self.moved: dict[str, np.ndarray] = {}  # IT load moved in less moved out, per site and time step
         self.moved_in: dict[str, np.ndarray] = {}
-        for (s, k, t), v in self.flex_in_mw.items():
+        for (s, k, c, t), v in self.flex_in_mw.items():
             self.moved.setdefault(s, np.zeros(d.n_t))[t] += v
             self.moved_in.setdefault(s, np.zeros(d.n_t))[t] += v
-        for (s, k, t), v in self.flex_out_mw.items():
+        for (s, k, c, t), v in self.flex_out_mw.items():
             self.moved[s][t] -= v
         self.facility = {s: (value_of(m.site_water_m3[s]), value_of(m.site_heat_mwh[s]),  # water and waste heat
                              value_of(m.site_heat_pump_mwh[s]), -value_of(m.site_cost["heat_revenue", s]))
@@ -97,7 +98,7 @@ class _Solution:
                 it += v * d.utilisation[p]
                 fac += v * d.utilisation[p] * d.pue[s, k]
         for sign, moves in ((1.0, self.flex_in_mw), (-1.0, self.flex_out_mw)):
-            for (s2, k, t), v in moves.items():
+            for (s2, k, _, t), v in moves.items():
                 if s2 == s:
                     fac[t] += sign * v * d.pue[s, k][t]
         pump = d.case.cooling["heat_pump_mwh_per_mwh"]  # waste heat: the heat pumps' electricity
@@ -330,6 +331,9 @@ def postprocess(m: pyo.ConcreteModel, d: ModelData, info: SolveInfo) -> Result:
     assignments = assignment_table(sol, d)
     kpis = kpi_table(sites, sol, info, green_import, d)
     costs = pd.DataFrame({"component": list(sol.costs), "cost_cny_per_yr": list(sol.costs.values())})
+    green = hub_green_parts(m, d)  # what makes up each hub's green share, from the model's expressions
+    policy = with_policy_parts(policy_table(sites, assignments, sol, d), green)
     return Result(case_name=d.case.name, solve=info, kpis=kpis, costs=costs, sites=sites, assignments=assignments,
-                  policy=policy_table(sites, assignments, sol, d), dispatch=dispatch_table(sites, sol, d),
-                  hubs=hub_table(sites, d), investment=investment_table(sites, sol.site_capex))
+                  policy=policy, dispatch=dispatch_table(sites, sol, d),
+                  hubs=with_hub_parts(hub_table(sites, d), green, policy, d),
+                  investment=investment_table(sites, sol.site_capex))

@@ -22,6 +22,7 @@ import pandas as pd
 
 from planner.model.cost_components import CAPEX_COMPONENTS, COST_COMPONENTS
 from planner.model.policies import POLICIES as POLICY_RULES
+from planner.results.schema_green import GREEN_PART_COLUMNS, HUB_GREEN_COLUMNS
 from planner.results.schema_types import (
     DType,
     Column,
@@ -333,7 +334,8 @@ HUBS = Table(
         column("unit_cost_cny_per_kw_it_yr", "float", "CNY/kW-IT/yr", "Annualised cost per kW of IT capacity", "#,##0"),
         mwh_yr_column("it_energy_mwh", "IT energy per year"),
         mwh_yr_column("consumption_mwh", "Electricity consumed per year"),
-        share_column("green_share", "(Self-use + green share of grid import) / consumption"),
+        share_column("green_share", "(Self-use + green share of grid import + certificates + contracts) / consumption"),
+        *HUB_GREEN_COLUMNS,  # what makes up the green share (planner.results.schema_green)
         column("pue", "float", "-", "Facility energy / IT energy", FMT_PUE),
         column("emissions_tco2", "float", "tCO2/yr", "Grid-import emissions per year", FMT_TCO2),
     ),
@@ -371,6 +373,7 @@ POLICY = Table(
         column("sense", "str", "-", "<= (at most), >= (at least) or == (equal)"),
         column("binding", "bool", "yes/no", "The constraint is at its limit"),
         column("satisfied", "bool", "yes/no", "The constraint is met (within tolerance)"),
+        *GREEN_PART_COLUMNS,  # hub_green_share rows: what makes up the share (planner.results.schema_green)
         column("description", "str", "-", "What the constraint says", in_result=False),
     ),
     key=("policy", "scope"),
