@@ -4,6 +4,7 @@ year), registered on the one `planner` app."""
 from __future__ import annotations
 
 import math
+import time
 from enum import Enum
 from pathlib import Path
 
@@ -158,10 +159,16 @@ def verify(
         raise CliError(str(exc), EXIT_INVALID) from None
     case = read_case(year)
     say(f"design of {result.name}: {len(design.sites)} open site(s); the year: {case.summary()}")
-    try:
-        v = verify_design(case, design, resize=resize, time_limit_s=time_limit)
-    except DesignMismatch as exc:
-        raise CliError(f"{result.name} against {year.name}: {exc}", EXIT_INVALID) from None
+    began = time.perf_counter()
+    with console.status("building the year's model", spinner="dots") as status:
+        def stage(text: str) -> None:
+            say(f"[{time.perf_counter() - began:6.0f} s] {text}")
+            status.update(f"solving: {text.split(' (')[0]}")
+
+        try:
+            v = verify_design(case, design, resize=resize, time_limit_s=time_limit, stage=stage)
+        except DesignMismatch as exc:
+            raise CliError(f"{result.name} against {year.name}: {exc}", EXIT_INVALID) from None
     kpis = kpi_comparison(planned, v)
     console.print(_table("Planned (its days) and the real year", kpis,
                          {"change_pct": 2}))

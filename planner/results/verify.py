@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -172,9 +173,18 @@ def year_data(case: Case, design: Design) -> ModelData:
     return restricted_to_sites(prepare(case), list(design.sites))
 
 
-def verify_design(case: Case, design: Design, *, resize: bool = False, time_limit_s: float | None = None
-                  ) -> Verification:
-    """Run the year `case` with `design` (steps 1-3 of the module's description)."""
+StageReport = Callable[[str], None]  # hears the name of each of the year's solves as it starts
+
+
+def _size(m: pyo.ConcreteModel) -> str:
+    rows = sum(1 for _ in m.component_data_objects(pyo.Constraint, active=True))
+    cols = sum(1 for _ in m.component_data_objects(pyo.Var))
+    return f"{rows:,} rows x {cols:,} columns"
+
+
+def verify_design(case: Case, design: Design, *, resize: bool = False, time_limit_s: float | None = None,
+                  stage: StageReport = lambda text: None) -> Verification:
+    """Run the year `case` with `design` (steps 1-3 of the module's description); `stage` hears each solve."""
     clock = time.perf_counter()
     d = year_data(case, design)
     start = time.perf_counter()
@@ -182,19 +192,20 @@ def verify_design(case: Case, design: Design, *, resize: bool = False, time_limi
     fix_design(m, design)
     as_lp(m)
     build_s = time.perf_counter() - start
+    stage(f"1. the year's dispatch with the design fixed ({_size(m)})")
     outcome, solve_s = _solve(m, time_limit_s)
     if outcome.has_solution and outcome.status == "optimal":
         out = Verification(year=postprocess(m, d, _info(outcome, build_s, solve_s)), holds=True,
                            broken=pd.DataFrame(columns=list(INFEASIBILITY_COLUMNS)), grid_short_mw={})
     else:
-        out = _broken(d, design, time_limit_s)
+        out = _broken(d, design, time_limit_s, stage)
     if resize:
-        out.resized, out.resize_note = resize_design(d, design, time_limit_s)
+        out.resized, out.resize_note = resize_design(d, design, time_limit_s, stage)
     out.solve_s = time.perf_counter() - clock
     return out
 
 
-def _broken(d: ModelData, design: Design, time_limit_s: float | None) -> Verification:
+def _broken(d: ModelData, design: Design, time_limit_s: float | None, stage: StageReport) -> Verification:
     """The year with the design breaks a rule or cannot serve an hour: the least violation (grid connection free
     above the design's), then the least cost at it."""
     start = time.perf_counter()
@@ -203,6 +214,7 @@ def _broken(d: ModelData, design: Design, time_limit_s: float | None) -> Verific
     as_lp(m)
     build_s = time.perf_counter() - start
     solver = HighsSolver(m)
+    stage(f"2. the design breaks the year: its least violation, grid connection free ({_size(m)})")
     first, _ = _solve(m, time_limit_s, solver)
     if not first.has_solution:
         raise RuntimeError(f"the year cannot be run with the design even with every rule relaxed and the grid "
@@ -213,6 +225,7 @@ def _broken(d: ModelData, design: Design, time_limit_s: float | None) -> Verific
         v.setub(found * (1 + VIOLATION_SLACK) + VIOLATION_SLACK)
     m.total_violation.deactivate()
     m.total_cost.activate()
+    stage("3. the least cost at those violations")
     second, _ = _solve(m, time_limit_s, solver)
     outcome = second if second.has_solution else first
     short = {s: float(m.grid_mw[s].value) - sd.grid_mw for s, sd in design.sites.items()
@@ -221,7 +234,8 @@ def _broken(d: ModelData, design: Design, time_limit_s: float | None) -> Verific
     return Verification(year=postprocess(m, d, info), holds=False, broken=broken, grid_short_mw=short)
 
 
-def resize_design(d: ModelData, design: Design, time_limit_s: float | None) -> tuple[Result | None, str]:
+def resize_design(d: ModelData, design: Design, time_limit_s: float | None,
+                  stage: StageReport = lambda text: None) -> tuple[Result | None, str]:
     """The year with the design's integers and assignments fixed and PV, wind, battery and grid connection at
     least the design's, at least cost: (its result, '') or (None, why there is none)."""
     start = time.perf_counter()
@@ -229,6 +243,8 @@ def resize_design(d: ModelData, design: Design, time_limit_s: float | None) -> t
     fix_design(m, design, free=CAPACITIES)
     as_lp(m)
     build_s = time.perf_counter() - start
+    stage(f"resize: the year at least cost, PV, wind, battery and grid connection free above the design's "
+          f"({_size(m)})")
     outcome, solve_s = _solve(m, time_limit_s)
     if not outcome.has_solution:
         return None, (f"no capacities make the design hold for the year ({outcome.status}): a rule cannot be met "

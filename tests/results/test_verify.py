@@ -140,6 +140,9 @@ def test_cli_verify_exits_3_when_the_year_breaks_a_rule_and_aggregate_makes_days
                          timeout=300)
     assert run.returncode == 3, run.stdout + run.stderr
     assert "hub_green_share" in run.stdout and "grid connection at s1" in run.stdout
+    # each of the year's solves is announced as it starts, with the time since the design was read
+    assert "1. the year's dispatch with the design fixed" in run.stdout, run.stdout
+    assert "2. the design breaks the year" in run.stdout and "3. the least cost" in run.stdout
     from openpyxl import load_workbook
 
     wb = load_workbook(out, read_only=True)
