@@ -60,10 +60,11 @@ def _bound_and_plan(h, b: SiteBlocks, cg: ColumnGeneration, out: DecompositionOu
     if stages:
         progress.stage(stage.PLAN, out)
     out.candidates = [b.sites[i] for i in sorted(candidates)]
-    if incumbent is not None and incumbent[1] <= target_for(out.bound, mip_gap):
+    if incumbent is not None and incumbent[1] <= target_for(out.bound, BOUND_TOLERANCE * mip_gap):
+        # within the gap would not do: along a frontier the last point's plan often is, and every point would be it
         out.plan, out.plan_objective = incumbent
         out.link_duals = cg.y_link
-        say(f"the last solve's plan {incumbent[1]:,.0f} is within the gap of the bound {out.bound:,.0f}: no dives")
+        say(f"the last solve's plan {incumbent[1]:,.0f} is as good as the bound {out.bound:,.0f}: no dives")
         return out
     opened, design = dive_plan(cg, x, budget)
     if opened is None:  # out of time: every site with some capacity in the LP, which is feasible; moves close
