@@ -32,7 +32,8 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, budget: Budget
     """Bound and plan for the full MILP held in `h` (see the module docstring). `h` is left as it was. `progress`
     hears of each move; `stages`: it also hears of the bound and plan stages (else it stays in its own stage).
     `pool` (bound to `b`): the last decomposition's proposals seed the master, its plan is the incumbent where it
-    holds (the dives are skipped if it is already within the gap); this one's proposals are kept in it."""
+    holds (the dives are skipped only if it is as good as the bound, to the column generation's tolerance); this
+    one's proposals are kept in it."""
     start = time.perf_counter()
     out = DecompositionOutcome()
     say = reporter(out, log, start, progress)
