@@ -21,6 +21,7 @@ from planner.model.build import build_model
 from planner.model.data import ModelData, prepare
 from planner.decomposition import solve_by_sites
 from planner.decomposition.tuning import FULL_DETAIL_MAX_TIME_STEPS
+from planner.decomposition.warm import SitePool
 from planner.results.diagnose import explain_infeasibility
 from planner.pyomo_fast.elements import elements
 from planner.pyomo_fast.gc_quiet import leave_alive_objects_alone, promote_built
@@ -95,6 +96,7 @@ class PlanningModel:
         if progress:
             progress({"stage": "build", "build_s": self.build_s, **self.size})
         self.solver = HighsSolver(self.model)
+        self.site_pool = SitePool()  # the site decomposition's warm start for the next solve of this model
 
     def set_carbon_price(self, cny_per_tco2: float) -> None:
         self.model.carbon_price.set_value(float(cny_per_tco2))
@@ -114,10 +116,12 @@ class PlanningModel:
     def solve(self, *, mip_gap: float | None = None, time_limit_s: float | None = None,
               objective: str | None = None, log: LogCallback | None = None,
               progress: ProgressCallback | None = None, options: dict | None = None,
-              strategy: str = "auto", start: np.ndarray | None = None) -> Result:
+              strategy: str = "auto", start: np.ndarray | None = None, warm: bool = True) -> Result:
         """Solve (again); `options` are passed to HiGHS as they are (e.g. {"threads": 2}); `start`: a plan of
         this case (`self.solver.plan()` after an earlier solve, here or in another process) as the direct solve's
-        MIP start (a warm start; the site decomposition makes its own).
+        MIP start (a warm start; the site decomposition makes its own). `warm`: a least-cost solve by site
+        decomposition starts from the last one's site proposals and plan (`self.site_pool`, kept while only
+        linking rows and costs change, e.g. the carbon cap or price); false: cold, like a first solve.
 
         `strategy`: "direct" hands the whole MILP to HiGHS; "sites" solves it by site decomposition
         (`planner.decomposition`: candidate sites, a Lagrangian lower bound, a rounded plan, and HiGHS only if
@@ -129,6 +133,8 @@ class PlanningModel:
         if strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, not {strategy!r}")
         stopping = (lambda: progress({"stage": "stopping"})) if progress else None
+        if not warm:
+            self.site_pool.forget()
         with leave_alive_objects_alone():
             return run_stoppable(
                 lambda: self._solve(mip_gap, time_limit_s, objective, log, progress, options, strategy,
@@ -177,7 +183,7 @@ class PlanningModel:
         """One solve of the active objective by the strategy picked, within `limit` seconds."""
         if self.strategy_used == "sites":
             return solve_by_sites(self.model, self.data, mip_gap=gap, time_limit_s=limit, log=log, progress=progress,
-                                  options=self._options)
+                                  options=self._options, pool=self.site_pool)
         return self.solver.solve(mip_gap=gap, time_limit_s=limit, log=log, progress=progress, options=self._options,
                                  start=start_plan)
 
@@ -186,6 +192,7 @@ class PlanningModel:
         stages by the strategy picked and within the one time limit."""
         start = time.perf_counter()
         self._use_objective("total_emissions")
+        self.site_pool.forget()  # both stages cold, as a single solve: the pool keeps the second for later solves
         first = self._run(gap, EMISSIONS_FIRST_STAGE_SHARE * limit, log, progress)
         if not first.has_solution:
             return first
@@ -193,6 +200,7 @@ class PlanningModel:
         self.model.emissions_bound_tco2.set_value(best * (1 + LEXICOGRAPHIC_SLACK) + LEXICOGRAPHIC_SLACK)
         self.model.emissions_lexicographic.activate()
         self._use_objective("total_cost")
+        self.site_pool.forget()
         second = self._run(gap, max(limit - (time.perf_counter() - start), MIN_STAGE_S), log, progress)
         if first.status == "time_limit" and second.status in SOLVED:
             second.status = "time_limit"

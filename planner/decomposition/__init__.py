@@ -22,6 +22,10 @@ HiGHS starts from the plan on the full model and stops as soon as the bound prov
 (`strategy.solve_by_sites`). Everything runs on a highspy model compiled from the Pyomo model for this solve
 (`planner.solver.matrix`); the solution is loaded back into the Pyomo variables. Time is handed down as a
 `budget.Budget`; every tolerance and time share is in `tuning`.
+
+Consecutive solves of one model (`warm`): the site proposals of one decomposition seed the next one's master, and
+its plan is the next one's incumbent where it still holds, while every site's own block is unchanged (only linking
+rows and costs changed: the carbon cap or price, the objective), as along the cost-carbon frontier.
 """
 
 from planner.decomposition.strategy import solve_by_sites

@@ -56,6 +56,13 @@ class ColumnGeneration:
         self.fixed: dict[int, dict[int, float]] = {}  # site -> its fixed columns (full-model column -> value)
         self._x: np.ndarray | None = None
 
+    def seed(self, proposals: list[tuple[int, np.ndarray]]) -> None:
+        """Proposals (site, its columns' values) of an earlier decomposition of the same sites (`warm.SitePool`)
+        into the master, which is then solved: the first round prices with its duals."""
+        if proposals:
+            self.master.add([self.sites.proposal(i, x) for i, x in proposals])
+            self.solve_master()
+
     def run(self, *, tolerance: float, budget: Budget, escalate: bool = True,
             max_rounds: int | None = None) -> np.ndarray | None:
         """Rounds until no site proposal improves the master, or the bound is within `tolerance` of it

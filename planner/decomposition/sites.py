@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import highspy
+import numpy as np
 
 from planner.decomposition.blocks import SiteBlocks, plan_holds
 from planner.decomposition.budget import Budget
@@ -21,13 +22,18 @@ from planner.decomposition.outcome import DecompositionOutcome, reporter
 from planner.decomposition.progress import NO_PROGRESS, Progress
 from planner.decomposition.restricted import Restricted
 from planner.decomposition.tuning import BOUND_SHARE, BOUND_TOLERANCE, VALUE_TOL
+from planner.decomposition.warm import SitePool
 from planner.solver.outcome import target_for
 
 
 def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, budget: Budget, log=None,
-              progress: Progress = NO_PROGRESS, stages: bool = True) -> DecompositionOutcome:
+              progress: Progress = NO_PROGRESS, stages: bool = True, pool: SitePool | None = None
+              ) -> DecompositionOutcome:
     """Bound and plan for the full MILP held in `h` (see the module docstring). `h` is left as it was. `progress`
-    hears of each move; `stages`: it also hears of the bound and plan stages (else it stays in its own stage)."""
+    hears of each move; `stages`: it also hears of the bound and plan stages (else it stays in its own stage).
+    `pool` (bound to `b`): the last decomposition's proposals seed the master, its plan is the incumbent where it
+    holds (the dives are skipped only if it is as good as the bound, to the column generation's tolerance); this
+    one's proposals are kept in it."""
     start = time.perf_counter()
     out = DecompositionOutcome()
     say = reporter(out, log, start, progress)
@@ -35,6 +41,19 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, budget: Budget
         progress.stage(stage.BOUND, out)
 
     cg = ColumnGeneration(b, out, say)
+    if pool is not None and pool.proposals:
+        cg.seed(pool.proposals)
+        say(f"{len(pool.proposals)} site proposals of the last solve in the master")
+    try:
+        return _bound_and_plan(h, b, cg, out, say, mip_gap, budget, progress, stages,
+                               None if pool is None else pool.incumbent(b))
+    finally:
+        if pool is not None:
+            pool.keep(cg.master.proposals, cg.master.retired)
+
+
+def _bound_and_plan(h, b: SiteBlocks, cg: ColumnGeneration, out: DecompositionOutcome, say, mip_gap: float,
+                    budget: Budget, progress: Progress, stages: bool, incumbent) -> DecompositionOutcome:
     x = cg.run(tolerance=BOUND_TOLERANCE * mip_gap, budget=budget.share_of_total(BOUND_SHARE))
     if x is None:
         return out
@@ -42,6 +61,12 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, budget: Budget
     if stages:
         progress.stage(stage.PLAN, out)
     out.candidates = [b.sites[i] for i in sorted(candidates)]
+    if incumbent is not None and incumbent[1] <= target_for(out.bound, BOUND_TOLERANCE * mip_gap):
+        # within the gap would not do: along a frontier the last point's plan often is, and every point would be it
+        out.plan, out.plan_objective = incumbent
+        out.link_duals = cg.y_link
+        say(f"the last solve's plan {incumbent[1]:,.0f} is as good as the bound {out.bound:,.0f}: no dives")
+        return out
     opened, design = dive_plan(cg, x, budget)
     if opened is None:  # out of time: every site with some capacity in the LP, which is feasible; moves close
         opened = candidates | cg.forced
@@ -55,9 +80,17 @@ def decompose(h: highspy.Highs, b: SiteBlocks, *, mip_gap: float, budget: Budget
         out.plan, out.plan_objective = cg.x, cg.z
         say(f"plan from the master, opening {len(opened)} sites: {cg.z:,.0f}, bound {out.bound:,.0f}, "
             f"gap {out.gap:.3%}")
-        return out
+        return _better(out, incumbent)
     with Restricted(h, b) as r:
         find_plan(r, b, x, opened, design, candidates, out, mip_gap, say, budget)
+    _better(out, incumbent)
     say(f"best plan {'none' if out.plan_objective is None else f'{out.plan_objective:,.0f}'}, "
         f"bound {out.bound:,.0f}" + ("" if out.gap is None else f", gap {out.gap:.3%}"))
+    return out
+
+
+def _better(out: DecompositionOutcome, incumbent: tuple[np.ndarray, float] | None) -> DecompositionOutcome:
+    """`out` with the incumbent as its plan if that is cheaper than the plan found (or there is none)."""
+    if incumbent is not None and (out.plan_objective is None or incumbent[1] < out.plan_objective):
+        out.plan, out.plan_objective = incumbent
     return out

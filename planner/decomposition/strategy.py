@@ -16,6 +16,7 @@ from planner.decomposition.outcome import DecompositionOutcome
 from planner.decomposition.progress import Progress
 from planner.decomposition.sites import decompose
 from planner.decomposition.tuning import DECOMPOSE_SHARE, FINAL_MIP_MIN_S, FULL_DETAIL_MAX_TIME_STEPS
+from planner.decomposition.warm import SitePool
 from planner.decomposition.year_plan import decompose_on_days
 from planner.model.data import ModelData
 from planner.solver.matrix import compile_to_highs
@@ -23,10 +24,11 @@ from planner.solver.outcome import SOLVED, SolveOutcome, proven_status, relative
 
 
 def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_limit_s: float, log=None,
-                   progress=None, options: dict | None = None) -> SolveOutcome:
+                   progress=None, options: dict | None = None, pool: SitePool | None = None) -> SolveOutcome:
     """Solve the MILP by site decomposition; HiGHS' branch and bound runs only if the plan is not yet proven
     within `mip_gap`, then starting from that plan and stopping as soon as the bound proves it. The solution is
-    loaded into the Pyomo model."""
+    loaded into the Pyomo model. `pool`: warm start from the last decomposition of `m` and kept for the next
+    (`warm.SitePool`; representative-day cases only)."""
     start = time.perf_counter()
     budget = Budget(start, time_limit_s)
     moves = Progress(progress, start, time_limit_s)
@@ -53,12 +55,17 @@ def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_l
     else:
         mat = compile_to_highs(m)
         h = mat.highs
-        dec = decompose(h, site_blocks(m, d, mat), mip_gap=mip_gap, budget=budget.share(DECOMPOSE_SHARE), log=log,
-                        progress=moves)
+        blocks = site_blocks(m, d, mat)
+        if pool is not None:
+            pool.bind(blocks, mat.columns)
+        dec = decompose(h, blocks, mip_gap=mip_gap, budget=budget.share(DECOMPOSE_SHARE), log=log,
+                        progress=moves, pool=pool)
     highs_s = dec.highs_s + h.getRunTime()
     report(dec)
     if dec.plan is not None and dec.gap is not None and dec.gap <= mip_gap:
         mat.load(m, dec.plan)
+        if pool is not None:
+            pool.keep_plan(dec.plan)
         return SolveOutcome(
             status=proven_status(dec.gap),
             termination="site decomposition: its plan within the gap of its Lagrangian bound (no branch and bound)",
@@ -73,10 +80,12 @@ def solve_by_sites(m: pyo.ConcreteModel, d: ModelData, *, mip_gap: float, time_l
     outcome = mat.solve(mip_gap=mip_gap, time_limit_s=max(budget.left(), FINAL_MIP_MIN_S), log=log,
                         progress=_in_phase(progress, stage.BRANCH, time_limit_s, dec.bound), options=extra)
     outcome.termination = f"site decomposition's plan and bound, then {outcome.termination}"
-    if outcome.has_solution:
-        mat.load(m, mat.solution())
-    elif dec.plan is not None:  # HiGHS found nothing better in the time left
-        mat.load(m, dec.plan)
+    plan = mat.solution() if outcome.has_solution else dec.plan  # dec.plan: HiGHS found nothing better in time
+    if plan is not None:
+        mat.load(m, plan)
+    if pool is not None and d.n_t <= FULL_DETAIL_MAX_TIME_STEPS:
+        pool.keep_plan(plan)
+    if not outcome.has_solution and dec.plan is not None:
         outcome.status, outcome.has_solution, outcome.objective = "time_limit", True, dec.plan_objective
     outcome.highs_s = highs_s + outcome.highs_s
     outcome.wall_s = time.perf_counter() - start

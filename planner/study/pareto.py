@@ -6,7 +6,8 @@ cost under an emissions cap spread evenly between the two ends' emissions. Each 
 result workbook; the marginal abatement cost between neighbouring points is the extra cost per tCO2 avoided.
 
 Serial: one model is built and kept with its persistent HiGHS instance; each re-solve only changes the cap
-(`PlanningModel.set_carbon_cap`) and starts from the plan of the point solved before it (a MIP start). The points
+(`PlanningModel.set_carbon_cap`) and starts from the plan of the point solved before it (a MIP start; by site
+decomposition, the model's `site_pool`: the last solve's site proposals and plan). The points
 between the ends are solved from the least-emissions end up, so that plan always meets the next, looser, cap.
 On Dask (`workers` or `scheduler`): after the two ends, the points between are spread over the workers; the case
 and the least-emissions plan (within every cap: each point's start) go to each worker once, and a worker keeps the
@@ -158,7 +159,7 @@ def frontier(case: Case, points: int, *, mip_gap: float | None = None, time_limi
     last = run(points - 1, f"point-{points - 1:02d}-least-emissions", None, "emissions")
     high, low = first.emissions, last.emissions
     caps = {k: high - k * (high - low) / (points - 1) for k in range(1, points - 1)}
-    warm = model.pick_strategy(strategy, "cost") == "direct"  # the site decomposition makes its own start
+    warm = model.pick_strategy(strategy, "cost") == "direct"  # the site decomposition: the model's site_pool
     if caps and (workers or scheduler):
         shared = Shared(uuid.uuid4().hex, case, model.solver.plan() if warm else None, mip_gap, time_limit_s, strategy)
         tasks = [PointTask(k, f"point-{k:02d}", cap) for k, cap in caps.items()]
