@@ -56,6 +56,14 @@ def cooling(cooling_id: str, pue: float, capex: float = 0.0, **kw) -> dict:
     return {"cooling_id": cooling_id, "name": cooling_id, "pue_annual": pue, "capex_cny_per_mw_it": capex, **kw}
 
 
+def lossless_technologies(pv_capex_cny_per_kw: float = 3000.0, battery_max_hours: float = 100.0) -> list[dict]:
+    """PV, wind and a lossless battery of any duration up to `battery_max_hours`: hand calculations are energy sums."""
+    return [{"tech_id": "pv", "capex_cny_per_kw": pv_capex_cny_per_kw, "lifetime_yr": 25.0},
+            {"tech_id": "wind", "capex_cny_per_kw": 5000.0, "lifetime_yr": 20.0},
+            {"tech_id": "battery", "capex_cny_per_kw": 500.0, "capex_cny_per_kwh": 800.0, "lifetime_yr": 10.0,
+             "round_trip_efficiency": 1.0, "min_hours": 0.0, "max_hours": battery_max_hours}]
+
+
 def tables(*, sites=None, demands=None, coolings=None, hubs=None, settings=None, technologies=None,
            profile_table=None, **extra) -> dict:
     tech = technologies or [

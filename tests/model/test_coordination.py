@@ -4,16 +4,12 @@ certificates and contracts, location vs market emission accounting, embodied car
 import numpy as np
 import pytest
 
-from model_tables import cooling, demand, make_case, profiles, site
+from model_tables import cooling, demand, lossless_technologies, make_case, profiles, site
 from planner.solve import solve_case
 
 REL = 1e-6
 DAYS = 365.0
-# batteries of any duration, lossless, so the hand calculations are plain energy sums
-LOSSLESS = [{"tech_id": "pv", "capex_cny_per_kw": 3000.0, "lifetime_yr": 25.0},
-            {"tech_id": "wind", "capex_cny_per_kw": 5000.0, "lifetime_yr": 20.0},
-            {"tech_id": "battery", "capex_cny_per_kw": 500.0, "capex_cny_per_kwh": 800.0, "lifetime_yr": 10.0,
-             "round_trip_efficiency": 1.0, "min_hours": 0.0, "max_hours": 100.0}]
+LOSSLESS = lossless_technologies()
 NOON = np.r_[np.zeros(10), np.ones(4), np.zeros(10)]  # PV at full output 10:00-14:00
 
 

@@ -4,16 +4,13 @@ expressions into the Policy and Hubs sheets, on a hand-computable hub solved wit
 import pytest
 from openpyxl import load_workbook
 
-from model_tables import cooling, demand, make_case, profiles, site
+from model_tables import cooling, demand, lossless_technologies, make_case, profiles, site
 from planner.report.result_workbook import write_result_workbook
 from planner.solve import solve_case
 
 REL = 1e-6
 H = 8760.0
-FREE_PV = [{"tech_id": "pv", "capex_cny_per_kw": 0.0, "lifetime_yr": 25.0},
-           {"tech_id": "wind", "capex_cny_per_kw": 5000.0, "lifetime_yr": 20.0},
-           {"tech_id": "battery", "capex_cny_per_kw": 500.0, "capex_cny_per_kwh": 800.0, "lifetime_yr": 10.0,
-            "round_trip_efficiency": 1.0, "min_hours": 0.0, "max_hours": 8.0}]
+FREE_PV = lossless_technologies(pv_capex_cny_per_kw=0.0, battery_max_hours=8.0)
 
 
 def _case():
