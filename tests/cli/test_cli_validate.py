@@ -31,7 +31,7 @@ def test_template_then_validate(tmp_path):
     result = planner("validate", "inputs/my-case.xlsx", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip() == ("valid: 1 site in 1 hub, 1 demand region, 2 cooling technologies, "
-                                     "1 representative day (24 h) of profiles")
+                                     "1 representative day (24 h) of profiles; 2 scenarios of the Scenarios sheet valid")
 
 
 def test_template_does_not_overwrite_without_force(tmp_path):
