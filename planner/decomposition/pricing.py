@@ -1,6 +1,6 @@
 """Pricing: each site's LP over its own block, with costs c - A_link' y for the master's duals y of the linking rows.
 
-One warm HiGHS object per site, priced on PRICING_THREADS threads at once (HiGHS runs without Python's lock).
+One warm HiGHS object per site, priced on `pricing_threads()` threads at once (HiGHS runs without Python's lock).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from planner.decomposition.highs_tools import objective_scale
 from planner.decomposition.outcome import DecompositionOutcome
 from planner.decomposition.tuning import (
     AGREEMENT_TOL,
-    PRICING_THREADS,
+    pricing_threads,
     STALL_EXTRA,
     STALL_PER_DIMENSION,
     WARM_EXTRA,
@@ -53,7 +53,8 @@ class PricedCosts:
 class SiteLps:
     """One warm HiGHS LP per site over its own rows and bounds (integrality relaxed); costs change per round."""
 
-    def __init__(self, b: SiteBlocks, out: DecompositionOutcome):
+    def __init__(self, b: SiteBlocks, out: DecompositionOutcome, threads: int | None = None):
+        """`threads`: site LPs priced at once (default `pricing_threads()`)."""
         self.b, self.out = b, out
         self.a_link = b.a_csr[b.linking_rows].tocsc()
         self._a_link_site: dict[int, sp.csr_matrix] = {}
@@ -61,6 +62,7 @@ class SiteLps:
         self._lps: dict[int, highspy.Highs] = {}
         self._cold_iterations: dict[int, int] = {}
         self._pool: ThreadPoolExecutor | None = None  # its idle threads end when this object is collected
+        self._threads = threads or pricing_threads()
         self.cold_solvers: dict[int, str] = {}  # HiGHS' solver for a site's cold solves, if not "choose"
 
     def lp(self, i: int) -> highspy.Highs:
@@ -148,7 +150,7 @@ class SiteLps:
                   start_by: Budget | None = None, wanted=None) -> list[tuple[float, np.ndarray | None] | None]:
         """(v_i, x_i): each site's optimum with costs c - A_link' y and its solution (v_i = -inf if it is not
         solved; x_i None then, or if `wanted(i, v_i)` is false: copying a solution out of HiGHS takes longer
-        than a warm re-solve of a small LP, and most are not taken), PRICING_THREADS sites at a time (HiGHS
+        than a warm re-solve of a small LP, and most are not taken), `pricing_threads()` sites at a time (HiGHS
         runs without Python's lock; each site has its own HiGHS object). Every run stops with `budget`; None for
         a site not started before `start_by` (default: `budget`) is spent. The HiGHS time counted is the wall
         time during which at least one of these runs was going on."""
@@ -169,11 +171,11 @@ class SiteLps:
                 return -math.inf, None
             return v, x
 
-        if len(sites) == 1 or PRICING_THREADS == 1:
+        if len(sites) == 1 or self._threads == 1:
             results = [one(i) for i in sites]
         else:
             if self._pool is None:  # one pool for every round, not threads started per round
-                self._pool = ThreadPoolExecutor(PRICING_THREADS, thread_name_prefix="planner-site-lp")
+                self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="planner-site-lp")
             # one task per thread, each taking the next site in turn: with a future per site the first HiGHS
             # run of a round waited until all were submitted
             results = [None] * len(sites)
@@ -188,7 +190,7 @@ class SiteLps:
                         return
                     results[k] = one(sites[k])
 
-            tasks = [self._pool.submit(worker) for _ in range(min(PRICING_THREADS, len(sites)))]
+            tasks = [self._pool.submit(worker) for _ in range(min(self._threads, len(sites)))]
             wait(tasks)  # every run has ended, even if one raised
             for task in tasks:
                 task.result()

@@ -64,9 +64,19 @@ PENALTY_RAISE = 100.0  # factor of each raise
 BOUND_TOLERANCE = 0.02
 YEAR_LP_TOLERANCE = 0.1  # share of the MIP gap within which the year's LP by column generation counts as solved
 DIVE_ROUNDS = 6  # column-generation rounds after each diving step (the master need not converge there)
-# site LPs priced at once: HiGHS' simplex is serial, so one per core
-PRICING_THREADS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else
-                             (os.cpu_count() or 1)))
+# site LPs priced at once: HiGHS' simplex is serial, so one per core (at most 4), and no more than this environment
+# variable allows: a study's worker processes set it to 1, since each of them already has a core of its own
+THREADS_VARIABLE = "PLANNER_THREADS"
+
+
+def pricing_threads() -> int:
+    """Threads on which site LPs are priced at once in this process (read when a decomposition starts)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    allowed = os.environ.get(THREADS_VARIABLE, "").strip()
+    cap = int(allowed) if allowed.isdigit() and int(allowed) > 0 else cores
+    return max(1, min(4, cores, cap))
+
+
 # HiGHS' user_objective_scale brings the largest cost to about 2 ** this: larger costs (1e10 CNY and more) make its
 # dual simplex fail the ratio test ("excessive dual values")
 OBJECTIVE_SCALE_LOG2 = 10

@@ -48,7 +48,7 @@ import scipy.sparse as sp
 
 from planner.decomposition.blocks import built_blocks, row_owner
 from planner.decomposition.budget import Budget
-from planner.decomposition.tuning import CUT_TOLERANCE, FEASIBILITY_TOLERANCE, PRICING_THREADS, SAFETY
+from planner.decomposition.tuning import CUT_TOLERANCE, FEASIBILITY_TOLERANCE, SAFETY, pricing_threads
 from planner.model import roles
 from planner.model.data import restricted_to_sites
 from planner.solver.matrix import HighsMatrix, pass_arrays
@@ -326,7 +326,7 @@ class YearCuts:
     def __init__(self, d, oc: OperatingCost, dispatch: dict[str, YearDispatch]):
         self.d, self.oc, self.by_site = d, oc, dict(dispatch)
         self.highs_s = 0.0  # wall time of the year LPs' runs
-        self.pool = ThreadPoolExecutor(PRICING_THREADS, thread_name_prefix="planner-year-lp")
+        self.pool = ThreadPoolExecutor(pricing_threads(), thread_name_prefix="planner-year-lp")
 
     def _dispatch(self, site: str) -> YearDispatch:
         if site not in self.by_site:
@@ -338,7 +338,7 @@ class YearCuts:
         """Cuts at the designs of `points` (site, design to cut at, design to check, theta there) that cut the
         checked design off: optimality cuts whose plane there is above theta, feasibility cuts (where the year
         cannot run the design) whose plane there is above 0. None if a year LP did not solve within `budget`. A
-        site's points run in turn (one HiGHS object per site), the sites on PRICING_THREADS threads."""
+        site's points run in turn (one HiGHS object per site), the sites on `pricing_threads()` threads."""
         sites = self.oc.blocks.sites
         by_site: dict[int, list] = {}
         for point in points:

@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.decomposition.tuning import THREADS_VARIABLE
 from planner.report.run_sheet import sha256_of
 from planner.solver.outcome import WITH_PLAN
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+# one thread each for the numeric libraries and for the site decomposition's pricing (`THREADS_VARIABLE`)
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+                    THREADS_VARIABLE)
 HIGHS_OPTIONS = {"threads": 1}  # one HiGHS thread per worker process: workers must not oversubscribe the cores
 
 

@@ -16,7 +16,6 @@ import pyomo.environ as pyo
 import pytest
 from model_tables import synthetic_case, violations
 
-from planner.decomposition import pricing
 from planner.decomposition.blocks import plan_holds, site_blocks
 from planner.decomposition.budget import NO_LIMIT, Budget
 from planner.decomposition.colgen import ColumnGeneration
@@ -88,10 +87,9 @@ def test_lagrangian_bound_converges_to_the_lp_relaxation(case):
     assert out.rounds > 1
 
 
-def test_site_lps_priced_at_once_give_what_each_gives_alone(case, monkeypatch):
+def test_site_lps_priced_at_once_give_what_each_gives_alone(case):
     """The pricing threads change nothing: with the duals of a converged master, every site's LP priced in a
     batch of parallel runs has the optimum and the proposal it has when priced on its own."""
-    monkeypatch.setattr(pricing, "PRICING_THREADS", 2)
     pm = PlanningModel(case)
     mat = compile_to_highs(pm.model)
     blocks = site_blocks(pm.model, pm.data, mat)
@@ -99,7 +97,7 @@ def test_site_lps_priced_at_once_give_what_each_gives_alone(case, monkeypatch):
     dw.run(tolerance=1e-6, budget=Budget.of(120))
     sites = list(range(len(blocks.sites)))
     together_out, alone_out = DecompositionOutcome(), DecompositionOutcome()
-    together = SiteLps(blocks, together_out).price_all(sites, dw.y_link)
+    together = SiteLps(blocks, together_out, threads=2).price_all(sites, dw.y_link)
     alone_lps = SiteLps(blocks, alone_out)
     alone = [alone_lps.price_all([i], dw.y_link)[0] for i in sites]
     assert any(v < 0 for v, _ in alone)  # some site is worth opening at these prices

@@ -85,3 +85,19 @@ def test_compare_lists_the_inputs_that_differ(swept):
     base, same, changed = rows.pop(("Profiles", "(all time steps)", "pv"))
     assert (base, same) == ("(base)", "same") and changed.startswith("12 steps differ")
     assert rows == {}  # capex_cny_per_kwh=0 on pv is its default: no difference
+
+
+def test_a_study_solve_prices_site_lps_on_one_thread(monkeypatch):
+    """A study's solves (serial, or one per Dask worker process) use one thread each, the site decomposition's
+    pricing included: two workers on two cores must not run four threads."""
+    from planner.decomposition.tuning import THREADS_VARIABLE, pricing_threads
+    from planner.study.task import one_thread
+
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+                 THREADS_VARIABLE):
+        monkeypatch.setenv(name, "")  # restored after the test
+    cores = pricing_threads()
+    one_thread()
+    assert pricing_threads() == 1
+    monkeypatch.setenv(THREADS_VARIABLE, "64")
+    assert pricing_threads() == cores  # the variable caps, never raises, the threads
