@@ -91,10 +91,9 @@ def test_a_study_solve_prices_site_lps_on_one_thread(monkeypatch):
     """A study's solves (serial, or one per Dask worker process) use one thread each, the site decomposition's
     pricing included: two workers on two cores must not run four threads."""
     from planner.decomposition.tuning import THREADS_VARIABLE, pricing_threads
-    from planner.study.task import one_thread
+    from planner.study.task import THREAD_VARIABLES, one_thread
 
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-                 THREADS_VARIABLE):
+    for name in THREAD_VARIABLES:
         monkeypatch.setenv(name, "")  # restored after the test
     cores = pricing_threads()
     one_thread()
