@@ -55,6 +55,7 @@ class ColumnGeneration:
         self.fixed_open: dict[int, float] = {}
         self.fixed: dict[int, dict[int, float]] = {}  # site -> its fixed columns (full-model column -> value)
         self._x: np.ndarray | None = None
+        self._proposed: set[int] = set()  # sites with a proposal in the last round
 
     def seed(self, proposals: list[tuple[int, np.ndarray]]) -> None:
         """Proposals (site, its columns' values) of an earlier decomposition of the same sites (`warm.SitePool`)
@@ -64,38 +65,27 @@ class ColumnGeneration:
             self.solve_master()
 
     def run(self, *, tolerance: float, budget: Budget, escalate: bool = True,
-            max_rounds: int | None = None) -> np.ndarray | None:
+            max_rounds: int | None = None, partial: bool = False) -> np.ndarray | None:
         """Rounds until no site proposal improves the master, or the bound is within `tolerance` of it
         (`convergence_gap`). `escalate`: raise the artificial penalty while the master still violates linking
-        rows at the end."""
+        rows at the end. `partial`: a round prices only the sites in play (`in_play`), and every site only once
+        those propose nothing: it stops where a full round would (such rounds have no bound; for dives)."""
         out, n = self.out, len(self.b.sites)
         rounds = 0
+        full = not partial
         while True:
             rounds += 1
-            bound = self.z if math.isfinite(self.z) else 0.0
             todo = [i for i in range(n) if self.fixed_open.get(i) != 0.0]
-            start_by = budget if math.isfinite(self.z) else NO_LIMIT  # the first round prices every site
-            z, sigma = self.z, self.sigma.copy()
-
-            def improves(i: int, v: float) -> bool:
-                return not math.isfinite(z) or v - sigma[i] < -PRICING_TOL * max(abs(z), 1.0)
-
-            proposals = []
-            priced_all = self.sites.price_all(todo, self.y_link, budget, start_by=start_by, wanted=improves)
-            for i, priced in zip(todo, priced_all, strict=True):
-                if priced is None:
-                    bound = -math.inf  # out of time within a round: its bound is incomplete
-                    break
-                v, proposal = priced
-                if v == -math.inf:  # not solved
-                    bound = -math.inf
-                    continue
-                bound += min(0.0, v - self.sigma[i])
-                if proposal is not None:
-                    proposals.append(self.sites.proposal(i, proposal))
+            if not full:
+                in_play = self.in_play()
+                todo = [i for i in todo if i in in_play]
+            global_bound = math.isfinite(self.z) and not self.fixed_open and full
+            proposals, bound = self._round(todo, budget)
+            if not full:
+                bound = -math.inf  # sites left out
             self.master.add(proposals)
             added = len(proposals)
-            global_bound = math.isfinite(self.z) and not self.fixed_open
+            self._proposed = {p[0] for p in proposals}
             if global_bound:
                 out.bound = max(out.bound, bound)
             out.rounds += 1
@@ -108,6 +98,10 @@ class ColumnGeneration:
                 self.say(f"round {out.rounds}: master {self.z:,.0f}, lower bound {out.bound:,.0f} ({gap:.3%}), "
                          f"{added} new site proposals")
             out_of_time = budget.expired
+            if not full and added == 0 and not out_of_time:
+                full = True  # the sites left out may still improve the master
+                continue
+            full = not partial
             if added == 0 or gap <= tolerance:
                 if (escalate and self.needs_artificials and self.penalty_raises < PENALTY_RAISES
                         and not out_of_time):  # the penalty may have been too small to force feasibility
@@ -118,6 +112,37 @@ class ColumnGeneration:
                 return self.x
             if out_of_time or (max_rounds is not None and rounds >= max_rounds):
                 return self.x
+
+    def _round(self, todo: list[int], budget: Budget) -> tuple[list, float]:
+        """Price the sites `todo` at the master's duals: the proposals that improve the master, and the round's
+        Lagrangian bound (-inf if a site was not solved or not priced in time; meaningful only when every open
+        decision is free and every site priced)."""
+        z, sigma = self.z, self.sigma.copy()
+        start_by = budget if math.isfinite(z) else NO_LIMIT  # the first round prices every site
+
+        def improves(i: int, v: float) -> bool:
+            return not math.isfinite(z) or v - sigma[i] < -PRICING_TOL * max(abs(z), 1.0)
+
+        proposals, bound = [], z if math.isfinite(z) else 0.0
+        priced_all = self.sites.price_all(todo, self.y_link, budget, start_by=start_by, wanted=improves)
+        for i, priced in zip(todo, priced_all, strict=True):
+            if priced is None:
+                bound = -math.inf  # out of time within a round: its bound is incomplete
+                break
+            v, x = priced
+            if v == -math.inf:  # not solved
+                bound = -math.inf
+                continue
+            bound += min(0.0, v - sigma[i])
+            if x is not None:
+                proposals.append(self.sites.proposal(i, x))
+        return proposals, bound
+
+    def in_play(self) -> set[int]:
+        """Sites whose pricing can matter in a dive: fixed open, in the master's solution, or with a proposal in
+        the last round. In a dive a few of 150 sites are; the others' LPs rarely propose anything."""
+        return ({i for i, v in self.fixed_open.items() if v != 0.0} | self.master.used_sites()
+                | self._proposed)
 
     @property
     def needs_artificials(self) -> bool:

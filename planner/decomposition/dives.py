@@ -33,9 +33,9 @@ from planner.decomposition.tuning import (
 
 def rerun(cg: ColumnGeneration, budget: Budget) -> np.ndarray | None:
     """A few rounds after a diving step; to convergence if the master still needs its artificials."""
-    x = cg.run(tolerance=0.0, budget=budget, escalate=False, max_rounds=DIVE_ROUNDS)
+    x = cg.run(tolerance=0.0, budget=budget, escalate=False, max_rounds=DIVE_ROUNDS, partial=True)
     if x is not None and cg.needs_artificials:
-        x = cg.run(tolerance=0.0, budget=budget, escalate=False)
+        x = cg.run(tolerance=0.0, budget=budget, escalate=False, partial=True)
     return x
 
 
@@ -104,7 +104,7 @@ def swap_open(cg: ColumnGeneration, opened: set[int], lp_x: np.ndarray, budget: 
                 before = cg.z
                 cg.fix_open(j, 1.0)
                 cg.fix_open(i, 0.0)
-                x = cg.run(tolerance=0.0, budget=budget, escalate=False, max_rounds=DIVE_ROUNDS)
+                x = cg.run(tolerance=0.0, budget=budget, escalate=False, max_rounds=DIVE_ROUNDS, partial=True)
                 if not _infeasible(cg, x) and cg.z < before * (1 - SWAP_IMPROVEMENT):
                     cg.say(f"open {b.sites[j]} instead of {b.sites[i]}: master {cg.z:,.0f}")
                     opened = (opened - {i}) | {j}
