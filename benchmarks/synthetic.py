@@ -297,4 +297,5 @@ def synthetic_case(n_sites: int, n_demands: int, n_days: int, seed: int = 0):
 
 
 # The benchmark cases of benchmarks/run_benchmarks.py: name -> (sites, demands, days)
-CASES = {"S": (10, 5, 4), "M": (40, 20, 12), "L": (150, 50, 12), "Y": (40, 20, 365)}
+CASES = {"S": (10, 5, 4), "M": (40, 20, 12), "L": (150, 50, 12), "Y": (40, 20, 365),
+         "XL": (500, 120, 12), "XY": (150, 50, 365)}
