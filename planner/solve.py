@@ -192,7 +192,7 @@ class PlanningModel:
         stages by the strategy picked and within the one time limit."""
         start = time.perf_counter()
         self._use_objective("total_emissions")
-        self.site_pool.forget()  # the first stage cold, as a single solve: the pool keeps the second for later solves
+        self.site_pool.forget()  # both stages cold, as a single solve: the pool keeps the second for later solves
         first = self._run(gap, EMISSIONS_FIRST_STAGE_SHARE * limit, log, progress)
         if not first.has_solution:
             return first
@@ -200,8 +200,7 @@ class PlanningModel:
         self.model.emissions_bound_tco2.set_value(best * (1 + LEXICOGRAPHIC_SLACK) + LEXICOGRAPHIC_SLACK)
         self.model.emissions_lexicographic.activate()
         self._use_objective("total_cost")
-        # the second stage starts from the first's site proposals and plan (which meets the cap it adds): only a
-        # linking row and the costs changed
+        self.site_pool.forget()
         second = self._run(gap, max(limit - (time.perf_counter() - start), MIN_STAGE_S), log, progress)
         if first.status == "time_limit" and second.status in SOLVED:
             second.status = "time_limit"

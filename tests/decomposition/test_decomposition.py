@@ -87,6 +87,28 @@ def test_lagrangian_bound_converges_to_the_lp_relaxation(case):
     assert out.rounds > 1
 
 
+def test_partial_rounds_stop_where_a_full_round_would(case):
+    """A dive's rounds price only the sites in play, yet stop only once every site's LP proposes nothing: a full
+    round after them adds no proposal and leaves the master's value where it was."""
+    pm = PlanningModel(case)
+    mat = compile_to_highs(pm.model)
+    blocks = site_blocks(pm.model, pm.data, mat)
+    dw = ColumnGeneration(blocks, DecompositionOutcome(), say=lambda _: None)
+    x = dw.run(tolerance=1e-7, budget=Budget.of(120))
+    n = len(blocks.sites)
+    fractional = [i for i in range(n) if 1e-6 < x[blocks.open_col[i]] < 1 - 1e-6]
+    dw.fix_open(fractional[0] if fractional else int(np.argmax(x[blocks.open_col])), 1.0)  # a dive step
+    priced: list[int] = []
+    price_all = dw.sites.price_all
+    dw.sites.price_all = lambda sites, *a, **kw: (priced.append(len(sites)), price_all(sites, *a, **kw))[1]
+    dw.run(tolerance=0.0, budget=Budget.of(120), escalate=False, partial=True)
+    assert min(priced) < n and priced[-1] == n  # rounds of the sites in play, the last of every site
+    z, columns = dw.z, dw.master.h.getNumCol()
+    dw.run(tolerance=0.0, budget=Budget.of(120), escalate=False, max_rounds=1)
+    assert dw.master.h.getNumCol() == columns
+    assert dw.z == pytest.approx(z, rel=1e-9)
+
+
 def test_site_lps_priced_at_once_give_what_each_gives_alone(case):
     """The pricing threads change nothing: with the duals of a converged master, every site's LP priced in a
     batch of parallel runs has the optimum and the proposal it has when priced on its own."""
