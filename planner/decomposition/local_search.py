@@ -81,13 +81,18 @@ def evaluate(r: Restricted, plan: Plan, budget: Budget) -> tuple[np.ndarray, flo
 
 
 def find_plan(r: Restricted, b: SiteBlocks, lp_x: np.ndarray, opened: set[int], design: dict[int, float] | None,
-              candidates: set[int], out: DecompositionOutcome, mip_gap: float, say, budget: Budget) -> None:
+              candidates: set[int], out: DecompositionOutcome, mip_gap: float, say, budget: Budget,
+              moved: tuple[np.ndarray, float] | None = None) -> None:
     """The dived plan on the full model, improved by local moves, then (if needed) a MIP over its sites'
-    cooling and modules; the best into `out`."""
+    cooling and modules; the best into `out`. `moved`: the dived plan already improved by the same moves in the
+    master (`master_moves`), with its objective: straight to the MIP."""
     target = target_for(out.bound, mip_gap)
     closed = [i for i in range(len(b.sites)) if i not in opened]
     best = None
-    if design is not None:
+    if moved is not None:
+        best = moved
+        plan = Plan({i: next(k for k, c in b.cool_cols[i].items() if design[c] > BINARY_ON) for i in opened})
+    elif design is not None:
         r.set_bounds(design, closed)
         got = r.lp(budget)
         best = None if got is None else (got[0], got[2])
@@ -101,7 +106,7 @@ def find_plan(r: Restricted, b: SiteBlocks, lp_x: np.ndarray, opened: set[int], 
         plan = Plan({i: main_cooling(b, got[0], i) for i in opened})
         best = evaluate(r, plan, budget)
     say(f"plan opening {len(opened)} sites: {'infeasible' if best is None else f'{best[1]:,.0f}'}")
-    improved = best is not None
+    improved = best is not None and moved is None
     while improved and best[1] > target and not budget.expired:
         improved = False
         for what, p in moves(b, plan, lp_x, candidates):

@@ -17,11 +17,12 @@ from planner.decomposition.budget import Budget
 from planner.decomposition.colgen import ColumnGeneration
 from planner.decomposition.dives import dive_plan
 from planner.decomposition.local_search import find_plan
+from planner.decomposition.master_moves import improve_in_master
 from planner.decomposition import progress as stage
 from planner.decomposition.outcome import DecompositionOutcome, reporter
 from planner.decomposition.progress import NO_PROGRESS, Progress
 from planner.decomposition.restricted import Restricted
-from planner.decomposition.tuning import BOUND_SHARE, BOUND_TOLERANCE, VALUE_TOL
+from planner.decomposition.tuning import BOUND_SHARE, BOUND_TOLERANCE, MASTER_MOVES_SHARE, VALUE_TOL
 from planner.decomposition.warm import SitePool
 from planner.solver.outcome import target_for
 
@@ -71,9 +72,17 @@ def _bound_and_plan(h, b: SiteBlocks, cg: ColumnGeneration, out: DecompositionOu
     if opened is None:  # out of time: every site with some capacity in the LP, which is feasible; moves close
         opened = candidates | cg.forced
         say(f"diving ran out of time: opening all {len(opened)} sites with some capacity in the LP")
-    say(f"cooling and modules dived, rounds {out.rounds}" if design is not None else "cooling and modules: no dive")
+    say(f"cooling and modules dived, rounds {out.rounds}: master {cg.z:,.0f}" if design is not None
+        else "cooling and modules: no dive")
+    target = target_for(out.bound, mip_gap)
+    moved = None
+    if design is not None and not cg.needs_artificials and cg.z > target:
+        opened, design, _ = improve_in_master(cg, opened, design, x, candidates, target,
+                                              budget.share(MASTER_MOVES_SHARE))
+        if not cg.needs_artificials and plan_holds(b, cg.x):
+            moved = cg.x, cg.z
     out.link_duals = cg.y_link
-    if (design is not None and not cg.needs_artificials and cg.z <= target_for(out.bound, mip_gap)
+    if (design is not None and not cg.needs_artificials and cg.z <= target
             and plan_holds(b, cg.x)):
         # the master's solution is itself a plan: every proposal holds the fixed integers and satisfies its
         # site's rows, and the convex combination satisfies the linking rows
@@ -82,7 +91,7 @@ def _bound_and_plan(h, b: SiteBlocks, cg: ColumnGeneration, out: DecompositionOu
             f"gap {out.gap:.3%}")
         return _better(out, incumbent)
     with Restricted(h, b) as r:
-        find_plan(r, b, x, opened, design, candidates, out, mip_gap, say, budget)
+        find_plan(r, b, x, opened, design, candidates, out, mip_gap, say, budget, moved)
     _better(out, incumbent)
     say(f"best plan {'none' if out.plan_objective is None else f'{out.plan_objective:,.0f}'}, "
         f"bound {out.bound:,.0f}" + ("" if out.gap is None else f", gap {out.gap:.3%}"))

@@ -22,6 +22,9 @@ BOUND_SHARE = 0.5  # of the whole decomposition, for the column generation of th
 DIVE_OPEN_SHARE = 0.6  # for the dive of the open decisions, the first of the plan's steps
 SWAP_SHARE = 0.2  # for the swaps of open sites after it
 DIVE_DESIGN_SHARE = 0.5  # for the dive of cooling and modules after them: local moves on the full model need the rest
+# for local moves on the dived plan in the master (`master_moves`), when it is not within the gap: the MIP over the
+# open sites' cooling and modules needs the rest
+MASTER_MOVES_SHARE = 0.6
 PLAN_MIP_SHARE = 0.3  # for the last-resort MIP over the open sites' cooling and modules: a MIP need not end by itself
 DESIGN_DAYS_SHARE = 0.3  # of the whole full-year solve, for the design on DESIGN_DAYS days: the year needs the rest
 # the full year's bound (`year_bound.YearBound`): its first rounds of cuts take up to this share; while the plan is

@@ -116,7 +116,7 @@ SETTINGS = Sheet(
         _c("carbon_cap_tco2_per_yr", "float", "tCO2/yr", "Optional cap on total annual emissions; blank = no cap.",
            min=0.0, required=False, example=None),
         _c("objective", "str", "-", "'cost': minimise annualised cost (incl. carbon price); 'emissions': minimise "
-           "emissions first, then cost at that emission level.", choices=("cost", "emissions"), default="cost",
+           "emissions first, then the cost of plans whose emissions are within mip_gap of that minimum.", choices=("cost", "emissions"), default="cost",
            required=False, example="cost"),
         _c("mip_gap", "float", "-", "Relative MIP gap at which HiGHS may stop (0.01 = 1 %).", min=0.0, max=1.0,
            default=0.01, required=False, example=0.01),

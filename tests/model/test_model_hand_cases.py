@@ -7,7 +7,7 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 from model_tables import cooling, demand, make_case, profiles, site
 from planner.model.data import capital_recovery_factor, prepare
-from planner.solve import PlanningModel, solve_case
+from planner.solve import PlanningModel, emission_level, solve_case
 from planner.input.validate import CaseInvalid
 from planner.solver.outcome import SOLVED
 
@@ -245,3 +245,28 @@ def test_renewables_scale_with_the_open_share_in_the_relaxation():
     m.most_pv = pyo.Objective(expr=m.pv_mw["s1"], sense=pyo.maximize)
     Highs().solve(m)
     assert pyo.value(m.pv_mw["s1"]) == pytest.approx(0.25 * 40.0, rel=1e-9)
+
+
+def test_emission_level_is_what_the_gap_counts_as_least():
+    """The second stage's level: the most the first stage's bound proves within the gap, never below its plan."""
+    assert emission_level(100.0, 99.0, 0.01) == pytest.approx(100.0 * (1 + 1e-6) + 1e-6)  # 99 / 0.99 = 100
+    assert emission_level(100.0, 95.0, 0.2) == pytest.approx(118.75 * (1 + 1e-6) + 1e-6)  # 95 / 0.8
+    assert emission_level(100.0, 50.0, 0.01) == pytest.approx(100.0 * (1 + 1e-6) + 1e-6)  # an unproven plan
+    assert emission_level(100.0, None, 0.01) == pytest.approx(100.0 * (1 + 1e-6) + 1e-6)
+    assert emission_level(0.0, 0.0, 0.01) == pytest.approx(1e-6)
+
+
+def test_emissions_objective_spends_its_gap_on_cost():
+    """Both sites must carry at least 40 % of the demand (60 % each at most). Least emissions: 60 % on the clean
+    site. With a 10 % gap the second stage may emit up to 1/0.9 of that: the cheaper dirty site takes
+    (0.42 / 0.9 - 0.1) / 0.8 = 45.83 % of the demand, no more."""
+    load, pue, gap = 25.0, 1.4, 0.1
+    case = make_case(settings={"objective": "emissions", "mip_gap": gap},
+                     demands=[demand("d1", it_load_mw=load, max_share_per_site=0.6)],
+                     sites=[site("clean", grid_ef_tco2_per_mwh=0.1, grid_price_cny_per_mwh=600.0, module_mw=1.0),
+                            site("dirty", grid_ef_tco2_per_mwh=0.9, grid_price_cny_per_mwh=300.0, module_mw=1.0)])
+    least = (0.6 * 0.1 + 0.4 * 0.9) * load * pue * 8760
+    result = solve_case(case, strategy="direct")
+    assert result.kpi("emissions_tco2_per_yr") == pytest.approx(least / (1 - gap), rel=1e-5)
+    it_mw = result.assignments.set_index("site_id")["it_mw"]
+    assert it_mw["dirty"] == pytest.approx(load * (0.42 / 0.9 - 0.1) / 0.8, rel=1e-5)
