@@ -43,6 +43,11 @@ def _infeasible(cg: ColumnGeneration, x: np.ndarray | None) -> bool:
     return x is None or cg.needs_artificials
 
 
+def cooling_fixes(b: SiteBlocks, i: int, k: str) -> dict[int, float]:
+    """Site i open with cooling technology k: its open and cooling columns' values."""
+    return {b.open_col[i]: 1.0, **{c: (1.0 if kk == k else 0.0) for kk, c in b.cool_cols[i].items()}}
+
+
 def main_cooling(b: SiteBlocks, x: np.ndarray, i: int) -> str:
     """The cooling technology with the most IT capacity at site i in column values x."""
     cap = {k: x[c] for k, c in b.it_cols[i].items()}
@@ -125,17 +130,12 @@ def dive_design(cg: ColumnGeneration, opened: set[int], budget: Budget) -> dict[
     b, x = cg.b, cg.x
     design: dict[int, float] = {}
 
-    def cooling(i: int, k: str) -> dict[int, float]:
-        fixes = {c: (1.0 if kk == k else 0.0) for kk, c in b.cool_cols[i].items()}
-        fixes[b.open_col[i]] = 1.0
-        return fixes
-
     share = {i: {k: x[c] for k, c in b.it_cols[i].items()} for i in opened}
     clear = {i for i in opened
              if max(share[i].values()) >= (1 - ONE_COOLING_SHARE) * max(sum(share[i].values()), VALUE_TOL)}
     for i in clear:  # one technology carries (nearly) all IT capacity: take it
-        design.update(cooling(i, main_cooling(b, x, i)))
-        cg.fix(i, cooling(i, main_cooling(b, x, i)))
+        design.update(cooling_fixes(b, i, main_cooling(b, x, i)))
+        cg.fix(i, cooling_fixes(b, i, main_cooling(b, x, i)))
     x = rerun(cg, budget)
     for i in sorted(set(opened) - clear):  # blends: the cheapest of the blended technologies, else by PUE
         blended = [k for k in b.cool_cols[i] if share[i][k] > VALUE_TOL]
@@ -145,15 +145,15 @@ def dive_design(cg: ColumnGeneration, opened: set[int], budget: Budget) -> dict[
         for k in blended + others:
             if k in others and (tried or budget.expired):
                 break
-            cg.fix(i, cooling(i, k))
+            cg.fix(i, cooling_fixes(b, i, k))
             x, last = rerun(cg, budget), k
             if not _infeasible(cg, x):
                 tried[k] = cg.z
         k = min(tried, key=tried.get) if tried else b.cool_by_pue[i][0]
         if k != last:
-            cg.fix(i, cooling(i, k))
+            cg.fix(i, cooling_fixes(b, i, k))
             x = rerun(cg, budget)
-        design.update(cooling(i, k))
+        design.update(cooling_fixes(b, i, k))
     if _infeasible(cg, x):
         return None
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from planner.decomposition.blocks import SiteBlocks, closable
 from planner.decomposition.budget import Budget
-from planner.decomposition.dives import dive_modules, main_cooling
+from planner.decomposition.dives import cooling_fixes, dive_modules, main_cooling
 from planner.decomposition.outcome import DecompositionOutcome
 from planner.decomposition.restricted import Restricted
 from planner.decomposition.tuning import BINARY_ON, MOVE_IMPROVEMENT, PLAN_MIP_SHARE, VALUE_TOL
@@ -22,6 +22,11 @@ class Plan:
     """Integer decisions of a plan: open sites and their cooling (modules follow by diving)."""
 
     tech: dict[int, str]
+
+    @classmethod
+    def of_design(cls, b: SiteBlocks, opened: set[int], design: dict[int, float]) -> Plan:
+        """The open sites' cooling in a design (integer columns' values)."""
+        return cls({i: next(k for k, c in b.cool_cols[i].items() if design[c] > BINARY_ON) for i in opened})
 
     def with_tech(self, i: int, k: str) -> Plan:
         return Plan({**self.tech, i: k})
@@ -50,9 +55,7 @@ def evaluate(r: Restricted, plan: Plan, budget: Budget) -> tuple[np.ndarray, flo
     b = r.b
     fixed: dict[int, float] = {}
     for i, k in plan.tech.items():
-        fixed[b.open_col[i]] = 1.0
-        for kk, c in b.cool_cols[i].items():
-            fixed[c] = 1.0 if kk == k else 0.0
+        fixed.update(cooling_fixes(b, i, k))
     closed = [i for i in range(len(b.sites)) if i not in plan.tech]
     last: list[float] = []
 
@@ -91,12 +94,12 @@ def find_plan(r: Restricted, b: SiteBlocks, lp_x: np.ndarray, opened: set[int], 
     best = None
     if moved is not None:
         best = moved
-        plan = Plan({i: next(k for k, c in b.cool_cols[i].items() if design[c] > BINARY_ON) for i in opened})
+        plan = Plan.of_design(b, opened, design)
     elif design is not None:
         r.set_bounds(design, closed)
         got = r.lp(budget)
         best = None if got is None else (got[0], got[2])
-        plan = Plan({i: next(k for k, c in b.cool_cols[i].items() if design[c] > BINARY_ON) for i in opened})
+        plan = Plan.of_design(b, opened, design)
     else:
         r.set_bounds({b.open_col[i]: 1.0 for i in opened}, closed)
         got = r.lp(budget)

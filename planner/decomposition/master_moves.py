@@ -13,9 +13,9 @@ import numpy as np
 
 from planner.decomposition.budget import Budget
 from planner.decomposition.colgen import ColumnGeneration
-from planner.decomposition.dives import dive_modules, rerun
+from planner.decomposition.dives import cooling_fixes, dive_modules, rerun
 from planner.decomposition.local_search import Plan, moves
-from planner.decomposition.tuning import BINARY_ON, MOVE_IMPROVEMENT
+from planner.decomposition.tuning import MOVE_IMPROVEMENT
 
 
 def converge(cg: ColumnGeneration, budget: Budget) -> float | None:
@@ -27,23 +27,13 @@ def converge(cg: ColumnGeneration, budget: Budget) -> float | None:
     return cg.z
 
 
-def plan_of(cg: ColumnGeneration, opened: set[int], design: dict[int, float]) -> Plan:
-    b = cg.b
-    return Plan({i: next(k for k, c in b.cool_cols[i].items() if design[c] > BINARY_ON) for i in opened})
-
-
 def design_of(cg: ColumnGeneration, plan: Plan) -> dict[int, float]:
     """The integer columns' values of the plan as fixed in the master (open, cooling, modules)."""
     b, design = cg.b, {}
     for i in plan.tech:
-        design.update(cooling_fixes(cg, i, plan.tech[i]))
+        design.update(cooling_fixes(b, i, plan.tech[i]))
         design[b.modules_col[i]] = cg.fixed[i][b.modules_col[i]]
     return design
-
-
-def cooling_fixes(cg: ColumnGeneration, i: int, k: str) -> dict[int, float]:
-    b = cg.b
-    return {b.open_col[i]: 1.0, **{c: (1.0 if kk == k else 0.0) for kk, c in b.cool_cols[i].items()}}
 
 
 class Moves:
@@ -55,7 +45,7 @@ class Moves:
     def _open(self, i: int, k: str) -> None:
         """Site i open with cooling k (its fixes changed only where they differ), its modules free."""
         b, cg = self.b, self.cg
-        fixes = cooling_fixes(cg, i, k)
+        fixes = cooling_fixes(b, i, k)
         now = cg.fixed.get(i, {})
         if cg.fixed_open.get(i) != 1.0 or any(now.get(c) != v for c, v in fixes.items()):
             cg.unfix(i, [*b.cool_cols[i].values(), b.modules_col[i]], cold=False)
@@ -76,16 +66,14 @@ class Moves:
         demand or ran out of time, or if its modules' relaxation already costs at least `beat` (whole modules can
         only cost more; `restore` then undoes the move)."""
         b, cg = self.b, self.cg
-        closed = set(plan.tech) - set(move.tech)
-        redive = set(move.tech)
-        for i in closed:
+        for i in set(plan.tech) - set(move.tech):
             cg.fix_open(i, 0.0)
-        for i in redive:
-            self._open(i, move.tech[i])
+        for i, k in move.tech.items():
+            self._open(i, k)
         z = converge(cg, self.budget)
         if z is None or z >= beat:
             return None
-        got = dive_modules(b, set(redive), cg.x, z, self._modules, self.budget)
+        got = dive_modules(b, set(move.tech), cg.x, z, self._modules, self.budget)
         if got is None:
             return None
         cg.fix_all({i: {b.modules_col[i]: n} for i, n in got[0].items()})
@@ -114,7 +102,7 @@ def improve_in_master(cg: ColumnGeneration, opened: set[int], design: dict[int, 
     improves it: (open sites, their integer columns' values, whether the moves ran out of time). The master is
     left solved at that plan, converged unless out of time."""
     b = cg.b
-    plan = plan_of(cg, opened, design)
+    plan = Plan.of_design(b, opened, design)
     cg.fix_all({i: {b.modules_col[i]: design[b.modules_col[i]]} for i in opened
                 if b.modules_col[i] not in cg.fixed.get(i, {})})  # integral without a fix in the dive
     best = converge(cg, budget)
